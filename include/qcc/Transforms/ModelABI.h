@@ -1,0 +1,60 @@
+//===- ModelABI.h - the C ABI description of a compiled model ---*- C++ -*-===//
+//
+// The entry-point passes record what the caller sees (names, element types and
+// shapes of inputs and outputs, the workspace) in the module attribute
+// `qcc.abi`. Later passes and the header emitter read it back from there, so
+// the ABI survives every lowering step without side tables.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QCC_TRANSFORMS_MODELABI_H
+#define QCC_TRANSFORMS_MODELABI_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <string>
+
+namespace qcc {
+
+/// One input or output buffer of the entry point.
+struct ABITensor {
+  std::string name;
+  mlir::RankedTensorType type;
+};
+
+struct ModelABI {
+  static constexpr llvm::StringLiteral kAttrName = "qcc.abi";
+
+  std::string prefix;
+  llvm::SmallVector<ABITensor> inputs;
+  llvm::SmallVector<ABITensor> outputs;
+  /// Bytes of caller-provided scratch memory; set by qcc-plan-workspace.
+  int64_t workspaceSize = 0;
+  int64_t workspaceAlignment = 64;
+
+  std::string entryName() const { return prefix + "_run"; }
+  std::string packedEntryName() const { return prefix + "_run_packed"; }
+  std::string workspaceSizeName() const { return prefix + "_workspace_size"; }
+
+  /// Stores this description on `module` as the `qcc.abi` attribute.
+  void attachTo(mlir::ModuleOp module) const;
+
+  /// Reads the description back; emits an error on `module` and fails when
+  /// the attribute is missing or malformed.
+  static mlir::FailureOr<ModelABI> readFrom(mlir::ModuleOp module);
+};
+
+/// Whether `type` is an element type the C ABI can express.
+bool isABIElementType(mlir::Type type);
+
+/// The C spelling of an ABI element type (`float`, `int8_t`, ...).
+llvm::StringRef getCTypeName(mlir::Type type);
+
+/// Whether `name` is a valid C identifier (used for symbol prefixes).
+bool isCIdentifier(llvm::StringRef name);
+
+} // namespace qcc
+
+#endif // QCC_TRANSFORMS_MODELABI_H

@@ -1,0 +1,102 @@
+//===- ModelABI.cpp - the qcc.abi module attribute ------------------------===//
+
+#include "qcc/Transforms/ModelABI.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+using namespace qcc;
+
+static Attribute tensorsToAttr(Builder &builder, ArrayRef<ABITensor> tensors) {
+  SmallVector<Attribute> entries;
+  for (const ABITensor &tensor : tensors)
+    entries.push_back(builder.getDictionaryAttr(
+        {builder.getNamedAttr("name", builder.getStringAttr(tensor.name)),
+         builder.getNamedAttr("type", TypeAttr::get(tensor.type))}));
+  return builder.getArrayAttr(entries);
+}
+
+void ModelABI::attachTo(ModuleOp module) const {
+  Builder builder(module.getContext());
+  module->setAttr(
+      kAttrName,
+      builder.getDictionaryAttr(
+          {builder.getNamedAttr("prefix", builder.getStringAttr(prefix)),
+           builder.getNamedAttr("inputs", tensorsToAttr(builder, inputs)),
+           builder.getNamedAttr("outputs", tensorsToAttr(builder, outputs)),
+           builder.getNamedAttr("workspace_size",
+                                builder.getI64IntegerAttr(workspaceSize)),
+           builder.getNamedAttr(
+               "workspace_alignment",
+               builder.getI64IntegerAttr(workspaceAlignment))}));
+}
+
+static LogicalResult readTensors(ModuleOp module, DictionaryAttr dict,
+                                 StringRef key,
+                                 SmallVectorImpl<ABITensor> &tensors) {
+  auto array = dict.getAs<ArrayAttr>(key);
+  if (!array)
+    return module.emitError("'") << ModelABI::kAttrName << "' lacks '" << key
+                                 << "'";
+  for (Attribute entry : array) {
+    auto entryDict = dyn_cast<DictionaryAttr>(entry);
+    auto name = entryDict ? entryDict.getAs<StringAttr>("name") : StringAttr();
+    auto type = entryDict ? entryDict.getAs<TypeAttr>("type") : TypeAttr();
+    auto tensorType =
+        type ? dyn_cast<RankedTensorType>(type.getValue()) : RankedTensorType();
+    if (!name || !tensorType)
+      return module.emitError("malformed '")
+             << key << "' entry in '" << ModelABI::kAttrName << "': " << entry;
+    tensors.push_back({name.str(), tensorType});
+  }
+  return success();
+}
+
+FailureOr<ModelABI> ModelABI::readFrom(ModuleOp module) {
+  auto dict = module->getAttrOfType<DictionaryAttr>(kAttrName);
+  if (!dict)
+    return module.emitError("module has no '")
+           << kAttrName << "' attribute; run qcc-prepare-entry first";
+  ModelABI abi;
+  auto prefix = dict.getAs<StringAttr>("prefix");
+  auto size = dict.getAs<IntegerAttr>("workspace_size");
+  auto alignment = dict.getAs<IntegerAttr>("workspace_alignment");
+  if (!prefix || !size || !alignment)
+    return module.emitError("malformed '") << kAttrName << "': " << dict;
+  abi.prefix = prefix.str();
+  abi.workspaceSize = size.getInt();
+  abi.workspaceAlignment = alignment.getInt();
+  if (failed(readTensors(module, dict, "inputs", abi.inputs)) ||
+      failed(readTensors(module, dict, "outputs", abi.outputs)))
+    return failure();
+  return abi;
+}
+
+bool qcc::isABIElementType(Type type) {
+  return !getCTypeName(type).empty();
+}
+
+StringRef qcc::getCTypeName(Type type) {
+  if (type.isF32())
+    return "float";
+  if (type.isF64())
+    return "double";
+  if (type.isSignlessInteger(8))
+    return "int8_t";
+  if (type.isSignlessInteger(16))
+    return "int16_t";
+  if (type.isSignlessInteger(32))
+    return "int32_t";
+  if (type.isSignlessInteger(64))
+    return "int64_t";
+  return "";
+}
+
+bool qcc::isCIdentifier(StringRef name) {
+  if (name.empty() || llvm::isDigit(name.front()))
+    return false;
+  return llvm::all_of(
+      name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}

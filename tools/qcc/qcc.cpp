@@ -1,0 +1,268 @@
+//===- qcc.cpp - the qcc compiler driver ----------------------------------===//
+//
+// qcc model.mlir -target=aarch64 -o model.o
+//
+// Parses a float model, runs the pipeline stages of lib/Pipelines, and emits
+// MLIR, LLVM IR, assembly or an object file plus its C header. Every failure
+// is a diagnostic and a non-zero exit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qcc/InitAll.h"
+#include "qcc/Pipelines/Pipelines.h"
+#include "qcc/Target/HeaderEmitter.h"
+#include "qcc/Target/ObjectEmitter.h"
+#include "qcc/Target/TargetSpec.h"
+#include "qcc/Transforms/ModelABI.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir;
+using namespace llvm;
+
+namespace {
+
+enum class EmitKind { MLIR, LLVMIR, Assembly, Object, Header };
+
+cl::OptionCategory qccCategory("qcc options");
+
+cl::opt<std::string> inputFilename(cl::Positional, cl::desc("<model.mlir>"),
+                                   cl::Required, cl::cat(qccCategory));
+cl::opt<std::string> outputFilename(
+    "o", cl::desc("Output file (default: the input's name with the emitted "
+                  "kind's extension; '-' for stdout)"),
+    cl::value_desc("file"), cl::cat(qccCategory));
+cl::opt<std::string>
+    targetName("target",
+               cl::desc("Target: x86_64 (x86-64, amd64), aarch64 (arm64), "
+                        "riscv64, host, or a triple of one of those"),
+               cl::init("host"), cl::cat(qccCategory));
+cl::opt<std::string> cpuName("mcpu", cl::desc("Target CPU (default per target: "
+                                              "x86-64-v3, generic, "
+                                              "generic-rv64)"),
+                             cl::cat(qccCategory));
+cl::opt<std::string>
+    cpuAttrs("mattr",
+             cl::desc("CPU features to add or remove, e.g. +dotprod,+i8mm"),
+             cl::cat(qccCategory));
+cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0-3 (default 2)"),
+                           cl::Prefix, cl::init(2), cl::cat(qccCategory));
+cl::opt<EmitKind> emitKind(
+    "emit", cl::desc("What to write"), cl::init(EmitKind::Object),
+    cl::values(clEnumValN(EmitKind::MLIR, "mlir", "LLVM-dialect MLIR"),
+               clEnumValN(EmitKind::LLVMIR, "llvm", "LLVM IR (text)"),
+               clEnumValN(EmitKind::Assembly, "asm", "target assembly"),
+               clEnumValN(EmitKind::Object, "obj",
+                          "object file and its C header (default)"),
+               clEnumValN(EmitKind::Header, "header", "the C header only")),
+    cl::cat(qccCategory));
+cl::opt<std::string> compileTo(
+    "compile-to",
+    cl::desc("Stop after a stage and write its MLIR: input, linalg, "
+             "bufferized or llvm"),
+    cl::value_desc("stage"), cl::cat(qccCategory));
+cl::opt<std::string> symbolName(
+    "name",
+    cl::desc("Prefix of the exported C symbols (default: the output file's "
+             "stem)"),
+    cl::cat(qccCategory));
+cl::opt<std::string> entryName(
+    "entry", cl::desc("Model function to compile (default: the only public "
+                      "function)"),
+    cl::cat(qccCategory));
+cl::opt<std::string>
+    headerFilename("header",
+                   cl::desc("Where to write the C header with --emit=obj "
+                            "(default: the object's path with .h)"),
+                   cl::value_desc("file"), cl::cat(qccCategory));
+cl::opt<unsigned> workspaceAlignment(
+    "workspace-alignment",
+    cl::desc("Byte alignment of the workspace and its buffers (default 64)"),
+    cl::init(64), cl::cat(qccCategory));
+
+/// Prints "qcc: error: <message>" and returns the failing exit code.
+int fail(const Twine &message) {
+  WithColor::error(errs(), "qcc") << message << "\n";
+  return 1;
+}
+
+StringRef extensionFor(EmitKind kind) {
+  switch (kind) {
+  case EmitKind::MLIR:
+    return ".mlir";
+  case EmitKind::LLVMIR:
+    return ".ll";
+  case EmitKind::Assembly:
+    return ".s";
+  case EmitKind::Object:
+    return ".o";
+  case EmitKind::Header:
+    return ".h";
+  }
+  llvm_unreachable("unknown emit kind");
+}
+
+/// The default output: the input's file name with a new extension, in the
+/// current directory (like cc -c).
+std::string defaultOutput(StringRef extension) {
+  SmallString<128> path(sys::path::filename(inputFilename));
+  sys::path::replace_extension(path, extension);
+  return std::string(path);
+}
+
+/// Writes what `write` produces to `path`; reports failures.
+bool writeFile(StringRef path,
+               llvm::function_ref<LogicalResult(raw_pwrite_stream &)> write) {
+  std::string error;
+  auto file = openOutputFile(path, &error);
+  if (!file) {
+    fail("cannot open output file '" + path + "': " + error);
+    return false;
+  }
+  if (failed(write(file->os())))
+    return false;
+  file->keep();
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM initLLVM(argc, argv);
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  cl::SetVersionPrinter([](raw_ostream &os) {
+    os << "qcc " << QCC_VERSION << " (LLVM/MLIR " << LLVM_VERSION_STRING
+       << ")\n";
+  });
+  cl::HideUnrelatedOptions(qccCategory);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "qcc: compiles a float TOSA model (MLIR) into an object file and C "
+      "header\n");
+
+  // Flags first: a bad flag should not wait for a large model to parse.
+  if (optLevel > 3)
+    return fail("invalid optimization level -O" + Twine(optLevel) +
+                "; expected -O0 to -O3");
+  std::optional<qcc::Stage> lastStage;
+  if (!compileTo.empty()) {
+    lastStage = qcc::parseStage(compileTo);
+    if (!lastStage)
+      return fail("unknown stage '" + compileTo +
+                  "' for --compile-to; expected input, linalg, bufferized or "
+                  "llvm");
+  }
+  Expected<qcc::TargetSpec> target =
+      qcc::resolveTarget(targetName, cpuName, cpuAttrs);
+  if (!target)
+    return fail(toString(target.takeError()));
+  auto codegenLevel = static_cast<CodeGenOptLevel>(optLevel.getValue());
+  Expected<std::unique_ptr<TargetMachine>> machine =
+      qcc::createTargetMachine(*target, codegenLevel);
+  if (!machine)
+    return fail(toString(machine.takeError()));
+
+  StringRef extension =
+      lastStage ? StringRef(".mlir") : extensionFor(emitKind);
+  std::string output =
+      outputFilename.empty() ? defaultOutput(extension) : outputFilename;
+  std::string prefix = symbolName;
+  if (prefix.empty())
+    prefix = output == "-" ? "model"
+                           : qcc::sanitizeCIdentifier(sys::path::stem(output));
+  if (!qcc::isCIdentifier(prefix))
+    return fail("--name='" + prefix + "' is not a valid C identifier");
+
+  if (!sys::path::extension(inputFilename).equals_insensitive(".mlir") &&
+      inputFilename != "-")
+    return fail("unsupported input '" + inputFilename +
+                "': expected a .mlir model");
+
+  std::string error;
+  std::unique_ptr<MemoryBuffer> input = openInputFile(inputFilename, &error);
+  if (!input)
+    return fail("cannot open input file '" + inputFilename + "': " + error);
+
+  DialectRegistry registry;
+  qcc::registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  auto sourceMgr = std::make_shared<SourceMgr>();
+  sourceMgr->AddNewSourceBuffer(std::move(input), SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(*sourceMgr, &context);
+
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  if (!module)
+    return 1;
+
+  qcc::QccPipelineOptions options;
+  options.entry = entryName;
+  options.prefix = prefix;
+  options.workspaceAlignment = workspaceAlignment;
+  mlir::PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return fail("invalid pass manager options");
+  qcc::buildQccPipeline(pm, options, lastStage.value_or(qcc::Stage::LLVM));
+  if (failed(pm.run(*module)))
+    return 1;
+
+  if (lastStage || emitKind == EmitKind::MLIR) {
+    return writeFile(output, [&](raw_pwrite_stream &os) {
+             module->print(os);
+             return success();
+           })
+               ? 0
+               : 1;
+  }
+
+  FailureOr<qcc::ModelABI> abi = qcc::ModelABI::readFrom(*module);
+  if (failed(abi))
+    return 1;
+  auto writeHeader = [&](StringRef path) {
+    return writeFile(path, [&](raw_pwrite_stream &os) {
+      qcc::emitCHeader(*abi, inputFilename, os);
+      return success();
+    });
+  };
+  if (emitKind == EmitKind::Header)
+    return writeHeader(output) ? 0 : 1;
+
+  qcc::OutputKind kind = llvm::StringSwitch<qcc::OutputKind>(extensionFor(emitKind))
+                             .Case(".ll", qcc::OutputKind::LLVMIR)
+                             .Case(".s", qcc::OutputKind::Assembly)
+                             .Default(qcc::OutputKind::Object);
+  if (!writeFile(output, [&](raw_pwrite_stream &os) {
+        return qcc::emitModule(*module, **machine, optLevel, kind, os);
+      }))
+    return 1;
+
+  if (emitKind == EmitKind::Object) {
+    std::string header = headerFilename;
+    if (header.empty()) {
+      if (output == "-")
+        return 0;
+      SmallString<128> path(output);
+      sys::path::replace_extension(path, ".h");
+      header = std::string(path);
+    }
+    if (!writeHeader(header))
+      return 1;
+  }
+  return 0;
+}

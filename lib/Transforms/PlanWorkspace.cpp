@@ -203,11 +203,11 @@ struct PlanWorkspacePass
                           int64_t size) {
     MLIRContext *context = entry.getContext();
     auto workspaceType = MemRefType::get({size}, IntegerType::get(context, 8));
-    Block &block = entry.getBody().front();
-    BlockArgument workspace =
-        block.addArgument(workspaceType, entry.getLoc());
-    SmallVector<Type> argTypes(block.getArgumentTypes());
-    entry.setFunctionType(FunctionType::get(context, argTypes, {}));
+    unsigned index = entry.getNumArguments();
+    // Appending an argument at the end of a function cannot fail.
+    (void)entry.insertArgument(index, workspaceType, DictionaryAttr(),
+                               entry.getLoc());
+    BlockArgument workspace = entry.getArgument(index);
 
     OpBuilder builder(context);
     for (const Buffer &buffer : buffers) {

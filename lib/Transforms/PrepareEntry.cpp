@@ -126,12 +126,15 @@ struct PrepareEntryPass
 
     // Results become out-parameters that bufferization writes in place.
     OpBuilder builder(func);
-    Block &body = func.getBody().front();
-    SmallVector<BlockArgument> outArgs;
+    SmallVector<Value> outArgs;
     for (const ABITensor &output : abi.outputs) {
       auto memrefType = MemRefType::get(output.type.getShape(),
                                         output.type.getElementType());
-      outArgs.push_back(body.addArgument(memrefType, func.getLoc()));
+      unsigned index = func.getNumArguments();
+      if (failed(func.insertArgument(index, memrefType, DictionaryAttr(),
+                                     func.getLoc())))
+        return func.emitError("cannot add an output parameter");
+      outArgs.push_back(func.getArgument(index));
     }
     SmallVector<func::ReturnOp> returns(func.getOps<func::ReturnOp>());
     if (returns.size() != 1)
@@ -148,10 +151,10 @@ struct PrepareEntryPass
     }
     func::ReturnOp::create(builder, ret.getLoc());
     ret.erase();
+    if (failed(func.eraseResults(
+            llvm::BitVector(func.getNumResults(), /*t=*/true))))
+      return func.emitError("cannot remove the results");
 
-    SmallVector<Type> argTypes(body.getArgumentTypes());
-    func.setFunctionType(builder.getFunctionType(argTypes, {}));
-    func.setAllResultAttrs(ArrayRef<DictionaryAttr>{});
     for (unsigned i = 0, e = abi.inputs.size(); i < e; ++i) {
       func.removeArgAttr(i, "qcc.name");
       func.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,

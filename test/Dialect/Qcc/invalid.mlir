@@ -1,0 +1,81 @@
+// RUN: qcc-opt %s -split-input-file -verify-diagnostics
+
+// A zero scale cannot be turned into an integer multiplier (the quant type
+// parser already refuses it).
+func.func @zero_scale(%x: tensor<4xf32>) {
+  // expected-error @+1 {{scale 0.000000e+00 out of expressed type range}}
+  %q = qcc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.0>>
+  return
+}
+
+// -----
+
+// Negative scales are rejected (by the quant type or by qcc).
+func.func @negative_scale(%x: tensor<4xf32>) {
+  // expected-error @+1 {{scale}}
+  %q = qcc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, -1.0>>
+  return
+}
+
+// -----
+
+// Per-axis length must equal the channel count.
+func.func @per_axis_length(%x: tensor<4x3xf32>) {
+  // expected-error @+1 {{per-axis quantization has 2 scales but dimension 1 has size 3}}
+  %q = qcc.quantize %x : tensor<4x3xf32> -> tensor<4x3x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
+  return
+}
+
+// -----
+
+// The quantized axis must exist in the tensor.
+func.func @per_axis_out_of_range(%x: tensor<4xf32>) {
+  // expected-error @+1 {{quantized axis 1 is out of range for a tensor of rank 1}}
+  %q = qcc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
+  return
+}
+
+// -----
+
+// Per-axis scales are checked channel by channel.
+func.func @per_axis_bad_channel(%x: tensor<2xf32>) {
+  // expected-error @+1 {{scale 0.000000e+00 out of expressed type range}}
+  %q = qcc.quantize %x : tensor<2xf32> -> tensor<2x!quant.uniform<i8:f32:0, {0.5, 0.0}>>
+  return
+}
+
+// -----
+
+// The float side must be the quantized type's expressed type.
+func.func @expressed_mismatch(%x: tensor<4xf16>) {
+  // expected-error @+1 {{float element type 'f16' does not match the expressed type 'f32'}}
+  %q = qcc.quantize %x : tensor<4xf16> -> tensor<4x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+// Shapes must agree on both sides.
+func.func @shape_mismatch(%x: tensor<4xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %q = qcc.quantize %x : tensor<4xf32> -> tensor<5x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+// Dequantize checks the same invariants on its operand.
+func.func @dequantize_bad_axis(%q: tensor<4x!quant.uniform<i8:f32:2, {0.5, 0.5}>>) {
+  // expected-error @+1 {{quantized axis 2 is out of range for a tensor of rank 1}}
+  %x = qcc.dequantize %q : tensor<4x!quant.uniform<i8:f32:2, {0.5, 0.5}>> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Only quantized tensors go on the quantized side.
+func.func @not_quantized(%x: tensor<4xf32>) {
+  // expected-error @+1 {{must be ranked tensor of quantized type values}}
+  %q = qcc.quantize %x : tensor<4xf32> -> tensor<4xi8>
+  return
+}

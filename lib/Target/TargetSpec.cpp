@@ -120,6 +120,12 @@ Expected<TargetSpec> resolveTarget(StringRef name, StringRef cpu,
     if (!known)
       return makeError("unknown CPU feature '" + featureName +
                        "' for target " + triple->str());
+    // A user feature replaces qcc's default for the same name: "-v" must
+    // drop the default "+v" rather than follow it, since "+v" also turned on
+    // the features it implies.
+    llvm::erase_if(features, [&](const std::string &existing) {
+      return StringRef(existing).drop_front() == featureName;
+    });
     features.push_back(attr.str());
   }
   spec.features = llvm::join(features, ",");

@@ -121,7 +121,7 @@ struct PlanWorkspacePass
     ModuleOp module = getOperation();
     if (alignment == 0 || !llvm::isPowerOf2_32(alignment)) {
       module.emitError("workspace alignment must be a power of two, got ")
-          << alignment;
+          << static_cast<unsigned>(alignment);
       return signalPassFailure();
     }
     FailureOr<ModelABI> abi = ModelABI::readFrom(module);

@@ -59,7 +59,9 @@ struct VerifyStagePass
       return signalPassFailure();
     }
 
-    WalkResult result = getOperation().walk([&](Operation *op) {
+    // Pre-order: report the outermost offending op, not its terminator.
+    WalkResult result = getOperation().walk<WalkOrder::PreOrder>(
+        [&](Operation *op) {
       if (op == getOperation().getOperation())
         return WalkResult::advance();
       return failed(check(op)) ? WalkResult::interrupt()

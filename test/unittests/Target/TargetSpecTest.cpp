@@ -48,6 +48,12 @@ TEST(TargetSpecTest, UserFeaturesAreAppended) {
   EXPECT_EQ(spec->features, "+neon,+dotprod,+i8mm");
 }
 
+TEST(TargetSpecTest, UserFeaturesReplaceDefaults) {
+  auto spec = resolveTarget("riscv64", "", "-v,+zba");
+  ASSERT_TRUE(static_cast<bool>(spec));
+  EXPECT_EQ(spec->features, "+m,+a,+f,+d,+c,-v,+zba");
+}
+
 TEST(TargetSpecTest, RejectsUnknownNames) {
   EXPECT_NE(errorOf(resolveTarget("sparc")).find("unknown target 'sparc'"),
             std::string::npos);

@@ -1,0 +1,47 @@
+//===- OpRegistry.h - ONNX operator importers by op type --------*- C++ -*-===//
+//
+// The table from ONNX op type (default domain) to the function that imports
+// a node of that type. Each op family registers its importers from its own
+// file (Elementwise.cpp, ConvPool.cpp, ...).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QCC_LIB_IMPORT_ONNX_OPREGISTRY_H
+#define QCC_LIB_IMPORT_ONNX_OPREGISTRY_H
+
+#include "NodeContext.h"
+
+#include "llvm/ADT/StringMap.h"
+
+namespace qcc::onnx_import {
+
+/// Imports one node: reads its inputs and attributes from `node`, builds the
+/// IR and sets its outputs, or emits a diagnostic and fails.
+using OpImportFn = mlir::LogicalResult (*)(NodeContext &node);
+
+class OpRegistry {
+public:
+  void add(llvm::StringRef opType, OpImportFn import) {
+    importers[opType] = import;
+  }
+  /// The importer for `opType`, or null if the operator is unsupported.
+  OpImportFn lookup(llvm::StringRef opType) const {
+    return importers.lookup(opType);
+  }
+
+private:
+  llvm::StringMap<OpImportFn> importers;
+};
+
+/// The registry with every supported operator of the default ONNX domain.
+const OpRegistry &getOpRegistry();
+
+void registerConvPoolOps(OpRegistry &registry);
+void registerElementwiseOps(OpRegistry &registry);
+void registerLinearOps(OpRegistry &registry);
+void registerNormalizationOps(OpRegistry &registry);
+void registerShapeOps(OpRegistry &registry);
+
+} // namespace qcc::onnx_import
+
+#endif // QCC_LIB_IMPORT_ONNX_OPREGISTRY_H

@@ -3,6 +3,7 @@
 #ifndef QCC_DIALECT_QCC_IR_QCCOPS_H
 #define QCC_DIALECT_QCC_IR_QCCOPS_H
 
+#include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"

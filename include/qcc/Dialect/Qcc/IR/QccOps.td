@@ -4,6 +4,7 @@
 #define QCC_DIALECT_QCC_IR_QCCOPS_TD
 
 include "qcc/Dialect/Qcc/IR/QccBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 // Ops converting between the float domain and one quantized tensor type. They
@@ -46,6 +47,225 @@ def Qcc_DequantizeOp : Qcc_QuantizationBoundaryOp<"dequantize"> {
   let arguments = (ins Qcc_QuantizedTensor:$input);
   let results = (outs Qcc_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
+
+//===----------------------------------------------------------------------===//
+// Integer compute ops. Operands and results are quantized tensors; the exact
+// integer semantics of each op is in docs/Numerics.md.
+//===----------------------------------------------------------------------===//
+
+// Ops whose result is saturated to the storage range, optionally narrowed by a
+// fused activation (relu, relu6, clip) expressed in the result's storage
+// domain.
+class Qcc_SaturatingOp<string mnemonic, list<Trait> traits = []>
+    : Qcc_Op<mnemonic, !listconcat(traits, [Pure])> {
+  dag clampAttrs = (ins OptionalAttr<I64Attr>:$clamp_min,
+                        OptionalAttr<I64Attr>:$clamp_max);
+  let hasVerifier = 1;
+  code commonExtraClassDeclaration = [{
+    /// The saturation range of the result: its storage range intersected
+    /// with the fused activation range.
+    std::pair<int64_t, int64_t> getSaturationRange();
+  }];
+  let extraClassDeclaration = commonExtraClassDeclaration;
+}
+
+def Qcc_RequantizeOp : Qcc_SaturatingOp<"requantize",
+                                        [SameOperandsAndResultShape]> {
+  let summary = "Rescale a quantized tensor to other quantization parameters";
+  let description = [{
+    `y = clamp(z_y + RHE((x - z_x) * M, n), lo, hi)` with `(M, n)` the
+    fixed-point form of `s_x / s_y` (per element's channel for per-axis
+    types; both types must then use the same axis).
+
+    ```mlir
+    %y = qcc.requantize %x : tensor<4x!quant.uniform<i8:f32, 0.5:3>> -> tensor<4x!quant.uniform<i8:f32, 0.25:-1>>
+    ```
+  }];
+  let arguments = !con((ins Qcc_QuantizedTensor:$input), clampAttrs);
+  let results = (outs Qcc_QuantizedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
+def Qcc_Conv2DOp : Qcc_SaturatingOp<"conv2d"> {
+  let summary = "Quantized 2-D convolution (grouped and depthwise included)";
+  let description = [{
+    NHWC input (per-tensor), OHWI weights (per-tensor or per-axis on axis 0,
+    any zero points), optional int32 bias per output channel at scale
+    `s_x * s_w[o]`. `groups` splits input and output channels; depthwise
+    convolution is `groups` = input channels. Accumulates
+    `bias + sum((x - z_x) * (w - z_w))` in int32 (padding contributes 0) and
+    requantizes per output channel.
+
+    ```mlir
+    %y = qcc.conv2d %x, %w, %b {pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, groups = 1 : i64}
+        : (tensor<1x8x8x3x!quant.uniform<i8:f32, 0.05:-5>>, tensor<4x3x3x3x!quant.uniform<i8<-127:127>:f32:0, {0.01, 0.02, 0.01, 0.03}>>, tensor<4xi32>)
+        -> tensor<1x8x8x4x!quant.uniform<i8:f32, 0.1:-128>>
+    ```
+  }];
+  let arguments = !con((ins Qcc_QuantizedTensor:$input,
+                            Qcc_QuantizedTensor:$weight,
+                            Optional<RankedTensorOf<[I32]>>:$bias,
+                            DenseI64ArrayAttr:$pad,
+                            DenseI64ArrayAttr:$stride,
+                            DenseI64ArrayAttr:$dilation,
+                            DefaultValuedAttr<I64Attr, "1">:$groups),
+                       clampAttrs);
+  let results = (outs Qcc_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Qcc_MatMulOp : Qcc_SaturatingOp<"matmul"> {
+  let summary = "Quantized matrix multiplication / fully-connected layer";
+  let description = [{
+    `a` is `[..., M, K]` (per-tensor), `b` is `[K, N]` (per-tensor or per-axis
+    on axis 1), optional int32 bias `[N]` at scale `s_a * s_b[j]`.
+    Accumulates `bias + sum((a - z_a) * (b - z_b))` in int32 and requantizes
+    per output column.
+
+    ```mlir
+    %y = qcc.matmul %a, %b, %bias : (tensor<1x64x!quant.uniform<i8:f32, 0.1:2>>, tensor<64x10x!quant.uniform<i8<-127:127>:f32, 0.01>>, tensor<10xi32>) -> tensor<1x10x!quant.uniform<i8:f32, 0.2:0>>
+    ```
+  }];
+  let arguments = !con((ins Qcc_QuantizedTensor:$lhs,
+                            Qcc_QuantizedTensor:$rhs,
+                            Optional<RankedTensorOf<[I32]>>:$bias),
+                       clampAttrs);
+  let results = (outs Qcc_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+class Qcc_BinaryOp<string mnemonic> : Qcc_SaturatingOp<mnemonic> {
+  let arguments = !con((ins Qcc_QuantizedTensor:$lhs,
+                            Qcc_QuantizedTensor:$rhs),
+                       clampAttrs);
+  let results = (outs Qcc_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Qcc_AddOp : Qcc_BinaryOp<"add"> {
+  let summary = "Quantized elementwise addition with numpy broadcasting";
+  let description = [{
+    Both operands are rescaled to the result scale with a shared shift:
+    `y = clamp(z_y + RHE((a - z_a) * M_a + (b - z_b) * M_b, n), lo, hi)`.
+
+    ```mlir
+    %y = qcc.add %a, %b : (tensor<1x4x!quant.uniform<i8:f32, 0.1:0>>, tensor<4x!quant.uniform<i8:f32, 0.2:1>>) -> tensor<1x4x!quant.uniform<i8:f32, 0.3:-2>>
+    ```
+  }];
+}
+
+def Qcc_MulOp : Qcc_BinaryOp<"mul"> {
+  let summary = "Quantized elementwise multiplication with numpy broadcasting";
+  let description = [{
+    `y = clamp(z_y + RHE((a - z_a) * (b - z_b) * M, n), lo, hi)` with
+    `(M, n)` the fixed-point form of `s_a * s_b / s_y`. Storage types are at
+    most 16 bits wide so that the product fits in int64.
+
+    ```mlir
+    %y = qcc.mul %a, %b : (tensor<4x!quant.uniform<i8:f32, 0.1:0>>, tensor<4x!quant.uniform<i8:f32, 0.2:1>>) -> tensor<4x!quant.uniform<i8:f32, 0.05:0>>
+    ```
+  }];
+}
+
+class Qcc_PoolOp<string mnemonic> : Qcc_SaturatingOp<mnemonic> {
+  let results = (outs Qcc_QuantizedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+}
+
+def Qcc_MaxPool2DOp : Qcc_PoolOp<"max_pool2d"> {
+  let summary = "Quantized NHWC max pooling (scale preserving)";
+  let description = [{
+    Input and result have the same quantized type; padding never wins.
+
+    ```mlir
+    %y = qcc.max_pool2d %x {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>} : tensor<1x8x8x4x!quant.uniform<i8:f32, 0.1:-3>> -> tensor<1x4x4x4x!quant.uniform<i8:f32, 0.1:-3>>
+    ```
+  }];
+  let arguments = !con((ins Qcc_QuantizedTensor:$input,
+                            DenseI64ArrayAttr:$kernel,
+                            DenseI64ArrayAttr:$stride,
+                            DenseI64ArrayAttr:$pad),
+                       clampAttrs);
+}
+
+def Qcc_AvgPool2DOp : Qcc_PoolOp<"avg_pool2d"> {
+  let summary = "Quantized NHWC average pooling";
+  let description = [{
+    Sums `x - z_x` over the window's in-bounds elements and divides by the
+    count (in-bounds elements, or the whole window with
+    `count_include_pad`) with one rounding: the multiplier is
+    `s_x / (s_y * count)`.
+
+    ```mlir
+    %y = qcc.avg_pool2d %x {kernel = array<i64: 3, 3>, stride = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, count_include_pad = false} : tensor<1x8x8x4x!quant.uniform<i8:f32, 0.1:-3>> -> tensor<1x8x8x4x!quant.uniform<i8:f32, 0.1:-3>>
+    ```
+  }];
+  let arguments = !con((ins Qcc_QuantizedTensor:$input,
+                            DenseI64ArrayAttr:$kernel,
+                            DenseI64ArrayAttr:$stride,
+                            DenseI64ArrayAttr:$pad,
+                            DefaultValuedAttr<BoolAttr, "false">:$count_include_pad),
+                       clampAttrs);
+}
+
+def Qcc_ConcatOp : Qcc_Op<"concat", [Pure]> {
+  let summary = "Concatenate quantized tensors, requantizing to the result type";
+  let description = [{
+    Each input is requantized to the result type (the identity when types
+    match) and the results are concatenated along `axis`.
+
+    ```mlir
+    %y = qcc.concat %a, %b {axis = 1 : i64} : (tensor<1x2x!quant.uniform<i8:f32, 0.1>>, tensor<1x3x!quant.uniform<i8:f32, 0.2>>) -> tensor<1x5x!quant.uniform<i8:f32, 0.2>>
+    ```
+  }];
+  let arguments = (ins Variadic<Qcc_QuantizedTensor>:$inputs, I64Attr:$axis);
+  let results = (outs Qcc_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` functional-type($inputs, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Qcc_ClampOp : Qcc_Op<"clamp", [Pure, SameOperandsAndResultType]> {
+  let summary = "Clamp a quantized tensor in its storage domain";
+  let description = [{
+    `y = clamp(x, min, max)`; relu, relu6 and clip that could not be fused
+    into the producer.
+
+    ```mlir
+    %y = qcc.clamp %x {min = -3 : i64, max = 127 : i64} : tensor<4x!quant.uniform<i8:f32, 0.1:-3>>
+    ```
+  }];
+  let arguments = (ins Qcc_QuantizedTensor:$input, I64Attr:$min, I64Attr:$max);
+  let results = (outs Qcc_QuantizedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Qcc_LookupOp : Qcc_Op<"lookup", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Table lookup for 8-bit quantized activations";
+  let description = [{
+    `y = table[x - qmin_x]`: any function of one 8-bit value, tabulated at
+    compile time (sigmoid, tanh, hardswish, ...). The table has 256 entries
+    of the result's storage type.
+
+    ```mlir
+    %y = qcc.lookup %x {table = dense<0> : tensor<256xi8>} : tensor<4x!quant.uniform<i8:f32, 0.1>> -> tensor<4x!quant.uniform<i8:f32, 0.0039:-128>>
+    ```
+  }];
+  let arguments = (ins Qcc_QuantizedTensor:$input,
+                       AnyIntElementsAttr:$table);
+  let results = (outs Qcc_QuantizedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
 }
 
 #endif // QCC_DIALECT_QCC_IR_QCCOPS_TD

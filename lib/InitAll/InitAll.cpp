@@ -3,6 +3,7 @@
 #include "qcc/InitAll.h"
 
 #include "qcc/Dialect/Qcc/IR/QccDialect.h"
+#include "qcc/Conversion/Passes.h"
 #include "qcc/Pipelines/Pipelines.h"
 #include "qcc/Transforms/Passes.h"
 
@@ -77,6 +78,7 @@ void registerAllDialects(mlir::DialectRegistry &registry) {
 
 void registerAllPasses() {
   registerQccPasses();
+  registerQccConversionPasses();
   registerQccPipelines();
 
   // Upstream passes that lit tests and users combine with qcc's.

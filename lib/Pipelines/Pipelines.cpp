@@ -2,6 +2,7 @@
 
 #include "qcc/Pipelines/Pipelines.h"
 
+#include "qcc/Conversion/Passes.h"
 #include "qcc/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -62,6 +63,7 @@ void buildQccInputPipeline(OpPassManager &pm, const QccPipelineOptions &) {
 }
 
 void buildQccLinalgPipeline(OpPassManager &pm, const QccPipelineOptions &) {
+  pm.addPass(createLowerQccToLinalgPass());
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(tosa::createTosaToLinalgNamed());
   funcPm.addPass(tosa::createTosaToLinalg());

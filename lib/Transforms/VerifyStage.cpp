@@ -41,11 +41,11 @@ struct VerifyStagePass
     std::function<LogicalResult(Operation *)> check;
     llvm::StringSet<> dialects;
     if (stage == "input") {
-      dialects = {"func", "tosa", "tensor", "arith", "math", "qcc"};
+      dialects = {"func", "tosa", "tensor", "arith", "math", "qcc", "quant"};
       check = [&](Operation *op) { return checkDialect(op, dialects, ""); };
     } else if (stage == "linalg") {
-      dialects = {"func",   "linalg", "tensor", "arith",         "math",
-                  "affine", "scf",    "memref", "bufferization", "qcc"};
+      dialects = {"func",   "linalg", "tensor", "arith",        "math",
+                  "affine", "scf",    "memref", "bufferization"};
       check = [&](Operation *op) {
         return checkDialect(op, dialects, "lowering to linalg");
       };

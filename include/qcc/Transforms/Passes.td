@@ -93,7 +93,7 @@ def VerifyStagePass : Pass<"qcc-verify-stage", "mlir::ModuleOp"> {
     A read-only check that fails with a diagnostic naming the first offending
     op instead of letting half-lowered IR reach the next stage.
 
-    * `stage=input`: only func, TOSA, tensor, arith, math and qcc ops.
+    * `stage=input`: only func, TOSA, tensor, arith, math, qcc and quant ops.
     * `stage=linalg`: no TOSA left; only linalg, tensor, arith, math, func,
       bufferization, affine, scf and memref.
     * `stage=bufferized`: no tensor values left in function bodies; no

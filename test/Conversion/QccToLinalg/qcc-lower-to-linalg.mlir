@@ -1,0 +1,92 @@
+// RUN: qcc-opt %s -qcc-lower-to-linalg -split-input-file | FileCheck %s
+
+// s_x / s_y = 2 = 0.5 * 2^2: M = 2^30, n = 31 - 2 = 29, computed at compile
+// time; the element-wise body subtracts z_x, multiplies, rounds, adds z_y and
+// saturates.
+// CHECK-LABEL: func.func @requantize
+// CHECK-SAME: (%[[X:.*]]: tensor<4xi8>) -> tensor<4xi8>
+// CHECK-DAG: arith.constant dense<3> : tensor<1xi64>
+// CHECK-DAG: arith.constant dense<-1> : tensor<1xi64>
+// CHECK-DAG: arith.constant dense<1073741824> : tensor<1xi64>
+// CHECK-DAG: arith.constant dense<29> : tensor<1xi64>
+// CHECK: linalg.generic
+// CHECK: arith.extsi %{{.*}} : i8 to i64
+// CHECK: arith.subi
+// CHECK: arith.muli
+// CHECK: arith.shrsi
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+// CHECK: arith.trunci %{{.*}} : i64 to i8
+func.func @requantize(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %q = quant.scast %x : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 0.5:3>>
+  %y = qcc.requantize %q : tensor<4x!quant.uniform<i8:f32, 0.5:3>> -> tensor<4x!quant.uniform<i8:f32, 0.25:-1>>
+  %r = quant.scast %y : tensor<4x!quant.uniform<i8:f32, 0.25:-1>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+// Constant weights: the input zero point is folded into the bias,
+// 10 - (-5) * (1 + 2) = 25, and the input is padded with z_x = -5.
+// CHECK-LABEL: func.func @conv_folds_zero_point
+// CHECK-DAG: arith.constant dense<25> : tensor<1xi32>
+// CHECK-DAG: %[[ZP:.*]] = arith.constant -5 : i8
+// CHECK: tensor.pad
+// CHECK: tensor.yield %[[ZP]] : i8
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+// CHECK: arith.extsi %{{.*}} : i8 to i32
+// CHECK-NOT: arith.subi
+// CHECK: arith.muli %{{.*}}, %{{.*}} : i32
+// CHECK: arith.addi %{{.*}}, %{{.*}} : i32
+// CHECK: tensor.collapse_shape
+func.func @conv_folds_zero_point(%x: tensor<1x2x2x2xi8>) -> tensor<1x2x2x1xi8> {
+  %q = quant.scast %x : tensor<1x2x2x2xi8> to tensor<1x2x2x2x!quant.uniform<i8:f32, 0.05:-5>>
+  %wi = arith.constant dense<[[[[1, 2]]]]> : tensor<1x1x1x2xi8>
+  %w = quant.scast %wi : tensor<1x1x1x2xi8> to tensor<1x1x1x2x!quant.uniform<i8<-127:127>:f32, 0.01>>
+  %b = arith.constant dense<10> : tensor<1xi32>
+  %y = qcc.conv2d %q, %w, %b {pad = array<i64: 1, 0, 1, 0>, stride = array<i64: 2, 2>, dilation = array<i64: 1, 1>} : (tensor<1x2x2x2x!quant.uniform<i8:f32, 0.05:-5>>, tensor<1x1x1x2x!quant.uniform<i8<-127:127>:f32, 0.01>>, tensor<1xi32>) -> tensor<1x2x2x1x!quant.uniform<i8:f32, 0.1>>
+  %r = quant.scast %y : tensor<1x2x2x1x!quant.uniform<i8:f32, 0.1>> to tensor<1x2x2x1xi8>
+  return %r : tensor<1x2x2x1xi8>
+}
+
+// -----
+
+// Asymmetric (u8, z_w = 100) weights are centered at compile time into an
+// i16 constant (w - 100), and the bias absorbs -z_a * sum(w') = -4 * 10.
+// CHECK-LABEL: func.func @matmul_weight_zero_point
+// CHECK-DAG: arith.constant dense<{{\[}}[0], [10]]> : tensor<2x1xi16>
+// CHECK-DAG: arith.constant dense<-40> : tensor<1xi32>
+func.func @matmul_weight_zero_point(%a: tensor<3x2xi8>) -> tensor<3x1xi8> {
+  %qa = quant.scast %a : tensor<3x2xi8> to tensor<3x2x!quant.uniform<i8:f32, 0.1:4>>
+  %wi = arith.constant dense<[[100], [110]]> : tensor<2x1xi8>
+  %w = quant.scast %wi : tensor<2x1xi8> to tensor<2x1x!quant.uniform<u8:f32, 0.02:100>>
+  %y = qcc.matmul %qa, %w : (tensor<3x2x!quant.uniform<i8:f32, 0.1:4>>, tensor<2x1x!quant.uniform<u8:f32, 0.02:100>>) -> tensor<3x1x!quant.uniform<i8:f32, 0.05>>
+  %r = quant.scast %y : tensor<3x1x!quant.uniform<i8:f32, 0.05>> to tensor<3x1xi8>
+  return %r : tensor<3x1xi8>
+}
+
+// -----
+
+// Quantize rounds with the 1.5 * 2^23 trick (no libm) and maps NaN to z.
+// CHECK-LABEL: func.func @quantize
+// CHECK: arith.divf
+// CHECK: arith.constant 0x4B400000 : f32
+// CHECK: arith.cmpf uno
+// CHECK: arith.fptosi
+func.func @quantize(%x: tensor<4xf32>) -> tensor<4xi8> {
+  %q = qcc.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.5:3>>
+  %r = quant.scast %q : tensor<4x!quant.uniform<i8:f32, 0.5:3>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}
+
+// -----
+
+// Data movement on quantized tensors is rebuilt on the storage type.
+// CHECK-LABEL: func.func @reshape
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1]] : tensor<2x2xi8> into tensor<4xi8>
+func.func @reshape(%x: tensor<2x2xi8>) -> tensor<4xi8> {
+  %q = quant.scast %x : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8:f32, 0.5>>
+  %c = tensor.collapse_shape %q [[0, 1]] : tensor<2x2x!quant.uniform<i8:f32, 0.5>> into tensor<4x!quant.uniform<i8:f32, 0.5>>
+  %r = quant.scast %c : tensor<4x!quant.uniform<i8:f32, 0.5>> to tensor<4xi8>
+  return %r : tensor<4xi8>
+}

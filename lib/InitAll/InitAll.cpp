@@ -5,6 +5,7 @@
 #include "qcc/Dialect/Qcc/IR/QccDialect.h"
 #include "qcc/Conversion/Passes.h"
 #include "qcc/Pipelines/Pipelines.h"
+#include "qcc/Quantization/Passes.h"
 #include "qcc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -79,6 +80,7 @@ void registerAllDialects(mlir::DialectRegistry &registry) {
 void registerAllPasses() {
   registerQccPasses();
   registerQccConversionPasses();
+  registerQccQuantizationPasses();
   registerQccPipelines();
 
   // Upstream passes that lit tests and users combine with qcc's.

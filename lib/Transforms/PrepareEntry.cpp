@@ -156,7 +156,13 @@ struct PrepareEntryPass
       return func.emitError("cannot remove the results");
 
     for (unsigned i = 0, e = abi.inputs.size(); i < e; ++i) {
-      func.removeArgAttr(i, "qcc.name");
+      // qcc's own annotations (names, calibrated ranges) end here: nothing
+      // after the ABI record needs them, and LLVM would not know them.
+      DictionaryAttr attrs = func.getArgAttrDict(i);
+      for (NamedAttribute attr :
+           attrs ? attrs.getValue() : ArrayRef<NamedAttribute>())
+        if (attr.getName().strref().starts_with("qcc."))
+          func.removeArgAttr(i, attr.getName());
       func.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
                       builder.getBoolAttr(false));
     }

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qcc/Import/ONNX/ONNXImporter.h"
 #include "qcc/InitAll.h"
 #include "qcc/Pipelines/Pipelines.h"
 #include "qcc/Target/HeaderEmitter.h"
@@ -38,7 +39,8 @@ enum class EmitKind { MLIR, LLVMIR, Assembly, Object, Header };
 
 cl::OptionCategory qccCategory("qcc options");
 
-cl::opt<std::string> inputFilename(cl::Positional, cl::desc("<model.mlir>"),
+cl::opt<std::string> inputFilename(cl::Positional,
+                                   cl::desc("<model.onnx|model.mlir>"),
                                    cl::Required, cl::cat(qccCategory));
 cl::opt<std::string> outputFilename(
     "o", cl::desc("Output file (default: the input's name with the emitted "
@@ -87,6 +89,11 @@ cl::opt<std::string>
                    cl::desc("Where to write the C header with --emit=obj "
                             "(default: the object's path with .h)"),
                    cl::value_desc("file"), cl::cat(qccCategory));
+cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Static shape for an ONNX input with dynamic dimensions, e.g. "
+             "image=1x3x224x224 (repeatable)"),
+    cl::value_desc("name=dims"), cl::cat(qccCategory));
 cl::opt<unsigned> workspaceAlignment(
     "workspace-alignment",
     cl::desc("Byte alignment of the workspace and its buffers (default 64)"),
@@ -152,8 +159,8 @@ int main(int argc, char **argv) {
   cl::HideUnrelatedOptions(qccCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
-      "qcc: compiles a float TOSA model (MLIR) into an object file and C "
-      "header\n");
+      "qcc: compiles a float model (ONNX, or TOSA in MLIR) into an object "
+      "file and C header\n");
 
   // Flags first: a bad flag should not wait for a large model to parse.
   if (optLevel > 3)
@@ -177,10 +184,10 @@ int main(int argc, char **argv) {
   if (!machine)
     return fail(toString(machine.takeError()));
 
-  StringRef extension =
-      lastStage ? StringRef(".mlir") : extensionFor(emitKind);
-  std::string output =
-      outputFilename.empty() ? defaultOutput(extension) : outputFilename;
+  std::string output = outputFilename.empty()
+                           ? defaultOutput(lastStage ? StringRef(".mlir")
+                                                     : extensionFor(emitKind))
+                           : outputFilename;
   std::string prefix = symbolName;
   if (prefix.empty())
     prefix = output == "-" ? "model"
@@ -188,10 +195,20 @@ int main(int argc, char **argv) {
   if (!qcc::isCIdentifier(prefix))
     return fail("--name='" + prefix + "' is not a valid C identifier");
 
-  if (!sys::path::extension(inputFilename).equals_insensitive(".mlir") &&
+  StringRef extension = sys::path::extension(inputFilename);
+  bool isONNX = extension.equals_insensitive(".onnx");
+  if (!isONNX && !extension.equals_insensitive(".mlir") &&
       inputFilename != "-")
     return fail("unsupported input '" + inputFilename +
-                "': expected a .mlir model");
+                "': expected an .onnx or .mlir model");
+  qcc::ONNXImportOptions importOptions;
+  for (const std::string &spec : inputShapes) {
+    std::string error;
+    if (!qcc::addInputShapePin(spec, importOptions, error))
+      return fail("--input-shape: " + error);
+  }
+  if (!isONNX && !inputShapes.empty())
+    return fail("--input-shape applies to ONNX models only");
 
   std::string error;
   std::unique_ptr<MemoryBuffer> input = openInputFile(inputFilename, &error);
@@ -203,11 +220,16 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   auto sourceMgr = std::make_shared<SourceMgr>();
-  sourceMgr->AddNewSourceBuffer(std::move(input), SMLoc());
   SourceMgrDiagnosticHandler diagnostics(*sourceMgr, &context);
 
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  OwningOpRef<ModuleOp> module;
+  if (isONNX) {
+    module = qcc::importONNXModel(input->getMemBufferRef(), context,
+                                  importOptions);
+  } else {
+    sourceMgr->AddNewSourceBuffer(std::move(input), SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  }
   if (!module)
     return 1;
 

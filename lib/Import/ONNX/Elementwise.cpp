@@ -61,9 +61,9 @@ DenseElementsAttr foldBinary(BinaryKind kind, DenseElementsAttr lhs,
   SmallVector<double> result;
   SmallVector<int64_t> index(rank, 0);
   for (int64_t i = 0, e = resultType.getNumElements(); i < e; ++i) {
-    result.push_back(applyBinary(
-        kind, lhsValues[offsetIn(index, lhsType.getShape())],
-        rhsValues[offsetIn(index, rhsType.getShape())], isInteger));
+    result.push_back(
+        applyBinary(kind, lhsValues[offsetIn(index, lhsType.getShape())],
+                    rhsValues[offsetIn(index, rhsType.getShape())], isInteger));
     for (int64_t d = rank - 1; d >= 0; --d) {
       if (++index[d] < resultShape[d])
         break;
@@ -73,16 +73,15 @@ DenseElementsAttr foldBinary(BinaryKind kind, DenseElementsAttr lhs,
   return getConstantFromDoubles(resultType, result);
 }
 
-template <BinaryKind Kind>
-LogicalResult importBinary(NodeContext &node) {
+template <BinaryKind Kind> LogicalResult importBinary(NodeContext &node) {
   if (failed(node.checkArity(2, 2)))
     return failure();
   RankedTensorType lhsType = node.getInputType(0);
   RankedTensorType rhsType = node.getInputType(1);
   if (lhsType.getElementType() != rhsType.getElementType())
-    return node.emitError() << "operand element types differ: "
-                            << lhsType.getElementType() << " vs "
-                            << rhsType.getElementType();
+    return node.emitError()
+           << "operand element types differ: " << lhsType.getElementType()
+           << " vs " << rhsType.getElementType();
   std::optional<SmallVector<int64_t>> shape =
       getBroadcastShape(lhsType.getShape(), rhsType.getShape());
   if (!shape)
@@ -118,8 +117,7 @@ LogicalResult importBinary(NodeContext &node) {
     result = createMul(b, loc, lhs, rhs);
     break;
   case BinaryKind::Div: {
-    Value reciprocal =
-        tosa::ReciprocalOp::create(b, loc, rhs.getType(), rhs);
+    Value reciprocal = tosa::ReciprocalOp::create(b, loc, rhs.getType(), rhs);
     result = createMul(b, loc, lhs, reciprocal);
     break;
   }
@@ -129,14 +127,12 @@ LogicalResult importBinary(NodeContext &node) {
 }
 
 /// Ops that map 1:1 to a TOSA unary op with the same type.
-template <typename TosaOp>
-LogicalResult importUnary(NodeContext &node) {
+template <typename TosaOp> LogicalResult importUnary(NodeContext &node) {
   if (failed(node.checkArity(1, 1)) || failed(node.checkFloatInput(0)))
     return failure();
   Value input = node.getInputValue(0);
-  node.setOutput(
-      0, TosaOp::create(node.getBuilder(), node.getLoc(), input.getType(),
-                        input));
+  node.setOutput(0, TosaOp::create(node.getBuilder(), node.getLoc(),
+                                   input.getType(), input));
   return success();
 }
 
@@ -170,8 +166,8 @@ FailureOr<float> getClipBound(NodeContext &node, StringRef name,
   if (failed(bound))
     return failure();
   if (bound->getNumElements() != 1)
-    return node.emitError() << "'" << name << "' must be a scalar, got "
-                            << bound->getType();
+    return node.emitError()
+           << "'" << name << "' must be a scalar, got " << bound->getType();
   return static_cast<float>(getDoubleValues(*bound).front());
 }
 
@@ -186,8 +182,8 @@ LogicalResult importClip(NodeContext &node) {
   if (failed(min) || failed(max))
     return failure();
   if (*min > *max)
-    return node.emitError() << "min " << *min << " is greater than max "
-                            << *max;
+    return node.emitError()
+           << "min " << *min << " is greater than max " << *max;
   node.setOutput(0, createClamp(node, node.getInputValue(0), *min, *max));
   return success();
 }

@@ -39,8 +39,8 @@ LogicalResult NodeContext::checkArity(unsigned minInputs, unsigned maxInputs,
     if (!hasInput(i))
       return emitError() << "required input #" << i << " is omitted";
   if (getNumOutputs() < 1 || getNumOutputs() > maxOutputs)
-    return emitError() << "expected 1 to " << maxOutputs
-                       << " output(s), got " << getNumOutputs();
+    return emitError() << "expected 1 to " << maxOutputs << " output(s), got "
+                       << getNumOutputs();
   return success();
 }
 
@@ -77,8 +77,7 @@ NodeContext::getRequiredConstantInput(unsigned index, StringRef what) const {
 
 FailureOr<SmallVector<int64_t>>
 NodeContext::getConstantIntsInput(unsigned index, StringRef what) const {
-  FailureOr<DenseElementsAttr> constant =
-      getRequiredConstantInput(index, what);
+  FailureOr<DenseElementsAttr> constant = getRequiredConstantInput(index, what);
   if (failed(constant))
     return failure();
   if (!constant->getElementType().isInteger(64) &&
@@ -182,8 +181,8 @@ NodeContext::getIntAttr(StringRef name,
 FailureOr<float>
 NodeContext::getFloatAttr(StringRef name,
                           std::optional<float> defaultValue) const {
-  auto attr = getTypedAttr(name, onnx::AttributeProto::FLOAT,
-                           defaultValue.has_value());
+  auto attr =
+      getTypedAttr(name, onnx::AttributeProto::FLOAT, defaultValue.has_value());
   if (failed(attr))
     return failure();
   return *attr ? (*attr)->f() : *defaultValue;
@@ -218,8 +217,7 @@ FailureOr<SmallVector<float>> NodeContext::getFloatsAttr(
     return failure();
   if (!*attr)
     return *defaultValue;
-  return SmallVector<float>((*attr)->floats().begin(),
-                            (*attr)->floats().end());
+  return SmallVector<float>((*attr)->floats().begin(), (*attr)->floats().end());
 }
 
 FailureOr<DenseElementsAttr> NodeContext::getTensorAttr(StringRef name) const {
@@ -227,8 +225,9 @@ FailureOr<DenseElementsAttr> NodeContext::getTensorAttr(StringRef name) const {
                            /*hasDefault=*/false);
   if (failed(attr))
     return failure();
-  return convertTensorProto((*attr)->t(), builder.getContext(),
-                            [&] { return emitError(); });
+  return convertTensorProto((*attr)->t(), builder.getContext(), [&] {
+    return emitError() << "tensor attribute '" << name << "' ";
+  });
 }
 
 FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank,

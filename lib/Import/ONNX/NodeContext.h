@@ -1,4 +1,5 @@
-//===- NodeContext.h - what an op importer sees of one ONNX node -*- C++ -*-===//
+//===- NodeContext.h - what an op importer sees of one ONNX node -*- C++
+//-*-===//
 //
 // `NodeContext` gives an op importer typed, checked access to one node's
 // attributes and inputs and a place to put its outputs. Every accessor that
@@ -31,8 +32,8 @@ struct TensorValue {
   mlir::DenseElementsAttr constant;
 
   mlir::RankedTensorType getType() const {
-    return constant ? cast<mlir::RankedTensorType>(constant.getType())
-                    : cast<mlir::RankedTensorType>(value.getType());
+    return constant ? llvm::cast<mlir::RankedTensorType>(constant.getType())
+                    : llvm::cast<mlir::RankedTensorType>(value.getType());
   }
 };
 
@@ -108,14 +109,14 @@ public:
   mlir::FailureOr<std::string>
   getStringAttr(llvm::StringRef name,
                 std::optional<std::string> defaultValue = std::nullopt) const;
-  mlir::FailureOr<llvm::SmallVector<int64_t>> getIntsAttr(
-      llvm::StringRef name,
-      std::optional<llvm::SmallVector<int64_t>> defaultValue = std::nullopt)
-      const;
-  mlir::FailureOr<llvm::SmallVector<float>> getFloatsAttr(
-      llvm::StringRef name,
-      std::optional<llvm::SmallVector<float>> defaultValue = std::nullopt)
-      const;
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  getIntsAttr(llvm::StringRef name,
+              std::optional<llvm::SmallVector<int64_t>> defaultValue =
+                  std::nullopt) const;
+  mlir::FailureOr<llvm::SmallVector<float>>
+  getFloatsAttr(llvm::StringRef name,
+                std::optional<llvm::SmallVector<float>> defaultValue =
+                    std::nullopt) const;
   mlir::FailureOr<mlir::DenseElementsAttr>
   getTensorAttr(llvm::StringRef name) const;
 

@@ -2,6 +2,7 @@
 
 #include "TensorConversion.h"
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/MathExtras.h"
@@ -57,8 +58,7 @@ FailureOr<int64_t> getElementCount(ArrayRef<int64_t> shape) {
 
 /// Builds the attribute from values read out of a typed repeated field.
 template <typename StorageT, typename FieldT>
-static DenseElementsAttr fromField(RankedTensorType type,
-                                   const FieldT &field) {
+static DenseElementsAttr fromField(RankedTensorType type, const FieldT &field) {
   SmallVector<StorageT> values(field.begin(), field.end());
   return DenseElementsAttr::get(type, ArrayRef<StorageT>(values));
 }
@@ -89,15 +89,16 @@ fromInt32Field(RankedTensorType type,
   return DenseElementsAttr::get(type, values);
 }
 
-static FailureOr<DenseElementsAttr>
-fromRawData(RankedTensorType type, const std::string &raw, int64_t count,
-            ErrorEmitter emitError) {
+static FailureOr<DenseElementsAttr> fromRawData(RankedTensorType type,
+                                                const std::string &raw,
+                                                int64_t count,
+                                                ErrorEmitter emitError) {
   Type elementType = type.getElementType();
   // ONNX stores bools as one byte each; MLIR packs them.
   int64_t byteWidth =
       elementType.isInteger(1) ? 1 : elementType.getIntOrFloatBitWidth() / 8;
   if (static_cast<int64_t>(raw.size()) != count * byteWidth) {
-    emitError() << "raw_data holds " << raw.size() << " bytes, expected "
+    emitError() << "has " << raw.size() << " bytes of raw_data, expected "
                 << count * byteWidth << " for " << count << " element(s) of "
                 << elementType;
     return failure();
@@ -119,23 +120,20 @@ FailureOr<DenseElementsAttr> convertTensorProto(const onnx::TensorProto &tensor,
                                                 ErrorEmitter emitError) {
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL ||
       tensor.external_data_size() > 0) {
-    emitError() << "tensor '" << tensor.name()
-                << "' uses external data, which is not supported yet; "
+    emitError() << "uses external data, which is not supported yet; "
                    "re-save the model with all tensors inside the .onnx file";
     return failure();
   }
   Type elementType = convertElementType(tensor.data_type(), context);
   if (!elementType) {
-    emitError() << "tensor '" << tensor.name()
-                << "' has unsupported element type "
+    emitError() << "has unsupported element type "
                 << getElementTypeName(tensor.data_type());
     return failure();
   }
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
   FailureOr<int64_t> count = getElementCount(shape);
   if (failed(count)) {
-    emitError() << "tensor '" << tensor.name()
-                << "' has a negative or overflowing dimension";
+    emitError() << "has a negative or overflowing dimension";
     return failure();
   }
   auto type = RankedTensorType::get(shape, elementType);
@@ -159,9 +157,8 @@ FailureOr<DenseElementsAttr> convertTensorProto(const onnx::TensorProto &tensor,
     break;
   }
   if (fieldSize != *count) {
-    emitError() << "tensor '" << tensor.name() << "' holds " << fieldSize
-                << " value(s), expected " << *count << " for shape "
-                << type;
+    emitError() << "holds " << fieldSize << " value(s), expected " << *count
+                << " for shape " << type;
     return failure();
   }
   switch (tensor.data_type()) {

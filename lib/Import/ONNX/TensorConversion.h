@@ -31,8 +31,8 @@ llvm::StringRef getElementTypeName(int32_t dataType);
 /// count overflows.
 mlir::FailureOr<int64_t> getElementCount(llvm::ArrayRef<int64_t> shape);
 
-/// Converts `tensor` into a dense constant. `what` names the tensor in
-/// diagnostics (e.g. "initializer 'conv1.weight'").
+/// Converts `tensor` into a dense constant. `emitError` starts a diagnostic
+/// that names the tensor; the message continues with a verb ("has ...").
 mlir::FailureOr<mlir::DenseElementsAttr>
 convertTensorProto(const onnx::TensorProto &tensor, mlir::MLIRContext *context,
                    ErrorEmitter emitError);

@@ -15,8 +15,8 @@ Value createConst(OpBuilder &b, Location loc, DenseElementsAttr values) {
 }
 
 Value createF32Splat(OpBuilder &b, Location loc, float value, int64_t rank) {
-  auto type = RankedTensorType::get(SmallVector<int64_t>(rank, 1),
-                                    b.getF32Type());
+  auto type =
+      RankedTensorType::get(SmallVector<int64_t>(rank, 1), b.getF32Type());
   return createConst(b, loc, DenseElementsAttr::get(type, value));
 }
 
@@ -55,8 +55,8 @@ Value createTranspose(OpBuilder &b, Location loc, Value input,
   auto inputType = cast<RankedTensorType>(input.getType());
   SmallVector<int32_t> perms32(perms.begin(), perms.end());
   return tosa::TransposeOp::create(
-      b, loc, inputType.clone(permuteShape(inputType.getShape(), perms)),
-      input, b.getDenseI32ArrayAttr(perms32));
+      b, loc, inputType.clone(permuteShape(inputType.getShape(), perms)), input,
+      b.getDenseI32ArrayAttr(perms32));
 }
 
 Value createSlice(OpBuilder &b, Location loc, Value input,
@@ -90,8 +90,8 @@ Value expandToRank(OpBuilder &b, Location loc, Value input, int64_t rank) {
   return createReshape(b, loc, input, shape);
 }
 
-std::optional<SmallVector<int64_t>>
-getBroadcastShape(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs) {
+std::optional<SmallVector<int64_t>> getBroadcastShape(ArrayRef<int64_t> lhs,
+                                                      ArrayRef<int64_t> rhs) {
   size_t rank = std::max(lhs.size(), rhs.size());
   SmallVector<int64_t> result(rank);
   for (size_t i = 0; i < rank; ++i) {
@@ -145,7 +145,8 @@ DenseElementsAttr transposeConstant(DenseElementsAttr values,
   if (elementType.isInteger(1)) {
     SmallVector<bool> source(values.getValues<bool>());
     SmallVector<bool> result(source.size());
-    forEachElement([&](int64_t i, int64_t offset) { result[i] = source[offset]; });
+    forEachElement(
+        [&](int64_t i, int64_t offset) { result[i] = source[offset]; });
     return DenseElementsAttr::get(resultType, ArrayRef<bool>(result));
   }
   // Dense storage is row-major and byte-aligned for widths of 8 and more.
@@ -153,8 +154,7 @@ DenseElementsAttr transposeConstant(DenseElementsAttr values,
   ArrayRef<char> source = values.getRawData();
   SmallVector<char> result(source.size());
   forEachElement([&](int64_t i, int64_t offset) {
-    std::memcpy(&result[i * byteWidth], &source[offset * byteWidth],
-                byteWidth);
+    std::memcpy(&result[i * byteWidth], &source[offset * byteWidth], byteWidth);
   });
   return DenseElementsAttr::getFromRawBuffer(resultType, result);
 }

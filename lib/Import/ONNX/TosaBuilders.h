@@ -1,4 +1,5 @@
-//===- TosaBuilders.h - small TOSA building blocks for importers -*- C++ -*-===//
+//===- TosaBuilders.h - small TOSA building blocks for importers -*- C++
+//-*-===//
 //
 // Helpers shared by the op importers: constants, reshapes and transposes
 // that fold when their input is a constant, numpy broadcasting, and the

@@ -1,0 +1,33 @@
+//===- Passes.h - qcc quantizer passes --------------------------*- C++ -*-===//
+
+#ifndef QCC_QUANTIZATION_PASSES_H
+#define QCC_QUANTIZATION_PASSES_H
+
+#include "qcc/Dialect/Qcc/IR/QccDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+
+namespace qcc {
+
+#define GEN_PASS_DECL
+#include "qcc/Quantization/Passes.h.inc"
+
+/// Moves element-wise ops with constant operands in front of transposes and
+/// reshapes, and folds per-channel mul/add into convolutions and matmuls.
+void populateFoldAffinePatterns(mlir::RewritePatternSet &patterns);
+
+/// Cleanup after quantization: quantize/dequantize pairs, requantize
+/// formation, data movement hoisted into the integer domain.
+void populateQuantizationCleanupPatterns(mlir::RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "qcc/Quantization/Passes.h.inc"
+
+} // namespace qcc
+
+#endif // QCC_QUANTIZATION_PASSES_H

@@ -1,0 +1,90 @@
+//===- Passes.td - qcc quantizer passes --------------------*- tablegen -*-===//
+//
+// The quantizer turns a float TOSA model into qcc ops: fold per-channel
+// affine ops into contractions, complete value ranges, rewrite quantizable
+// ops into the integer domain, and check that the hot path stayed integer.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QCC_QUANTIZATION_PASSES_TD
+#define QCC_QUANTIZATION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FoldAffinePass : Pass<"qcc-fold-affine", "mlir::func::FuncOp"> {
+  let summary = "Fold batch norm and other per-channel affine ops into "
+                "convolutions and matmuls";
+  let description = [{
+    Importers express inference-time BatchNormalization as a per-channel
+    `tosa.mul` and `tosa.add` by constants, usually behind the NHWC-to-NCHW
+    `tosa.transpose` that follows a convolution. This pass moves such
+    element-wise ops with constant operands (and `tosa.clamp`) in front of
+    transposes and last-dimension-preserving reshapes, then folds them into
+    the producer at compile time:
+
+    * `mul(conv2d(x, W, b), c)` becomes `conv2d(x, W * c, b * c)` (also
+      depthwise convolutions and matmuls with constant weights);
+    * `add(conv2d(x, W, b), t)` becomes `conv2d(x, W, b + t)`.
+
+    The folded model computes the same function in float (up to rounding),
+    and the quantizer then sees one convolution per layer.
+  }];
+  let dependentDialects = ["mlir::tosa::TosaDialect"];
+}
+
+def PropagateRangesPass : Pass<"qcc-propagate-ranges", "mlir::func::FuncOp"> {
+  let summary = "Complete value ranges from the graph";
+  let description = [{
+    Calibration records `qcc.range = array<f64: min, max>` on the values it
+    observed. This pass fills or tightens ranges that follow from the ops
+    themselves, in program order: clamp (relu, relu6) intersects with its
+    bounds, sigmoid is within [0, 1], tanh within [-1, 1], max pooling,
+    reshape, transpose and slice keep their input's range, concat takes the
+    union of its inputs, constants their own extremes. Ops whose ranges are
+    still unknown stay without one (the quantizer keeps them in float).
+  }];
+}
+
+def QuantizePass : Pass<"qcc-quantize", "mlir::func::FuncOp"> {
+  let summary = "Rewrite ranged float TOSA ops into qcc integer ops";
+  let description = [{
+    Uses the `qcc.range` of every value to choose quantization parameters
+    (default scheme: per-tensor asymmetric int8 activations; per-channel
+    symmetric int8 weights in the narrow range [-127, 127]; int32 bias at
+    scale s_x * s_w) and rewrites conv2d, depthwise_conv2d, matmul with
+    constant weights (plus a following constant bias add), add, mul,
+    max/avg pooling, concat, clamp, sigmoid and tanh into qcc ops. A
+    following `tosa.clamp` is fused into the producer's saturation range.
+    Each rewritten op reads its operands through `qcc.quantize` and feeds
+    float users through `qcc.dequantize`; the cleanup afterwards removes the
+    matching pairs, turns mismatched ones into `qcc.requantize`, and moves
+    reshapes and transposes into the integer domain, so that only the model
+    inputs are quantized and only its outputs dequantized.
+  }];
+  let options = [
+    Option<"perTensorWeights", "per-tensor-weights", "bool", "false",
+           "Quantize weights with one scale per tensor instead of per "
+           "output channel">,
+  ];
+  let dependentDialects = ["qcc::QccDialect", "mlir::quant::QuantDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::tosa::TosaDialect"];
+}
+
+def CheckIntegerPathPass : Pass<"qcc-check-integer-path", "mlir::func::FuncOp"> {
+  let summary = "Check that no float arithmetic remains between quantized "
+                "layers";
+  let description = [{
+    After quantization every `qcc.dequantize` should feed the function's
+    results (possibly through reshapes). A dequantized value consumed by
+    float arithmetic means that op fell back to float in the middle of the
+    integer path; the check names it (and its ONNX node through its
+    location) and fails, or only warns with `allow-float`.
+  }];
+  let options = [
+    Option<"allowFloat", "allow-float", "bool", "false",
+           "Report float islands as warnings instead of errors">,
+  ];
+}
+
+#endif // QCC_QUANTIZATION_PASSES_TD

@@ -1,0 +1,42 @@
+//===- Scheme.h - how qcc chooses quantization parameters -------*- C++ -*-===//
+//
+// The default scheme: activations per-tensor asymmetric int8 from their
+// range (extended to include 0, so real zero is exactly representable);
+// weights symmetric int8 in the narrow range [-127, 127], per output channel
+// or per tensor; bias int32 at scale s_x * s_w. All roundings are half to
+// even, as everywhere in qcc.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QCC_QUANTIZATION_SCHEME_H
+#define QCC_QUANTIZATION_SCHEME_H
+
+#include "qcc/Quantization/Ranges.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace qcc {
+
+/// The int8 activation type for values in `range`.
+mlir::quant::UniformQuantizedType getActivationType(mlir::MLIRContext *context,
+                                                    RealRange range);
+
+/// Symmetric narrow-range int8 weights, quantized along `axis` (or per
+/// tensor when `axis` is negative).
+struct QuantizedWeights {
+  mlir::quant::QuantizedType type;
+  llvm::SmallVector<int8_t> values;
+  llvm::SmallVector<double> scales;
+};
+
+QuantizedWeights quantizeWeights(mlir::MLIRContext *context,
+                                 llvm::ArrayRef<float> values,
+                                 llvm::ArrayRef<int64_t> shape, int64_t axis);
+
+/// round(value / scale) in int32, or nullopt when it does not fit.
+std::optional<int32_t> quantizeBias(double value, double scale);
+
+} // namespace qcc
+
+#endif // QCC_QUANTIZATION_SCHEME_H

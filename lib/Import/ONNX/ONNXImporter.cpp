@@ -1,0 +1,418 @@
+//===- ONNXImporter.cpp - ONNX model to float TOSA ------------------------===//
+//
+// Walks the ONNX graph in its (topological) node order: graph inputs become
+// the arguments of `func.func @main`, initializers become lazily materialized
+// constants, each node goes to its importer in the op registry, and graph
+// outputs become the results. Shapes are computed by the importers as they
+// build ops, so every dynamic input dimension must be pinned first.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qcc/Import/ONNX/ONNXImporter.h"
+
+#include "NodeContext.h"
+#include "OpRegistry.h"
+#include "TensorConversion.h"
+#include "TosaBuilders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <climits>
+
+using namespace mlir;
+using namespace qcc::onnx_import;
+
+namespace qcc {
+
+bool addInputShapePin(StringRef spec, ONNXImportOptions &options,
+                      std::string &error) {
+  auto [name, dimsText] = spec.rsplit('=');
+  if (name.empty() || name.size() == spec.size()) {
+    error =
+        "expected NAME=DIMS (e.g. input=1x3x224x224), got '" + spec.str() + "'";
+    return false;
+  }
+  SmallVector<int64_t> dims;
+  SmallVector<StringRef> parts;
+  if (!dimsText.empty())
+    dimsText.split(parts, 'x');
+  for (StringRef part : parts) {
+    int64_t dim;
+    if (part.trim().getAsInteger(10, dim) || dim <= 0) {
+      error = "invalid dimension '" + part.str() + "' in '" + spec.str() +
+              "'; dimensions must be positive integers";
+      return false;
+    }
+    dims.push_back(dim);
+  }
+  if (!options.inputShapes.try_emplace(name, dims).second) {
+    error = "input '" + name.str() + "' is pinned more than once";
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMaxOpset = 17;
+
+bool isDefaultDomain(StringRef domain) {
+  return domain.empty() || domain == "ai.onnx";
+}
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext &context, StringRef modelName,
+                const ONNXImportOptions &options)
+      : context(context), modelName(modelName.str()), options(options),
+        builder(&context),
+        modelLoc(FileLineColLoc::get(&context, modelName, 0, 0)) {}
+
+  OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model);
+
+private:
+  LogicalResult readOpsets(const onnx::ModelProto &model);
+  FailureOr<RankedTensorType> getInputType(const onnx::ValueInfoProto &input);
+  LogicalResult importInitializers(const onnx::GraphProto &graph);
+  LogicalResult importInputs(const onnx::GraphProto &graph, func::FuncOp func);
+  LogicalResult importNode(const onnx::NodeProto &node, int index);
+  LogicalResult importOutputs(const onnx::GraphProto &graph, func::FuncOp func);
+  Location getNameLoc(StringRef name) {
+    return NameLoc::get(builder.getStringAttr(name), modelLoc);
+  }
+  InFlightDiagnostic emitError() { return mlir::emitError(modelLoc); }
+
+  MLIRContext &context;
+  std::string modelName;
+  const ONNXImportOptions &options;
+  OpBuilder builder;
+  Location modelLoc;
+  ValueTable values;
+  /// Opset version by domain ("" for the default domain).
+  llvm::StringMap<int64_t> opsets;
+};
+
+} // namespace
+
+LogicalResult GraphImporter::readOpsets(const onnx::ModelProto &model) {
+  for (const onnx::OperatorSetIdProto &opset : model.opset_import()) {
+    StringRef domain = opset.domain();
+    if (!opsets
+             .try_emplace(isDefaultDomain(domain) ? "" : domain,
+                          opset.version())
+             .second)
+      return emitError() << "opset domain '" << domain
+                         << "' is imported more than once";
+  }
+  auto it = opsets.find("");
+  if (it == opsets.end())
+    return emitError() << "model does not import the default ONNX opset "
+                          "domain (opset_import is empty or lacks 'ai.onnx')";
+  if (it->second < kMinOpset || it->second > kMaxOpset)
+    return emitError() << "ONNX opset " << it->second
+                       << " is not supported (supported: " << kMinOpset
+                       << " to " << kMaxOpset << ")";
+  return success();
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
+  StringRef name = input.name();
+  Location loc = getNameLoc(name);
+  if (!input.type().has_tensor_type())
+    return mlir::emitError(loc)
+           << "graph input '" << name << "' is not a tensor";
+  const onnx::TypeProto::Tensor &tensorType = input.type().tensor_type();
+  Type elementType = convertElementType(tensorType.elem_type(), &context);
+  if (!elementType)
+    return mlir::emitError(loc)
+           << "graph input '" << name << "' has unsupported element type "
+           << getElementTypeName(tensorType.elem_type());
+
+  // Declared dimensions; -1 for dynamic ones, with their names for errors.
+  std::optional<SmallVector<int64_t>> declared;
+  SmallVector<std::string> dynamicDims;
+  if (tensorType.has_shape()) {
+    declared.emplace();
+    for (const auto &[i, dim] : llvm::enumerate(tensorType.shape().dim())) {
+      if (dim.has_dim_value()) {
+        if (dim.dim_value() <= 0)
+          return mlir::emitError(loc)
+                 << "graph input '" << name << "' has invalid dimension "
+                 << dim.dim_value() << " at index " << i;
+        declared->push_back(dim.dim_value());
+        continue;
+      }
+      declared->push_back(-1);
+      dynamicDims.push_back(
+          std::to_string(i) +
+          (dim.has_dim_param() ? " ('" + dim.dim_param() + "')" : ""));
+    }
+  }
+
+  auto pin = options.inputShapes.find(name);
+  if (pin == options.inputShapes.end()) {
+    if (!declared)
+      return mlir::emitError(loc)
+             << "graph input '" << name << "' has no shape; give it a "
+             << "static one (e.g. --input-shape " << name << "=1x3x224x224)";
+    if (!dynamicDims.empty())
+      return mlir::emitError(loc)
+             << "graph input '" << name << "' has dynamic dimension(s) "
+             << llvm::join(dynamicDims, ", ")
+             << "; give it a static shape (--input-shape " << name
+             << "=AxBx...)";
+    return RankedTensorType::get(*declared, elementType);
+  }
+  ArrayRef<int64_t> pinned = pin->second;
+  if (declared) {
+    bool matches = declared->size() == pinned.size();
+    for (size_t i = 0; matches && i < pinned.size(); ++i)
+      matches = (*declared)[i] == -1 || (*declared)[i] == pinned[i];
+    if (!matches) {
+      InFlightDiagnostic diag = mlir::emitError(loc);
+      diag << "pinned shape "
+           << llvm::join(
+                  llvm::map_range(pinned,
+                                  [](int64_t d) { return std::to_string(d); }),
+                  "x")
+           << " does not match the declared shape [";
+      llvm::interleaveComma(*declared, diag, [&](int64_t d) {
+        if (d < 0)
+          diag << "?";
+        else
+          diag << d;
+      });
+      return diag << "] of graph input '" << name << "'";
+    }
+  }
+  return RankedTensorType::get(pinned, elementType);
+}
+
+LogicalResult GraphImporter::importInitializers(const onnx::GraphProto &graph) {
+  for (const onnx::TensorProto &tensor : graph.initializer()) {
+    Location loc = getNameLoc(tensor.name());
+    if (tensor.name().empty())
+      return mlir::emitError(loc) << "initializer without a name";
+    FailureOr<DenseElementsAttr> constant =
+        convertTensorProto(tensor, &context, [&] {
+          return mlir::emitError(loc)
+                 << "initializer '" << tensor.name() << "' ";
+        });
+    if (failed(constant))
+      return failure();
+    if (!values.try_emplace(tensor.name(), TensorValue{{}, *constant}).second)
+      return mlir::emitError(loc)
+             << "initializer '" << tensor.name() << "' is defined twice";
+  }
+  if (graph.sparse_initializer_size() > 0)
+    return emitError() << "sparse initializers are not supported";
+  return success();
+}
+
+LogicalResult GraphImporter::importInputs(const onnx::GraphProto &graph,
+                                          func::FuncOp func) {
+  llvm::StringSet<> inputNames;
+  SmallVector<Type> argTypes;
+  SmallVector<StringRef> argNames;
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    if (!inputNames.insert(input.name()).second)
+      return mlir::emitError(getNameLoc(input.name()))
+             << "graph input '" << input.name() << "' is declared twice";
+    // Before IR version 4, initializers are also listed as inputs.
+    if (values.count(input.name()))
+      continue;
+    FailureOr<RankedTensorType> type = getInputType(input);
+    if (failed(type))
+      return failure();
+    argTypes.push_back(*type);
+    argNames.push_back(input.name());
+  }
+  for (const auto &pin : options.inputShapes)
+    if (!llvm::is_contained(argNames, pin.getKey()))
+      return emitError() << "--input-shape names '" << pin.getKey()
+                         << "', which is not a graph input of the model";
+
+  Block *entry = func.addEntryBlock();
+  for (auto [i, type] : llvm::enumerate(argTypes)) {
+    BlockArgument arg = entry->addArgument(type, getNameLoc(argNames[i]));
+    values[argNames[i]] = TensorValue{arg, {}};
+  }
+  func.setFunctionType(builder.getFunctionType(argTypes, {}));
+  for (auto [i, name] : llvm::enumerate(argNames))
+    func.setArgAttr(i, "qcc.name", builder.getStringAttr(name));
+  builder.setInsertionPointToEnd(entry);
+  return success();
+}
+
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
+                                        int index) {
+  std::string name = node.name().empty()
+                         ? node.op_type() + "_" + std::to_string(index)
+                         : node.name();
+  Location loc = getNameLoc(name);
+  auto emitNodeError = [&] {
+    return mlir::emitError(loc)
+           << "node '" << name << "' (" << node.op_type() << "): ";
+  };
+  StringRef domain = node.domain();
+  if (isDefaultDomain(domain))
+    domain = "";
+  auto opset = opsets.find(domain);
+  if (opset == opsets.end())
+    return emitNodeError() << "operator domain '" << node.domain()
+                           << "' is not imported by the model";
+  OpImportFn import = nullptr;
+  if (domain.empty())
+    import = getOpRegistry().lookup(node.op_type());
+  if (!import)
+    return emitNodeError() << "unsupported ONNX operator '" << node.op_type()
+                           << "' (domain '"
+                           << (domain.empty() ? "ai.onnx" : domain)
+                           << "', opset " << opset->second << ")";
+  for (const std::string &input : node.input())
+    if (!input.empty() && !values.count(input))
+      return emitNodeError() << "input '" << input
+                             << "' is not produced by an earlier node, an "
+                                "initializer or a graph input";
+  for (const std::string &output : node.output())
+    if (!output.empty() && values.count(output))
+      return emitNodeError() << "output '" << output << "' is already defined";
+
+  // The diagnostic prefix inside importers uses the same node name.
+  onnx::NodeProto named = node;
+  named.set_name(name);
+  NodeContext context(named, opset->second, loc, builder, values);
+  if (failed(import(context)))
+    return failure();
+  for (const auto &[i, output] : llvm::enumerate(node.output()))
+    if (!output.empty() && !values.count(output))
+      return emitNodeError()
+             << "output #" << i << " ('" << output << "') is not supported";
+  return success();
+}
+
+LogicalResult GraphImporter::importOutputs(const onnx::GraphProto &graph,
+                                           func::FuncOp func) {
+  if (graph.output_size() == 0)
+    return emitError() << "graph has no outputs";
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    Location loc = getNameLoc(output.name());
+    auto it = values.find(output.name());
+    if (it == values.end())
+      return mlir::emitError(loc) << "graph output '" << output.name()
+                                  << "' is not produced by any node";
+    TensorValue &tensor = it->second;
+    if (!tensor.value)
+      tensor.value = createConst(builder, loc, tensor.constant);
+    RankedTensorType type = tensor.getType();
+    // Cross-check what the model declares, where it declares it statically.
+    if (output.type().has_tensor_type()) {
+      const onnx::TypeProto::Tensor &declared = output.type().tensor_type();
+      Type elementType = convertElementType(declared.elem_type(), &context);
+      if (elementType && elementType != type.getElementType())
+        return mlir::emitError(loc)
+               << "graph output '" << output.name() << "' is computed as "
+               << type << " but declared with element type " << elementType;
+      if (declared.has_shape()) {
+        bool matches = declared.shape().dim_size() == type.getRank();
+        for (int d = 0; matches && d < declared.shape().dim_size(); ++d) {
+          const auto &dim = declared.shape().dim(d);
+          matches =
+              !dim.has_dim_value() || dim.dim_value() == type.getDimSize(d);
+        }
+        if (!matches)
+          return mlir::emitError(loc)
+                 << "graph output '" << output.name() << "' is computed as "
+                 << type << ", which contradicts its declared shape";
+      }
+    }
+    results.push_back(tensor.value);
+    resultTypes.push_back(type);
+  }
+  func::ReturnOp::create(builder, modelLoc, results);
+  func.setFunctionType(
+      builder.getFunctionType(func.getFunctionType().getInputs(), resultTypes));
+  for (const auto &[i, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "qcc.name", builder.getStringAttr(output.name()));
+  return success();
+}
+
+OwningOpRef<ModuleOp>
+GraphImporter::importModel(const onnx::ModelProto &model) {
+  if (!model.has_graph()) {
+    emitError() << "model has no graph (is this an ONNX model?)";
+    return {};
+  }
+  if (failed(readOpsets(model)))
+    return {};
+  const onnx::GraphProto &graph = model.graph();
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(modelLoc);
+  builder.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(builder, modelLoc, "main",
+                                   builder.getFunctionType({}, {}));
+  if (failed(importInitializers(graph)) || failed(importInputs(graph, func)))
+    return {};
+  for (const auto &[index, node] : llvm::enumerate(graph.node()))
+    if (failed(importNode(node, index)))
+      return {};
+  if (failed(importOutputs(graph, func)))
+    return {};
+  if (failed(mlir::verify(*module)))
+    return {};
+  return module;
+}
+
+static void loadDialects(MLIRContext &context) {
+  context.loadDialect<arith::ArithDialect, func::FuncDialect,
+                      tensor::TensorDialect, tosa::TosaDialect>();
+}
+
+OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
+                                      MLIRContext &context,
+                                      const ONNXImportOptions &options) {
+  loadDialects(context);
+  Location fileLoc =
+      FileLineColLoc::get(&context, buffer.getBufferIdentifier(), 0, 0);
+  if (buffer.getBufferSize() > static_cast<size_t>(INT_MAX)) {
+    emitError(fileLoc) << "model is larger than 2 GiB; models with external "
+                          "data are not supported yet";
+    return {};
+  }
+  onnx::ModelProto model;
+  if (!model.ParseFromArray(buffer.getBufferStart(),
+                            static_cast<int>(buffer.getBufferSize()))) {
+    emitError(fileLoc) << "cannot parse '" << buffer.getBufferIdentifier()
+                       << "' as an ONNX model (truncated or not a "
+                          "ModelProto protobuf)";
+    return {};
+  }
+  return GraphImporter(context, buffer.getBufferIdentifier(), options)
+      .importModel(model);
+}
+
+OwningOpRef<ModuleOp> importONNXModel(StringRef path, MLIRContext &context,
+                                      const ONNXImportOptions &options) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    emitError(FileLineColLoc::get(&context, path, 0, 0))
+        << "cannot open '" << path << "': " << buffer.getError().message();
+    return {};
+  }
+  return importONNXModel((*buffer)->getMemBufferRef(), context, options);
+}
+
+} // namespace qcc

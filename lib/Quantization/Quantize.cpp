@@ -1,0 +1,498 @@
+//===- Quantize.cpp - float TOSA ops to qcc integer ops -------------------===//
+//
+// Every quantizable op whose values all have ranges is rewritten in place:
+//
+//   %y = tosa.conv2d %x, %W, %b ...          %xq = qcc.quantize %x
+//   %r = tosa.clamp %y {min = 0.0}    ==>    %yq = qcc.conv2d %xq, %Wq, %bq {clamp_min = z_y}
+//                                            %r' = qcc.dequantize %yq
+//
+// Each value gets one quantized type (from its range), so the cleanup that
+// follows can remove every internal dequantize/quantize pair.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qcc/Quantization/Passes.h"
+#include "qcc/Quantization/Ranges.h"
+#include "qcc/Quantization/Scheme.h"
+
+#include "qcc/Dialect/Qcc/IR/QccOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+namespace qcc {
+#define GEN_PASS_DEF_QUANTIZEPASS
+#include "qcc/Quantization/Passes.h.inc"
+} // namespace qcc
+
+using namespace mlir;
+using namespace qcc;
+
+namespace {
+
+using quant::UniformQuantizedType;
+
+static std::optional<SmallVector<float>> getFloatValues(Value value) {
+  DenseElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) ||
+      !attr.getElementType().isF32())
+    return std::nullopt;
+  return llvm::to_vector(attr.getValues<float>());
+}
+
+static bool isFloatTensor(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  return type && type.getElementType().isF32() && type.hasStaticShape();
+}
+
+/// The clamp fused into a producer, in the quantized domain of `type`.
+struct FusedClamp {
+  int64_t min;
+  int64_t max;
+};
+
+class Quantizer {
+public:
+  Quantizer(MLIRContext *context, bool perTensorWeights)
+      : context(context), perTensorWeights(perTensorWeights) {}
+
+  /// Rewrites `op` if it is quantizable; returns whether it did.
+  FailureOr<bool> rewrite(Operation *op) {
+    return TypeSwitch<Operation *, FailureOr<bool>>(op)
+        .Case([&](tosa::Conv2DOp conv) { return rewriteConv(conv); })
+        .Case([&](tosa::DepthwiseConv2DOp conv) {
+          return rewriteDepthwise(conv);
+        })
+        .Case([&](tosa::MatMulOp matmul) { return rewriteMatMul(matmul); })
+        .Case([&](tosa::AddOp add) { return rewriteBinary(add); })
+        .Case([&](tosa::MulOp mul) { return rewriteBinary(mul); })
+        .Case([&](tosa::MaxPool2dOp pool) { return rewriteMaxPool(pool); })
+        .Case([&](tosa::AvgPool2dOp pool) { return rewriteAvgPool(pool); })
+        .Case([&](tosa::ConcatOp concat) { return rewriteConcat(concat); })
+        .Case([&](tosa::ClampOp clamp) { return rewriteClamp(clamp); })
+        .Case([&](tosa::SigmoidOp op) {
+          return rewriteTable(op, [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
+        })
+        .Case([&](tosa::TanhOp op) {
+          return rewriteTable(op, [](double x) { return std::tanh(x); });
+        })
+        .Default([](Operation *) { return false; });
+  }
+
+private:
+  std::optional<UniformQuantizedType> typeOf(Value value) {
+    if (!isFloatTensor(value))
+      return std::nullopt;
+    // A value an earlier rewrite produced keeps the type it was computed in.
+    if (auto dequantize = value.getDefiningOp<DequantizeOp>())
+      return dyn_cast<UniformQuantizedType>(
+          dequantize.getInput().getType().getElementType());
+    std::optional<RealRange> range = getValueRange(value);
+    if (!range || !std::isfinite(range->min) || !std::isfinite(range->max))
+      return std::nullopt;
+    return getActivationType(context, *range);
+  }
+
+  static RankedTensorType withElement(Value value, Type element) {
+    return cast<RankedTensorType>(value.getType()).clone(element);
+  }
+
+  Value quantize(OpBuilder &b, Location loc, Value value,
+                 UniformQuantizedType type) {
+    return QuantizeOp::create(b, loc, withElement(value, type), value);
+  }
+
+  /// Replaces the chain's last value with a dequantized `result` and erases
+  /// the chain (ops listed producer first).
+  void finish(OpBuilder &b, ArrayRef<Operation *> chain, Value result) {
+    Operation *last = chain.back();
+    Value dequantized = DequantizeOp::create(
+        b, last->getLoc(), cast<RankedTensorType>(last->getResult(0).getType()),
+        result);
+    last->getResult(0).replaceAllUsesWith(dequantized);
+    for (Operation *op : llvm::reverse(chain)) {
+      erased.insert(op);
+      op->erase();
+    }
+  }
+
+  /// The clamp following `value` (its only use), if any.
+  static tosa::ClampOp getFusableClamp(Value value) {
+    if (!value.hasOneUse())
+      return {};
+    auto clamp = dyn_cast<tosa::ClampOp>(*value.getUsers().begin());
+    if (!clamp || !isa<FloatAttr>(clamp.getMinValAttr()) ||
+        !isa<FloatAttr>(clamp.getMaxValAttr()))
+      return {};
+    return clamp;
+  }
+
+  static FusedClamp quantizeClamp(tosa::ClampOp clamp,
+                                  UniformQuantizedType type) {
+    auto bound = [&](Attribute attr) {
+      double real = cast<FloatAttr>(attr).getValueAsDouble();
+      double q = std::nearbyint(real / type.getScale()) + type.getZeroPoint();
+      q = std::clamp(q, double(type.getStorageTypeMin()),
+                     double(type.getStorageTypeMax()));
+      return static_cast<int64_t>(q);
+    };
+    return {bound(clamp.getMinValAttr()), bound(clamp.getMaxValAttr())};
+  }
+
+  static void setClamp(Operation *op, std::optional<FusedClamp> clamp) {
+    if (!clamp)
+      return;
+    Builder b(op->getContext());
+    op->setAttr("clamp_min", b.getI64IntegerAttr(clamp->min));
+    op->setAttr("clamp_max", b.getI64IntegerAttr(clamp->max));
+  }
+
+  Value createWeights(OpBuilder &b, Location loc, const QuantizedWeights &q,
+                      ArrayRef<int64_t> shape) {
+    auto storageType = RankedTensorType::get(shape, b.getI8Type());
+    auto attr = DenseElementsAttr::get(storageType, ArrayRef<int8_t>(q.values));
+    Value stored = arith::ConstantOp::create(b, loc, attr);
+    return quant::StorageCastOp::create(
+        b, loc, RankedTensorType::get(shape, q.type), stored);
+  }
+
+  FailureOr<Value> createBias(OpBuilder &b, Operation *op,
+                              ArrayRef<float> bias, double inputScale,
+                              const QuantizedWeights &weights,
+                              int64_t channels) {
+    SmallVector<int32_t> values;
+    for (int64_t c = 0; c < channels; ++c) {
+      double real = bias.empty() ? 0.0 : bias[bias.size() == 1 ? 0 : c];
+      double scale =
+          inputScale * weights.scales[weights.scales.size() == 1 ? 0 : c];
+      std::optional<int32_t> q = quantizeBias(real, scale);
+      if (!q)
+        return op->emitError("bias ")
+               << real << " of channel " << c
+               << " does not fit in int32 at scale " << scale;
+      values.push_back(*q);
+    }
+    auto type = RankedTensorType::get({channels}, b.getI32Type());
+    return arith::ConstantOp::create(
+               b, op->getLoc(),
+               DenseElementsAttr::get(type, ArrayRef<int32_t>(values)))
+        .getResult();
+  }
+
+  /// The output of a contraction and its optional fused clamp.
+  struct Output {
+    SmallVector<Operation *> chain;
+    Value value;
+    std::optional<FusedClamp> clamp;
+    UniformQuantizedType type;
+  };
+
+  std::optional<Output> getOutput(Operation *op, SmallVector<Operation *> chain) {
+    Value value = chain.back()->getResult(0);
+    tosa::ClampOp clamp = getFusableClamp(value);
+    if (clamp) {
+      chain.push_back(clamp);
+      value = clamp.getResult();
+    }
+    std::optional<UniformQuantizedType> type = typeOf(value);
+    if (!type)
+      return std::nullopt;
+    Output output{chain, value, std::nullopt, *type};
+    if (clamp)
+      output.clamp = quantizeClamp(clamp, *type);
+    return output;
+  }
+
+  FailureOr<bool> rewriteConvLike(Operation *op, Value input, Value weight,
+                                  Value bias, ArrayRef<int64_t> pad,
+                                  ArrayRef<int64_t> stride,
+                                  ArrayRef<int64_t> dilation,
+                                  SmallVector<float> weights,
+                                  SmallVector<int64_t> weightShape,
+                                  int64_t groups) {
+    std::optional<UniformQuantizedType> inputType = typeOf(input);
+    std::optional<SmallVector<float>> biasValues = getFloatValues(bias);
+    std::optional<Output> output = getOutput(op, {op});
+    if (!inputType || !biasValues || !output)
+      return false;
+    OpBuilder b(output->chain.back());
+    Location loc = op->getLoc();
+    int64_t channels = weightShape[0];
+    QuantizedWeights q = quantizeWeights(context, weights, weightShape,
+                                         perTensorWeights ? -1 : 0);
+    FailureOr<Value> biasValue = createBias(b, op, *biasValues,
+                                            inputType->getScale(), q, channels);
+    if (failed(biasValue))
+      return failure();
+    auto conv = Conv2DOp::create(
+        b, loc, withElement(output->value, output->type),
+        quantize(b, loc, input, *inputType),
+        createWeights(b, loc, q, weightShape), *biasValue,
+        b.getDenseI64ArrayAttr(pad), b.getDenseI64ArrayAttr(stride),
+        b.getDenseI64ArrayAttr(dilation), b.getI64IntegerAttr(groups),
+        IntegerAttr(), IntegerAttr());
+    setClamp(conv, output->clamp);
+    finish(b, output->chain, conv);
+    return true;
+  }
+
+  FailureOr<bool> rewriteConv(tosa::Conv2DOp conv) {
+    std::optional<SmallVector<float>> weights = getFloatValues(conv.getWeight());
+    if (!weights)
+      return false;
+    auto shape = llvm::to_vector(conv.getWeight().getType().getShape());
+    return rewriteConvLike(conv, conv.getInput(), conv.getWeight(),
+                           conv.getBias(), conv.getPad(), conv.getStride(),
+                           conv.getDilation(), *weights, shape, 1);
+  }
+
+  FailureOr<bool> rewriteDepthwise(tosa::DepthwiseConv2DOp conv) {
+    std::optional<SmallVector<float>> weights = getFloatValues(conv.getWeight());
+    if (!weights)
+      return false;
+    // [KH, KW, C, M] -> [C * M, KH, KW, 1]: output channel c * M + m of a
+    // depthwise convolution is group c's m-th output.
+    ArrayRef<int64_t> shape = conv.getWeight().getType().getShape();
+    int64_t kh = shape[0], kw = shape[1], c = shape[2], m = shape[3];
+    SmallVector<float> reordered(weights->size());
+    for (int64_t i = 0; i < kh; ++i)
+      for (int64_t j = 0; j < kw; ++j)
+        for (int64_t ch = 0; ch < c; ++ch)
+          for (int64_t k = 0; k < m; ++k)
+            reordered[((ch * m + k) * kh + i) * kw + j] =
+                (*weights)[((i * kw + j) * c + ch) * m + k];
+    return rewriteConvLike(conv, conv.getInput(), conv.getWeight(),
+                           conv.getBias(), conv.getPad(), conv.getStride(),
+                           conv.getDilation(), reordered, {c * m, kh, kw, 1},
+                           c);
+  }
+
+  FailureOr<bool> rewriteMatMul(tosa::MatMulOp matmul) {
+    std::optional<SmallVector<float>> weights = getFloatValues(matmul.getB());
+    ArrayRef<int64_t> shape = matmul.getB().getType().getShape();
+    std::optional<UniformQuantizedType> inputType = typeOf(matmul.getA());
+    if (!weights || !inputType || shape[0] != 1)
+      return false;
+    int64_t k = shape[1], n = shape[2];
+
+    // An add of a per-column constant right after the matmul is its bias.
+    SmallVector<Operation *> chain = {matmul};
+    SmallVector<float> bias;
+    Value result = matmul.getResult();
+    if (result.hasOneUse())
+      if (auto add = dyn_cast<tosa::AddOp>(*result.getUsers().begin())) {
+        Value other = add.getInput1() == result ? add.getInput2()
+                                                : add.getInput1();
+        std::optional<SmallVector<float>> values = getFloatValues(other);
+        auto otherType = cast<RankedTensorType>(other.getType());
+        bool perColumn =
+            values && add.getType() == result.getType() &&
+            llvm::all_of(otherType.getShape().drop_back(),
+                         [](int64_t d) { return d == 1; }) &&
+            (values->size() == 1 || static_cast<int64_t>(values->size()) == n);
+        if (perColumn) {
+          chain.push_back(add);
+          bias = *values;
+        }
+      }
+    std::optional<Output> output = getOutput(matmul, chain);
+    if (!output)
+      return false;
+
+    OpBuilder b(output->chain.back());
+    Location loc = matmul.getLoc();
+    QuantizedWeights q = quantizeWeights(context, *weights, {k, n},
+                                         perTensorWeights ? -1 : 1);
+    FailureOr<Value> biasValue =
+        createBias(b, matmul, bias, inputType->getScale(), q, n);
+    if (failed(biasValue))
+      return failure();
+    auto qmatmul = MatMulOp::create(
+        b, loc, withElement(output->value, output->type),
+        quantize(b, loc, matmul.getA(), *inputType),
+        createWeights(b, loc, q, {k, n}), *biasValue, IntegerAttr(),
+        IntegerAttr());
+    setClamp(qmatmul, output->clamp);
+    finish(b, output->chain, qmatmul);
+    return true;
+  }
+
+  template <typename OpTy>
+  FailureOr<bool> rewriteBinary(OpTy op) {
+    Value lhs = op.getInput1(), rhs = op.getInput2();
+    std::optional<UniformQuantizedType> lhsType = typeOf(lhs);
+    std::optional<UniformQuantizedType> rhsType = typeOf(rhs);
+    // Constant operands are folded elsewhere or stay float.
+    if (!lhsType || !rhsType || matchPattern(lhs, m_Constant()) ||
+        matchPattern(rhs, m_Constant()))
+      return false;
+    std::optional<Output> output = getOutput(op, {op});
+    if (!output)
+      return false;
+    OpBuilder b(output->chain.back());
+    Location loc = op.getLoc();
+    Value qlhs = quantize(b, loc, lhs, *lhsType);
+    Value qrhs = quantize(b, loc, rhs, *rhsType);
+    Type resultType = withElement(output->value, output->type);
+    Operation *result;
+    if constexpr (std::is_same_v<OpTy, tosa::AddOp>)
+      result = AddOp::create(b, loc, resultType, qlhs, qrhs, IntegerAttr(),
+                             IntegerAttr());
+    else
+      result = MulOp::create(b, loc, resultType, qlhs, qrhs, IntegerAttr(),
+                             IntegerAttr());
+    setClamp(result, output->clamp);
+    finish(b, output->chain, result->getResult(0));
+    return true;
+  }
+
+  FailureOr<bool> rewriteMaxPool(tosa::MaxPool2dOp pool) {
+    std::optional<UniformQuantizedType> type = typeOf(pool.getInput());
+    if (!type || !isFloatTensor(pool.getResult()))
+      return false;
+    // Max pooling preserves the scale: the result reuses the input's type.
+    OpBuilder b(pool);
+    Location loc = pool.getLoc();
+    auto result = MaxPool2DOp::create(
+        b, loc, withElement(pool.getResult(), *type),
+        quantize(b, loc, pool.getInput(), *type), pool.getKernelAttr(),
+        pool.getStrideAttr(), pool.getPadAttr(), IntegerAttr(),
+        IntegerAttr());
+    finish(b, {pool}, result);
+    return true;
+  }
+
+  FailureOr<bool> rewriteAvgPool(tosa::AvgPool2dOp pool) {
+    std::optional<UniformQuantizedType> inputType = typeOf(pool.getInput());
+    std::optional<UniformQuantizedType> outputType = typeOf(pool.getResult());
+    if (!inputType || !outputType)
+      return false;
+    ArrayRef<int64_t> kernel = pool.getKernel(), pad = pool.getPad();
+    if (pad[0] >= kernel[0] || pad[1] >= kernel[0] || pad[2] >= kernel[1] ||
+        pad[3] >= kernel[1])
+      return false;
+    OpBuilder b(pool);
+    Location loc = pool.getLoc();
+    // TOSA average pooling divides by the number of in-bounds elements.
+    auto result = AvgPool2DOp::create(
+        b, loc, withElement(pool.getResult(), *outputType),
+        quantize(b, loc, pool.getInput(), *inputType), pool.getKernelAttr(),
+        pool.getStrideAttr(), pool.getPadAttr(), b.getBoolAttr(false),
+        IntegerAttr(), IntegerAttr());
+    finish(b, {pool}, result);
+    return true;
+  }
+
+  FailureOr<bool> rewriteConcat(tosa::ConcatOp concat) {
+    std::optional<UniformQuantizedType> outputType = typeOf(concat.getResult());
+    if (!outputType)
+      return false;
+    SmallVector<UniformQuantizedType> inputTypes;
+    for (Value input : concat.getInput1()) {
+      std::optional<UniformQuantizedType> type = typeOf(input);
+      if (!type)
+        return false;
+      inputTypes.push_back(*type);
+    }
+    OpBuilder b(concat);
+    Location loc = concat.getLoc();
+    SmallVector<Value> inputs;
+    for (auto [input, type] : llvm::zip(concat.getInput1(), inputTypes))
+      inputs.push_back(quantize(b, loc, input, type));
+    auto result = ConcatOp::create(
+        b, loc, withElement(concat.getResult(), *outputType), inputs,
+        b.getI64IntegerAttr(concat.getAxis()));
+    finish(b, {concat}, result);
+    return true;
+  }
+
+  /// A clamp no producer absorbed: a requantization with a narrowed range.
+  FailureOr<bool> rewriteClamp(tosa::ClampOp clamp) {
+    std::optional<UniformQuantizedType> inputType = typeOf(clamp.getInput());
+    std::optional<UniformQuantizedType> outputType = typeOf(clamp.getResult());
+    if (!inputType || !outputType || !isa<FloatAttr>(clamp.getMinValAttr()) ||
+        !isa<FloatAttr>(clamp.getMaxValAttr()))
+      return false;
+    OpBuilder b(clamp);
+    Location loc = clamp.getLoc();
+    FusedClamp bounds = quantizeClamp(clamp, *outputType);
+    auto result = RequantizeOp::create(
+        b, loc, withElement(clamp.getResult(), *outputType),
+        quantize(b, loc, clamp.getInput(), *inputType),
+        b.getI64IntegerAttr(bounds.min), b.getI64IntegerAttr(bounds.max));
+    finish(b, {clamp}, result);
+    return true;
+  }
+
+  /// Unary functions of one int8 value become a 256-entry table built at
+  /// compile time.
+  FailureOr<bool> rewriteTable(Operation *op,
+                               llvm::function_ref<double(double)> function) {
+    Value input = op->getOperand(0), output = op->getResult(0);
+    std::optional<UniformQuantizedType> inputType = typeOf(input);
+    std::optional<UniformQuantizedType> outputType = typeOf(output);
+    if (!inputType || !outputType)
+      return false;
+    SmallVector<int8_t> table;
+    for (int64_t q = -128; q <= 127; ++q) {
+      double real = double(q - inputType->getZeroPoint()) *
+                    inputType->getScale();
+      double y = std::nearbyint(function(real) / outputType->getScale()) +
+                 outputType->getZeroPoint();
+      table.push_back(static_cast<int8_t>(std::clamp(y, -128.0, 127.0)));
+    }
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    auto tableType = RankedTensorType::get({256}, b.getI8Type());
+    auto result = LookupOp::create(
+        b, loc, withElement(output, *outputType),
+        quantize(b, loc, input, *inputType),
+        cast<DenseIntElementsAttr>(
+            DenseElementsAttr::get(tableType, ArrayRef<int8_t>(table))));
+    finish(b, {op}, result);
+    return true;
+  }
+
+  MLIRContext *context;
+  bool perTensorWeights;
+
+public:
+  /// Every op a rewrite erased (the rewritten op and its fused followers).
+  DenseSet<Operation *> erased;
+};
+
+struct QuantizePass : public qcc::impl::QuantizePassBase<QuantizePass> {
+  using QuantizePassBase::QuantizePassBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    Quantizer quantizer(&getContext(), perTensorWeights);
+    // Rewrite in program order; ops erased as part of an earlier fused chain
+    // are skipped.
+    SmallVector<Operation *> ops;
+    func.walk([&](Operation *op) {
+      if (op->getDialect() &&
+          op->getDialect()->getNamespace() == "tosa")
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      if (quantizer.erased.contains(op))
+        continue;
+      if (failed(quantizer.rewrite(op)))
+        return signalPassFailure();
+    }
+
+    RewritePatternSet patterns(&getContext());
+    populateQuantizationCleanupPatterns(patterns);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

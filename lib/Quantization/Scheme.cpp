@@ -1,0 +1,76 @@
+//===- Scheme.cpp - how qcc chooses quantization parameters ---------------===//
+
+#include "qcc/Quantization/Scheme.h"
+
+#include "mlir/IR/Builders.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace qcc {
+
+quant::UniformQuantizedType getActivationType(MLIRContext *context,
+                                              RealRange range) {
+  double lo = std::min(range.min, 0.0);
+  double hi = std::max(range.max, 0.0);
+  double span = hi - lo;
+  // A value that is always zero still needs a valid scale; any works.
+  if (!(span > 0.0) || !std::isfinite(span)) {
+    lo = 0.0;
+    span = 1.0;
+  }
+  double scale = span / 255.0;
+  double zeroPoint = std::nearbyint(-128.0 - lo / scale);
+  zeroPoint = std::clamp(zeroPoint, -128.0, 127.0);
+  Builder builder(context);
+  return quant::UniformQuantizedType::get(
+      quant::QuantizationFlags::Signed, builder.getI8Type(),
+      builder.getF32Type(), scale, static_cast<int64_t>(zeroPoint), -128, 127);
+}
+
+QuantizedWeights quantizeWeights(MLIRContext *context, ArrayRef<float> values,
+                                 ArrayRef<int64_t> shape, int64_t axis) {
+  int64_t channels = axis < 0 ? 1 : shape[axis];
+  int64_t inner = 1;
+  for (size_t d = axis < 0 ? shape.size() : axis + 1; d < shape.size(); ++d)
+    inner *= shape[d];
+  auto channelOf = [&](size_t index) -> int64_t {
+    return axis < 0 ? 0 : (static_cast<int64_t>(index) / inner) % channels;
+  };
+
+  SmallVector<double> maxAbs(channels, 0.0);
+  for (auto [index, value] : llvm::enumerate(values))
+    maxAbs[channelOf(index)] =
+        std::max(maxAbs[channelOf(index)], std::fabs(double(value)));
+  QuantizedWeights result;
+  for (double m : maxAbs)
+    result.scales.push_back(m > 0.0 ? m / 127.0 : 1.0);
+  for (auto [index, value] : llvm::enumerate(values)) {
+    double q = std::nearbyint(double(value) / result.scales[channelOf(index)]);
+    result.values.push_back(
+        static_cast<int8_t>(std::clamp(q, -127.0, 127.0)));
+  }
+
+  Builder builder(context);
+  if (axis < 0) {
+    result.type = quant::UniformQuantizedType::get(
+        quant::QuantizationFlags::Signed, builder.getI8Type(),
+        builder.getF32Type(), result.scales[0], 0, -127, 127);
+  } else {
+    result.type = quant::UniformQuantizedPerAxisType::get(
+        quant::QuantizationFlags::Signed, builder.getI8Type(),
+        builder.getF32Type(), result.scales,
+        SmallVector<int64_t>(channels, 0), axis, -127, 127);
+  }
+  return result;
+}
+
+std::optional<int32_t> quantizeBias(double value, double scale) {
+  double q = std::nearbyint(value / scale);
+  if (!std::isfinite(q) || q < -2147483648.0 || q > 2147483647.0)
+    return std::nullopt;
+  return static_cast<int32_t>(q);
+}
+
+} // namespace qcc

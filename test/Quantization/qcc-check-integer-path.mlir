@@ -1,0 +1,19 @@
+// RUN: qcc-opt %s -qcc-check-integer-path -split-input-file -verify-diagnostics
+
+// A float op between two quantized layers is named.
+func.func @island(%x: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
+  %d = qcc.dequantize %x : tensor<4x!quant.uniform<i8:f32, 0.1>> -> tensor<4xf32>
+  // expected-error @+1 {{'tosa.exp' runs in float between quantized layers}}
+  %e = tosa.exp %d : (tensor<4xf32>) -> tensor<4xf32>
+  %q = qcc.quantize %e : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.1>>
+}
+
+// -----
+
+// Float ops after the last quantized layer are not between layers.
+func.func @tail(%x: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4xf32> {
+  %d = qcc.dequantize %x : tensor<4x!quant.uniform<i8:f32, 0.1>> -> tensor<4xf32>
+  %e = tosa.exp %d : (tensor<4xf32>) -> tensor<4xf32>
+  return %e : tensor<4xf32>
+}

@@ -53,10 +53,12 @@ func.func @layers(%x: tensor<1x2x2x4xf32> {qcc.range = array<f64: 0.0, 1.0>}) ->
 
 // -----
 
-// Per-tensor weights on request: one scale, max |w| / 127 = 0.4 / 127.
+// Per-tensor weights on request: one scale, max |w| / 127 = f32(0.4) / 127,
+// so 0.1 quantizes to roundeven(31.75) = 32.
 // RUN: qcc-opt %s -qcc-quantize=per-tensor-weights -split-input-file | FileCheck %s --check-prefix=PER-TENSOR
 // PER-TENSOR-LABEL: func.func @per_tensor
-// PER-TENSOR: quant.scast %{{.*}} : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32, 0.0031496062992125984>>
+// PER-TENSOR: arith.constant dense<{{\[}}[{{\[}}[32]]], [{{\[}}[-127]]]]> : tensor<2x1x1x1xi8>
+// PER-TENSOR: quant.scast %{{.*}} : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32, 0.0031496063461453898>>
 func.func @per_tensor(%x: tensor<1x1x1x1xf32> {qcc.range = array<f64: -1.0, 1.0>}) -> tensor<1x1x1x2xf32> {
   %w = "tosa.const"() {values = dense<[[[[0.1]]], [[[-0.4]]]]> : tensor<2x1x1x1xf32>} : () -> tensor<2x1x1x1xf32>
   %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>

@@ -30,6 +30,7 @@ tool_dirs = [config.qcc_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     [ToolSubst("qcc-opt", unresolved="fatal"),
      ToolSubst("qcc-import", unresolved="fatal"),
+     ToolSubst("qcc-bitexact-gen", unresolved="fatal"),
      ToolSubst("%qcc", command=os.path.join(config.qcc_tools_dir, "qcc"),
                unresolved="fatal"),
      "llvm-nm", "llvm-objdump", "llvm-readobj"],

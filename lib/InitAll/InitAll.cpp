@@ -3,6 +3,7 @@
 #include "qcc/InitAll.h"
 
 #include "qcc/Dialect/Qcc/IR/QccDialect.h"
+#include "qcc/Calibration/Passes.h"
 #include "qcc/Conversion/Passes.h"
 #include "qcc/Pipelines/Pipelines.h"
 #include "qcc/Quantization/Passes.h"
@@ -80,6 +81,7 @@ void registerAllDialects(mlir::DialectRegistry &registry) {
 void registerAllPasses() {
   registerQccPasses();
   registerQccConversionPasses();
+  registerQccCalibrationPasses();
   registerQccQuantizationPasses();
   registerQccPipelines();
 

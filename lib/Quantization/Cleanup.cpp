@@ -66,9 +66,40 @@ struct HoistDataMovement : public RewritePattern {
   }
 };
 
+/// quantize(op(x)) -> op(quantize(x)) for data movement, so that model
+/// inputs are quantized first and moved as integers.
+struct SinkQuantizeIntoDataMovement : public OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Operation *producer = op.getInput().getDefiningOp();
+    if (!producer || !producer->hasOneUse() ||
+        !isa<tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp,
+             tosa::IdentityOp>(producer))
+      return rewriter.notifyMatchFailure(op, "not fed by data movement");
+    Type element = op.getOutput().getType().getElementType();
+    if (!isa<quant::UniformQuantizedType>(element))
+      return rewriter.notifyMatchFailure(op, "per-axis quantization");
+    Value input = producer->getOperand(0);
+    auto inputType = cast<RankedTensorType>(input.getType());
+    rewriter.setInsertionPoint(producer);
+    Value quantized = QuantizeOp::create(rewriter, op.getLoc(),
+                                         inputType.clone(element), input);
+    IRMapping mapping;
+    mapping.map(input, quantized);
+    Operation *moved = rewriter.clone(*producer, mapping);
+    moved->getResult(0).setType(op.getOutput().getType());
+    rewriter.replaceOp(op, moved->getResults());
+    rewriter.eraseOp(producer);
+    return success();
+  }
+};
+
 } // namespace
 
 void qcc::populateQuantizationCleanupPatterns(RewritePatternSet &patterns) {
-  patterns.add<RequantizeFromPair, HoistDataMovement>(patterns.getContext());
+  patterns.add<RequantizeFromPair, HoistDataMovement,
+               SinkQuantizeIntoDataMovement>(patterns.getContext());
   QuantizeOp::getCanonicalizationPatterns(patterns, patterns.getContext());
 }

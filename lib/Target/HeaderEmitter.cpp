@@ -36,6 +36,16 @@ std::string sanitizeCIdentifier(StringRef name) {
   return result;
 }
 
+/// A parameter name: the sanitized tensor name, made unique among `used`.
+static std::string uniqueParameterName(StringRef name,
+                                       llvm::StringSet<> &used) {
+  std::string candidate = sanitizeCIdentifier(name);
+  std::string unique = candidate;
+  for (unsigned suffix = 1; !used.insert(unique).second; ++suffix)
+    unique = candidate + "_" + std::to_string(suffix);
+  return unique;
+}
+
 /// Escapes a tensor name for a C string literal.
 static std::string escapeCString(StringRef text) {
   std::string result;
@@ -94,6 +104,43 @@ static void emitSizeList(StringRef name, ArrayRef<ABITensor> tensors,
   os << "}\n";
 }
 
+/// The integer entry point of a quantized model: the stored values and
+/// their quantization, so callers that already hold int8 data skip the float
+/// boundary.
+static void emitIntegerEntry(const ModelABI &abi, StringRef macroPrefix,
+                             llvm::raw_ostream &os) {
+  const IntegerEntry &entry = *abi.integerEntry;
+  os << "\n/* Integer entry point: the same model on quantized values, "
+        "real = (q - ZERO_POINT) * SCALE. */\n";
+  auto emitQuantization = [&](StringRef kind, ArrayRef<ABITensor> tensors) {
+    for (auto [index, tensor] : llvm::enumerate(tensors)) {
+      std::string prefix =
+          (macroPrefix + "_INT8_" + kind + "_" + Twine(index)).str();
+      os << "#define " << prefix << "_SCALE "
+         << llvm::formatv("{0:e16}", tensor.scale).str() << "\n";
+      os << "#define " << prefix << "_ZERO_POINT " << tensor.zeroPoint << "\n";
+      os << "#define " << prefix << "_TYPE "
+         << getCTypeName(tensor.type.getElementType()) << "\n";
+    }
+  };
+  emitQuantization("INPUT", entry.inputs);
+  emitQuantization("OUTPUT", entry.outputs);
+  emitSizeList((macroPrefix + "_INT8_INPUT_SIZES").str(), entry.inputs, os);
+  emitSizeList((macroPrefix + "_INT8_OUTPUT_SIZES").str(), entry.outputs, os);
+
+  llvm::StringSet<> used;
+  os << "void " << abi.integerEntryName() << "(";
+  for (const ABITensor &input : entry.inputs)
+    os << "const " << getCTypeName(input.type.getElementType()) << " *"
+       << uniqueParameterName(input.name, used) << ", ";
+  for (const ABITensor &output : entry.outputs)
+    os << getCTypeName(output.type.getElementType()) << " *"
+       << uniqueParameterName(output.name, used) << ", ";
+  os << "void *workspace);\n";
+  os << "void " << abi.integerPackedEntryName()
+     << "(const void *const *inputs, void *const *outputs, void *workspace);\n";
+}
+
 void emitCHeader(const ModelABI &abi, StringRef source, llvm::raw_ostream &os) {
   std::string macroPrefix = StringRef(abi.prefix).upper();
   std::string guard = "QCC_" + macroPrefix + "_H";
@@ -133,14 +180,9 @@ void emitCHeader(const ModelABI &abi, StringRef source, llvm::raw_ostream &os) {
   emitSizeList(macroPrefix + "_INPUT_SIZES", abi.inputs, os);
   emitSizeList(macroPrefix + "_OUTPUT_SIZES", abi.outputs, os);
 
-  // Parameter names: sanitized tensor names, made unique.
   llvm::StringSet<> used;
   auto parameterName = [&](StringRef name) {
-    std::string candidate = sanitizeCIdentifier(name);
-    std::string unique = candidate;
-    for (unsigned suffix = 1; !used.insert(unique).second; ++suffix)
-      unique = candidate + "_" + std::to_string(suffix);
-    return unique;
+    return uniqueParameterName(name, used);
   };
 
   os << "\n/* Bytes of workspace the model needs (" << macroPrefix
@@ -159,6 +201,8 @@ void emitCHeader(const ModelABI &abi, StringRef source, llvm::raw_ostream &os) {
         "order above. */\n";
   os << "void " << abi.packedEntryName()
      << "(const void *const *inputs, void *const *outputs, void *workspace);\n";
+  if (abi.integerEntry)
+    emitIntegerEntry(abi, macroPrefix, os);
   os << "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
 }
 

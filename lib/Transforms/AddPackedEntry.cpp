@@ -24,32 +24,35 @@ struct AddPackedEntryPass
     if (failed(abi))
       return signalPassFailure();
 
-    unsigned numInputs = abi->inputs.size();
-    unsigned numOutputs = abi->outputs.size();
-    auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(abi->entryName());
+    for (const ModelABI::EntryPoint &point : abi->getEntryPoints())
+      if (failed(addPackedEntry(module, point)))
+        return signalPassFailure();
+  }
+
+  LogicalResult addPackedEntry(ModuleOp module,
+                               const ModelABI::EntryPoint &point) {
+    unsigned numInputs = point.inputs.size();
+    unsigned numOutputs = point.outputs.size();
+    auto entry = module.lookupSymbol<LLVM::LLVMFuncOp>(point.name);
     auto ptrType = LLVM::LLVMPointerType::get(&getContext());
     // Inputs, outputs and the workspace, each as a bare pointer.
     if (!entry || entry.getNumArguments() != numInputs + numOutputs + 1 ||
         !llvm::all_of(entry.getArgumentTypes(),
-                      [&](Type type) { return type == ptrType; })) {
-      module.emitError("expected '")
-          << abi->entryName() << "' lowered to an LLVM function taking "
-          << numInputs + numOutputs + 1 << " bare pointers";
-      return signalPassFailure();
-    }
-    if (module.lookupSymbol(abi->packedEntryName())) {
-      module.emitError("symbol '")
-          << abi->packedEntryName() << "' already exists";
-      return signalPassFailure();
-    }
+                      [&](Type type) { return type == ptrType; }))
+      return module.emitError("expected '")
+             << point.name << "' lowered to an LLVM function taking "
+             << numInputs + numOutputs + 1 << " bare pointers";
+    if (module.lookupSymbol(point.packedName))
+      return module.emitError("symbol '")
+             << point.packedName << "' already exists";
 
     OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
     Location loc = entry.getLoc();
     auto voidType = LLVM::LLVMVoidType::get(&getContext());
     auto packedType = LLVM::LLVMFunctionType::get(
         voidType, {ptrType, ptrType, ptrType}, /*isVarArg=*/false);
-    auto packed = LLVM::LLVMFuncOp::create(builder, loc,
-                                           abi->packedEntryName(), packedType);
+    auto packed =
+        LLVM::LLVMFuncOp::create(builder, loc, point.packedName, packedType);
     Block *body = packed.addEntryBlock(builder);
     builder.setInsertionPointToStart(body);
 
@@ -67,6 +70,7 @@ struct AddPackedEntryPass
     args.push_back(body->getArgument(2));
     LLVM::CallOp::create(builder, loc, entry, args);
     LLVM::ReturnOp::create(builder, loc, ValueRange());
+    return success();
   }
 };
 

@@ -9,28 +9,53 @@
 using namespace mlir;
 using namespace qcc;
 
-static Attribute tensorsToAttr(Builder &builder, ArrayRef<ABITensor> tensors) {
+static Attribute tensorsToAttr(Builder &builder, ArrayRef<ABITensor> tensors,
+                               bool quantized = false) {
   SmallVector<Attribute> entries;
-  for (const ABITensor &tensor : tensors)
-    entries.push_back(builder.getDictionaryAttr(
-        {builder.getNamedAttr("name", builder.getStringAttr(tensor.name)),
-         builder.getNamedAttr("type", TypeAttr::get(tensor.type))}));
+  for (const ABITensor &tensor : tensors) {
+    SmallVector<NamedAttribute> fields = {
+        builder.getNamedAttr("name", builder.getStringAttr(tensor.name)),
+        builder.getNamedAttr("type", TypeAttr::get(tensor.type))};
+    if (quantized) {
+      fields.push_back(builder.getNamedAttr(
+          "scale", builder.getF64FloatAttr(tensor.scale)));
+      fields.push_back(builder.getNamedAttr(
+          "zero_point", builder.getI64IntegerAttr(tensor.zeroPoint)));
+    }
+    entries.push_back(builder.getDictionaryAttr(fields));
+  }
   return builder.getArrayAttr(entries);
 }
 
 void ModelABI::attachTo(ModuleOp module) const {
   Builder builder(module.getContext());
-  module->setAttr(
-      kAttrName,
-      builder.getDictionaryAttr(
-          {builder.getNamedAttr("prefix", builder.getStringAttr(prefix)),
-           builder.getNamedAttr("inputs", tensorsToAttr(builder, inputs)),
-           builder.getNamedAttr("outputs", tensorsToAttr(builder, outputs)),
-           builder.getNamedAttr("workspace_size",
-                                builder.getI64IntegerAttr(workspaceSize)),
-           builder.getNamedAttr(
-               "workspace_alignment",
-               builder.getI64IntegerAttr(workspaceAlignment))}));
+  SmallVector<NamedAttribute> fields = {
+      builder.getNamedAttr("prefix", builder.getStringAttr(prefix)),
+      builder.getNamedAttr("inputs", tensorsToAttr(builder, inputs)),
+      builder.getNamedAttr("outputs", tensorsToAttr(builder, outputs)),
+      builder.getNamedAttr("workspace_size",
+                           builder.getI64IntegerAttr(workspaceSize)),
+      builder.getNamedAttr("workspace_alignment",
+                           builder.getI64IntegerAttr(workspaceAlignment))};
+  if (integerEntry)
+    fields.push_back(builder.getNamedAttr(
+        "integer_entry",
+        builder.getDictionaryAttr(
+            {builder.getNamedAttr(
+                 "inputs", tensorsToAttr(builder, integerEntry->inputs, true)),
+             builder.getNamedAttr("outputs",
+                                  tensorsToAttr(builder, integerEntry->outputs,
+                                                true))})));
+  module->setAttr(kAttrName, builder.getDictionaryAttr(fields));
+}
+
+SmallVector<ModelABI::EntryPoint> ModelABI::getEntryPoints() const {
+  SmallVector<EntryPoint> entries = {
+      {entryName(), packedEntryName(), inputs, outputs}};
+  if (integerEntry)
+    entries.push_back({integerEntryName(), integerPackedEntryName(),
+                       integerEntry->inputs, integerEntry->outputs});
+  return entries;
 }
 
 static LogicalResult readTensors(ModuleOp module, DictionaryAttr dict,
@@ -49,7 +74,12 @@ static LogicalResult readTensors(ModuleOp module, DictionaryAttr dict,
     if (!name || !tensorType)
       return module.emitError("malformed '")
              << key << "' entry in '" << ModelABI::kAttrName << "': " << entry;
-    tensors.push_back({name.str(), tensorType});
+    ABITensor tensor{name.str(), tensorType};
+    if (auto scale = entryDict.getAs<FloatAttr>("scale"))
+      tensor.scale = scale.getValueAsDouble();
+    if (auto zeroPoint = entryDict.getAs<IntegerAttr>("zero_point"))
+      tensor.zeroPoint = zeroPoint.getInt();
+    tensors.push_back(tensor);
   }
   return success();
 }
@@ -71,6 +101,14 @@ FailureOr<ModelABI> ModelABI::readFrom(ModuleOp module) {
   if (failed(readTensors(module, dict, "inputs", abi.inputs)) ||
       failed(readTensors(module, dict, "outputs", abi.outputs)))
     return failure();
+  if (auto integer = dict.getAs<DictionaryAttr>("integer_entry")) {
+    abi.integerEntry.emplace();
+    if (failed(readTensors(module, integer, "inputs",
+                           abi.integerEntry->inputs)) ||
+        failed(readTensors(module, integer, "outputs",
+                           abi.integerEntry->outputs)))
+      return failure();
+  }
   return abi;
 }
 

@@ -127,17 +127,23 @@ struct PlanWorkspacePass
     FailureOr<ModelABI> abi = ModelABI::readFrom(module);
     if (failed(abi))
       return signalPassFailure();
-    auto entry = module.lookupSymbol<func::FuncOp>(abi->entryName());
-    if (!entry || entry.isExternal() ||
-        entry.getNumArguments() != abi->inputs.size() + abi->outputs.size()) {
-      module.emitError("entry point '")
-          << abi->entryName() << "' is missing or does not match 'qcc.abi'";
-      return signalPassFailure();
+    SmallVector<func::FuncOp> entries;
+    for (const ModelABI::EntryPoint &point : abi->getEntryPoints()) {
+      auto entry = module.lookupSymbol<func::FuncOp>(point.name);
+      if (!entry || entry.isExternal() ||
+          entry.getNumArguments() !=
+              point.inputs.size() + point.outputs.size()) {
+        module.emitError("entry point '")
+            << point.name << "' is missing or does not match 'qcc.abi'";
+        return signalPassFailure();
+      }
+      entries.push_back(entry);
     }
 
-    // Allocations anywhere but the entry point have no workspace to go to.
+    // Allocations anywhere but an entry point have no workspace to go to.
     WalkResult stray = module.walk([&](memref::AllocOp alloc) {
-      if (alloc->getParentOfType<func::FuncOp>() == entry)
+      if (llvm::is_contained(entries,
+                             alloc->getParentOfType<func::FuncOp>()))
         return WalkResult::advance();
       alloc.emitError("buffer allocated outside the entry point '")
           << abi->entryName() << "' cannot be placed in the workspace";
@@ -146,11 +152,19 @@ struct PlanWorkspacePass
     if (stray.wasInterrupted())
       return signalPassFailure();
 
-    FailureOr<SmallVector<Buffer>> buffers = collectBuffers(entry);
-    if (failed(buffers))
-      return signalPassFailure();
-    int64_t size = assignOffsets(*buffers, alignment);
-    rewriteAllocations(entry, *buffers, size);
+    // Entry points never run at the same time on one workspace, so each is
+    // planned on its own and the workspace is the largest of the plans.
+    int64_t size = 0;
+    SmallVector<std::pair<func::FuncOp, SmallVector<Buffer>>> plans;
+    for (func::FuncOp entry : entries) {
+      FailureOr<SmallVector<Buffer>> buffers = collectBuffers(entry);
+      if (failed(buffers))
+        return signalPassFailure();
+      size = std::max(size, assignOffsets(*buffers, alignment));
+      plans.emplace_back(entry, std::move(*buffers));
+    }
+    for (auto &[entry, buffers] : plans)
+      rewriteAllocations(entry, buffers, size);
     emitWorkspaceSizeFunction(module, *abi, size);
 
     abi->workspaceSize = size;

@@ -19,6 +19,10 @@ using namespace qcc;
 
 namespace {
 
+/// Marks the integer variant of a model function (`@main_int8 {
+/// qcc.integer_variant_of = @main }`), created by qcc-expose-quantized-io.
+constexpr StringLiteral kIntegerVariantAttrName = "qcc.integer_variant_of";
+
 /// Finds the function named `entry`, or the only public function with a body.
 static FailureOr<func::FuncOp> findEntry(ModuleOp module, StringRef entry) {
   if (!entry.empty()) {
@@ -88,48 +92,117 @@ struct PrepareEntryPass
     if (failed(maybeEntry))
       return signalPassFailure();
     func::FuncOp func = *maybeEntry;
-    if (failed(rewriteEntry(module, func)))
-      return signalPassFailure();
-  }
 
-  LogicalResult rewriteEntry(ModuleOp module, func::FuncOp func) {
     ModelABI abi;
     abi.prefix = prefix;
+    if (failed(describeBoundary(func, abi.inputs, abi.outputs,
+                                /*quantized=*/false)))
+      return signalPassFailure();
+    // A quantized model may come with its integer variant (see
+    // qcc-expose-quantized-io).
+    func::FuncOp integer = findIntegerVariant(module, func);
+    if (integer) {
+      abi.integerEntry.emplace();
+      if (failed(describeBoundary(integer, abi.integerEntry->inputs,
+                                  abi.integerEntry->outputs,
+                                  /*quantized=*/true)))
+        return signalPassFailure();
+    }
+    if (failed(checkExportedNames(module, abi, {func, integer})) ||
+        failed(rewriteEntry(func, abi.entryName())) ||
+        (integer && failed(rewriteEntry(integer, abi.integerEntryName()))))
+      return signalPassFailure();
+
+    // Only the entry points are exported; everything else is an
+    // implementation detail that inlining and symbol DCE may remove.
+    for (auto other : module.getOps<func::FuncOp>())
+      if (other != func && other != integer && !other.isExternal())
+        other.setPrivate();
+    abi.attachTo(module);
+  }
+
+  static func::FuncOp findIntegerVariant(ModuleOp module, func::FuncOp func) {
+    for (auto candidate : module.getOps<func::FuncOp>()) {
+      auto of = candidate->getAttrOfType<FlatSymbolRefAttr>(
+          kIntegerVariantAttrName);
+      if (of && of.getValue() == func.getSymName())
+        return candidate;
+    }
+    return {};
+  }
+
+  /// Records the names, types and (for integer entries) quantization of the
+  /// inputs and outputs of `func`.
+  static LogicalResult describeBoundary(func::FuncOp func,
+                                        SmallVectorImpl<ABITensor> &inputs,
+                                        SmallVectorImpl<ABITensor> &outputs,
+                                        bool quantized) {
     FunctionType type = func.getFunctionType();
     if (type.getNumResults() == 0)
       return func.emitError("the model function returns nothing");
-
-    for (auto [index, argType] : llvm::enumerate(type.getInputs())) {
-      auto tensorType = checkBoundaryType(func, argType, "input", index);
+    auto describe = [&](Type type, DictionaryAttr attrs, StringRef what,
+                        unsigned index,
+                        SmallVectorImpl<ABITensor> &tensors) -> LogicalResult {
+      auto tensorType = checkBoundaryType(func, type, what, index);
       if (failed(tensorType))
         return failure();
-      abi.inputs.push_back(
-          {nameOf(func.getArgAttrDict(index), "input_", index), *tensorType});
-    }
-    for (auto [index, resultType] : llvm::enumerate(type.getResults())) {
-      auto tensorType = checkBoundaryType(func, resultType, "output", index);
-      if (failed(tensorType))
+      ABITensor tensor{nameOf(attrs, what == "input" ? "input_" : "output_",
+                              index),
+                       *tensorType};
+      if (quantized) {
+        auto scale = attrs ? attrs.getAs<FloatAttr>("qcc.scale") : FloatAttr();
+        auto zeroPoint =
+            attrs ? attrs.getAs<IntegerAttr>("qcc.zero_point") : IntegerAttr();
+        if (!scale || !zeroPoint)
+          return func.emitError("integer entry ")
+                 << what << " #" << index << " lacks its quantization";
+        tensor.scale = scale.getValueAsDouble();
+        tensor.zeroPoint = zeroPoint.getInt();
+      }
+      tensors.push_back(tensor);
+      return success();
+    };
+    for (auto [index, argType] : llvm::enumerate(type.getInputs()))
+      if (failed(describe(argType, func.getArgAttrDict(index), "input", index,
+                          inputs)))
         return failure();
-      abi.outputs.push_back(
-          {nameOf(func.getResultAttrDict(index), "output_", index),
-           *tensorType});
-    }
+    for (auto [index, resultType] : llvm::enumerate(type.getResults()))
+      if (failed(describe(resultType, func.getResultAttrDict(index), "output",
+                          index, outputs)))
+        return failure();
+    return success();
+  }
 
-    std::string entryName = abi.entryName();
-    for (const std::string &exported :
-         {entryName, abi.packedEntryName(), abi.workspaceSizeName()}) {
-      Operation *existing = SymbolTable::lookupSymbolIn(module, exported);
-      if (existing && existing != func.getOperation())
-        return func.emitError("symbol '")
-               << exported << "' already exists; choose another --name";
+  static LogicalResult checkExportedNames(ModuleOp module,
+                                          const ModelABI &abi,
+                                          ArrayRef<func::FuncOp> entries) {
+    SmallVector<std::string> exported = {abi.entryName(),
+                                         abi.packedEntryName(),
+                                         abi.workspaceSizeName()};
+    if (abi.integerEntry) {
+      exported.push_back(abi.integerEntryName());
+      exported.push_back(abi.integerPackedEntryName());
     }
+    for (const std::string &name : exported) {
+      Operation *existing = SymbolTable::lookupSymbolIn(module, name);
+      if (existing &&
+          !llvm::is_contained(entries, dyn_cast<func::FuncOp>(existing)))
+        return func::FuncOp(entries.front()).emitError("symbol '")
+               << name << "' already exists; choose another --name";
+    }
+    return success();
+  }
 
-    // Results become out-parameters that bufferization writes in place.
+  /// Turns results into out-parameters that bufferization writes in place,
+  /// makes inputs read-only, and renames `func` to `name`.
+  static LogicalResult rewriteEntry(func::FuncOp func, StringRef name) {
     OpBuilder builder(func);
+    unsigned numInputs = func.getNumArguments();
     SmallVector<Value> outArgs;
-    for (const ABITensor &output : abi.outputs) {
-      auto memrefType = MemRefType::get(output.type.getShape(),
-                                        output.type.getElementType());
+    for (Type resultType : func.getFunctionType().getResults()) {
+      auto tensorType = cast<RankedTensorType>(resultType);
+      auto memrefType = MemRefType::get(tensorType.getShape(),
+                                        tensorType.getElementType());
       unsigned index = func.getNumArguments();
       if (failed(func.insertArgument(index, memrefType, DictionaryAttr(),
                                      func.getLoc())))
@@ -155,9 +228,9 @@ struct PrepareEntryPass
             llvm::BitVector(func.getNumResults(), /*t=*/true))))
       return func.emitError("cannot remove the results");
 
-    for (unsigned i = 0, e = abi.inputs.size(); i < e; ++i) {
-      // qcc's own annotations (names, calibrated ranges) end here: nothing
-      // after the ABI record needs them, and LLVM would not know them.
+    for (unsigned i = 0; i < numInputs; ++i) {
+      // qcc's own annotations (names, ranges, quantization) end here: the
+      // ABI record has what later stages need, and LLVM would not know them.
       DictionaryAttr attrs = func.getArgAttrDict(i);
       for (NamedAttribute attr :
            attrs ? attrs.getValue() : ArrayRef<NamedAttribute>())
@@ -166,14 +239,9 @@ struct PrepareEntryPass
       func.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
                       builder.getBoolAttr(false));
     }
-    func.setSymName(entryName);
+    func->removeAttr(kIntegerVariantAttrName);
+    func.setSymName(name);
     func.setPublic();
-    // Only the entry point is exported; everything else is an implementation
-    // detail that inlining and symbol DCE may remove.
-    for (auto other : module.getOps<func::FuncOp>())
-      if (other != func && !other.isExternal())
-        other.setPrivate();
-    abi.attachTo(module);
     return success();
   }
 };

@@ -72,8 +72,8 @@ cl::opt<EmitKind> emitKind(
     cl::cat(qccCategory));
 cl::opt<std::string> compileTo(
     "compile-to",
-    cl::desc("Stop after a stage and write its MLIR: input, linalg, "
-             "bufferized or llvm"),
+    cl::desc("Stop after a stage and write its MLIR: input, quantized, "
+             "linalg, bufferized or llvm"),
     cl::value_desc("stage"), cl::cat(qccCategory));
 cl::opt<std::string> symbolName(
     "name",
@@ -89,6 +89,31 @@ cl::opt<std::string>
                    cl::desc("Where to write the C header with --emit=obj "
                             "(default: the object's path with .h)"),
                    cl::value_desc("file"), cl::cat(qccCategory));
+cl::opt<std::string> calibrationData(
+    "calibration",
+    cl::desc("Calibration data: an .npz archive or a directory of .npy "
+             "files, one array per model input; implies --quantize=int8"),
+    cl::value_desc("path"), cl::cat(qccCategory));
+cl::opt<std::string> calibrationMethod(
+    "calibration-method",
+    cl::desc("How observed values become ranges: minmax (default) or "
+             "percentile=<p>"),
+    cl::init("minmax"), cl::cat(qccCategory));
+cl::opt<std::string> quantizeMode(
+    "quantize",
+    cl::desc("int8 (default with --calibration) or none; int8 without "
+             "calibration data uses the ranges already on the MLIR"),
+    cl::init(""), cl::cat(qccCategory));
+cl::opt<bool> perTensorWeights(
+    "per-tensor-weights",
+    cl::desc("Quantize weights with one scale per tensor instead of per "
+             "output channel"),
+    cl::cat(qccCategory));
+cl::opt<bool> allowFloat(
+    "allow-float",
+    cl::desc("Accept float ops between quantized layers (a warning instead "
+             "of an error)"),
+    cl::cat(qccCategory));
 cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("Static shape for an ONNX input with dynamic dimensions, e.g. "
@@ -171,9 +196,32 @@ int main(int argc, char **argv) {
     lastStage = qcc::parseStage(compileTo);
     if (!lastStage)
       return fail("unknown stage '" + compileTo +
-                  "' for --compile-to; expected input, linalg, bufferized or "
-                  "llvm");
+                  "' for --compile-to; expected input, quantized, linalg, "
+                  "bufferized or llvm");
   }
+  bool quantize = !calibrationData.empty();
+  if (!quantizeMode.empty()) {
+    if (quantizeMode != "int8" && quantizeMode != "none")
+      return fail("unknown --quantize='" + quantizeMode +
+                  "'; expected int8 or none");
+    if (quantizeMode == "none" && !calibrationData.empty())
+      return fail("--calibration needs --quantize=int8");
+    quantize = quantizeMode == "int8";
+  }
+  StringRef method = calibrationMethod;
+  double percentile = 99.99;
+  if (method.consume_front("percentile")) {
+    if (!method.empty() &&
+        (!method.consume_front("=") || method.getAsDouble(percentile) ||
+         !(percentile >= 50.0 && percentile <= 100.0)))
+      return fail("invalid --calibration-method='" + calibrationMethod +
+                  "'; expected percentile=<p> with 50 <= p <= 100");
+    method = "percentile";
+  } else if (method != "minmax") {
+    return fail("unknown --calibration-method='" + calibrationMethod +
+                "'; expected minmax or percentile=<p>");
+  }
+
   Expected<qcc::TargetSpec> target =
       qcc::resolveTarget(targetName, cpuName, cpuAttrs);
   if (!target)
@@ -237,6 +285,12 @@ int main(int argc, char **argv) {
   options.entry = entryName;
   options.prefix = prefix;
   options.workspaceAlignment = workspaceAlignment;
+  options.quantize = quantize;
+  options.calibrationData = calibrationData;
+  options.calibrationMethod = method.str();
+  options.percentile = percentile;
+  options.perTensorWeights = perTensorWeights;
+  options.allowFloat = allowFloat;
   mlir::PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return fail("invalid pass manager options");

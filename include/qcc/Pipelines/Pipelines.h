@@ -4,7 +4,9 @@
 // exercise exactly the pipeline users run.
 //
 //   input       parse, verify, inline, canonicalize         (TOSA on tensors)
-//   linalg      TOSA -> linalg/arith/tensor, fusion         (linalg on tensors)
+//   quantized   fold BN, calibrate, quantize, fuse           (qcc on tensors)
+//               (only when quantization is requested)
+//   linalg      qcc/TOSA -> linalg/arith/tensor, fusion      (linalg on tensors)
 //   bufferized  entry point ABI, bufferization, workspace   (linalg on memrefs)
 //   llvm        loops -> LLVM dialect, packed entry          (LLVM dialect)
 //
@@ -20,9 +22,10 @@
 
 namespace qcc {
 
-enum class Stage { Input, Linalg, Bufferized, LLVM };
+enum class Stage { Input, Quantized, Linalg, Bufferized, LLVM };
 
-/// Parses a stage name (`input`, `linalg`, `bufferized`, `llvm`).
+/// Parses a stage name (`input`, `quantized`, `linalg`, `bufferized`,
+/// `llvm`).
 std::optional<Stage> parseStage(llvm::StringRef name);
 llvm::StringRef stringifyStage(Stage stage);
 
@@ -40,10 +43,37 @@ struct QccPipelineOptions
       *this, "workspace-alignment",
       llvm::cl::desc("Byte alignment of workspace buffers"),
       llvm::cl::init(64)};
+
+  // Quantization (the `quantized` stage).
+  Option<bool> quantize{*this, "quantize",
+                        llvm::cl::desc("Quantize the model to int8"),
+                        llvm::cl::init(false)};
+  Option<std::string> calibrationData{
+      *this, "calibration",
+      llvm::cl::desc("Calibration data (.npz or a directory of .npy); without "
+                     "it the ranges must already be on the IR"),
+      llvm::cl::init("")};
+  Option<std::string> calibrationMethod{
+      *this, "calibration-method",
+      llvm::cl::desc("minmax or percentile"), llvm::cl::init("minmax")};
+  Option<double> percentile{
+      *this, "percentile",
+      llvm::cl::desc("p for calibration-method=percentile"),
+      llvm::cl::init(99.99)};
+  Option<bool> perTensorWeights{
+      *this, "per-tensor-weights",
+      llvm::cl::desc("One weight scale per tensor instead of per channel"),
+      llvm::cl::init(false)};
+  Option<bool> allowFloat{
+      *this, "allow-float",
+      llvm::cl::desc("Accept float ops between quantized layers (warn)"),
+      llvm::cl::init(false)};
 };
 
 void buildQccInputPipeline(mlir::OpPassManager &pm,
                            const QccPipelineOptions &options);
+void buildQccQuantizePipeline(mlir::OpPassManager &pm,
+                              const QccPipelineOptions &options);
 void buildQccLinalgPipeline(mlir::OpPassManager &pm,
                             const QccPipelineOptions &options);
 void buildQccBufferizePipeline(mlir::OpPassManager &pm,
@@ -51,13 +81,21 @@ void buildQccBufferizePipeline(mlir::OpPassManager &pm,
 void buildQccLLVMPipeline(mlir::OpPassManager &pm,
                           const QccPipelineOptions &options);
 
-/// Every stage from the input up to and including `last`.
+/// Every stage from the input up to and including `last`; the quantized
+/// stage only when `options.quantize` is set.
 void buildQccPipeline(mlir::OpPassManager &pm,
                       const QccPipelineOptions &options,
                       Stage last = Stage::LLVM);
 
-/// Registers `qcc-input-pipeline`, `qcc-linalg-pipeline`,
-/// `qcc-bufferize-pipeline`, `qcc-llvm-pipeline` and `qcc-pipeline`.
+/// The float pipeline (no quantized stage). Lives in its own library so that
+/// calibration, which compiles the float model, can use it.
+void buildQccFloatPipeline(mlir::OpPassManager &pm,
+                           const QccPipelineOptions &options,
+                           Stage last = Stage::LLVM);
+
+/// Registers `qcc-input-pipeline`, `qcc-quantize-pipeline`,
+/// `qcc-linalg-pipeline`, `qcc-bufferize-pipeline`, `qcc-llvm-pipeline` and
+/// `qcc-pipeline`.
 void registerQccPipelines();
 
 } // namespace qcc

@@ -87,4 +87,19 @@ def CheckIntegerPathPass : Pass<"qcc-check-integer-path", "mlir::func::FuncOp"> 
   ];
 }
 
+def ExposeQuantizedIOPass : Pass<"qcc-expose-quantized-io", "mlir::ModuleOp"> {
+  let summary = "Add an integer variant of a quantized model function";
+  let description = [{
+    When every input of a public model function is only quantized (to one
+    per-tensor 8-bit type each) and every result is a dequantized value, the
+    same computation exists without the float boundary. This pass clones
+    the function into `@<name>_int8 {qcc.integer_variant_of = @<name>}`
+    taking and returning the stored integers, with `qcc.scale` and
+    `qcc.zero_point` on every argument and result; qcc-prepare-entry turns
+    it into the `<prefix>_run_int8` entry point. Functions that do not
+    qualify are left without a variant.
+  }];
+  let dependentDialects = ["mlir::quant::QuantDialect"];
+}
+
 #endif // QCC_QUANTIZATION_PASSES_TD

@@ -14,6 +14,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <optional>
+
 #include <string>
 
 namespace qcc {
@@ -22,6 +24,16 @@ namespace qcc {
 struct ABITensor {
   std::string name;
   mlir::RankedTensorType type;
+  /// Quantization of the stored integers, for the integer entry point.
+  double scale = 0.0;
+  int64_t zeroPoint = 0;
+};
+
+/// The integer entry point of a quantized model: the same computation
+/// without the float boundary, on the stored int8 values.
+struct IntegerEntry {
+  llvm::SmallVector<ABITensor> inputs;
+  llvm::SmallVector<ABITensor> outputs;
 };
 
 struct ModelABI {
@@ -30,6 +42,7 @@ struct ModelABI {
   std::string prefix;
   llvm::SmallVector<ABITensor> inputs;
   llvm::SmallVector<ABITensor> outputs;
+  std::optional<IntegerEntry> integerEntry;
   /// Bytes of caller-provided scratch memory; set by qcc-plan-workspace.
   int64_t workspaceSize = 0;
   int64_t workspaceAlignment = 64;
@@ -37,6 +50,19 @@ struct ModelABI {
   std::string entryName() const { return prefix + "_run"; }
   std::string packedEntryName() const { return prefix + "_run_packed"; }
   std::string workspaceSizeName() const { return prefix + "_workspace_size"; }
+  std::string integerEntryName() const { return prefix + "_run_int8"; }
+  std::string integerPackedEntryName() const {
+    return prefix + "_run_int8_packed";
+  }
+
+  /// The entry points that exist, each with its inputs and outputs.
+  struct EntryPoint {
+    std::string name;
+    std::string packedName;
+    llvm::ArrayRef<ABITensor> inputs;
+    llvm::ArrayRef<ABITensor> outputs;
+  };
+  llvm::SmallVector<EntryPoint> getEntryPoints() const;
 
   /// Stores this description on `module` as the `qcc.abi` attribute.
   void attachTo(mlir::ModuleOp module) const;

@@ -1,0 +1,132 @@
+//===- JitModel.cpp - running a model in-process --------------------------===//
+
+#include "qcc/Calibration/JitModel.h"
+
+#include "qcc/Pipelines/Pipelines.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/MemAlloc.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace mlir;
+
+namespace qcc {
+
+/// Registers the host target with LLVM, once per process.
+static bool initializeNativeTarget() {
+  static const bool ok = !llvm::InitializeNativeTarget() &&
+                         !llvm::InitializeNativeTargetAsmPrinter();
+  return ok;
+}
+
+static llvm::CodeGenOptLevel toCodeGenOptLevel(unsigned optLevel) {
+  switch (optLevel) {
+  case 0:
+    return llvm::CodeGenOptLevel::None;
+  case 1:
+    return llvm::CodeGenOptLevel::Less;
+  case 2:
+    return llvm::CodeGenOptLevel::Default;
+  default:
+    return llvm::CodeGenOptLevel::Aggressive;
+  }
+}
+
+FailureOr<std::unique_ptr<JitModel>> JitModel::compile(ModuleOp module,
+                                                       StringRef entry,
+                                                       StringRef prefix,
+                                                       unsigned optLevel) {
+  MLIRContext *context = module.getContext();
+  PassManager pm(context, ModuleOp::getOperationName());
+  QccPipelineOptions pipelineOptions;
+  pipelineOptions.entry = entry.str();
+  pipelineOptions.prefix = prefix.str();
+  buildQccFloatPipeline(pm, pipelineOptions);
+  if (failed(pm.run(module)))
+    return failure();
+
+  std::unique_ptr<JitModel> model(new JitModel());
+  FailureOr<ModelABI> abi = ModelABI::readFrom(module);
+  if (failed(abi))
+    return failure();
+  model->abi = std::move(*abi);
+  // The ABI attribute is qcc's own and means nothing to LLVM IR.
+  module->removeAttr(ModelABI::kAttrName);
+
+  if (!initializeNativeTarget())
+    return module.emitError("cannot initialize LLVM's native target");
+  registerBuiltinDialectTranslation(*context);
+  registerLLVMDialectTranslation(*context);
+
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return module.emitError("cannot target the host: ")
+           << llvm::toString(machineBuilder.takeError());
+  machineBuilder->setCodeGenOptLevel(toCodeGenOptLevel(optLevel));
+  auto machine = machineBuilder->createTargetMachine();
+  if (!machine)
+    return module.emitError("cannot target the host: ")
+           << llvm::toString(machine.takeError());
+
+  // The engine takes ownership of the target machine; the optimizer only
+  // uses it while the engine is being created.
+  auto optimize = makeOptimizingTransformer(std::min(optLevel, 3u),
+                                            /*sizeLevel=*/0, machine->get());
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = optimize;
+  engineOptions.jitCodeGenOptLevel = toCodeGenOptLevel(optLevel);
+  engineOptions.enableGDBNotificationListener = false;
+  engineOptions.enablePerfNotificationListener = false;
+  auto engine =
+      ExecutionEngine::create(module, engineOptions, std::move(*machine));
+  if (!engine)
+    return module.emitError("cannot JIT-compile the model: ")
+           << llvm::toString(engine.takeError());
+  model->engine = std::move(*engine);
+
+  auto lookup = [&](StringRef name) -> FailureOr<void *> {
+    llvm::Expected<void *> address = model->engine->lookup(name);
+    if (!address)
+      return module.emitError("compiled model lacks '")
+             << name << "': " << llvm::toString(address.takeError());
+    return *address;
+  };
+  FailureOr<void *> runAddress = lookup(model->abi.packedEntryName());
+  FailureOr<void *> sizeAddress = lookup(model->abi.workspaceSizeName());
+  if (failed(runAddress) || failed(sizeAddress))
+    return failure();
+  model->runPacked = reinterpret_cast<PackedEntry>(*runAddress);
+  auto workspaceSizeFn = reinterpret_cast<int64_t (*)()>(*sizeAddress);
+
+  int64_t size = workspaceSizeFn();
+  int64_t alignment = std::max<int64_t>(64, model->abi.workspaceAlignment);
+  if (size < 0 || !llvm::isPowerOf2_64(alignment))
+    return module.emitError("compiled model reports workspace size ")
+           << size << " with alignment " << alignment;
+  model->workspaceSize = std::max<size_t>(size, 1);
+  model->workspaceAlignment = alignment;
+  model->workspace =
+      llvm::allocate_buffer(model->workspaceSize, model->workspaceAlignment);
+  return model;
+}
+
+JitModel::~JitModel() {
+  if (workspace)
+    llvm::deallocate_buffer(workspace, workspaceSize, workspaceAlignment);
+}
+
+void JitModel::run(llvm::ArrayRef<const void *> inputs,
+                   llvm::ArrayRef<void *> outputs) {
+  assert(inputs.size() == abi.inputs.size() &&
+         outputs.size() == abi.outputs.size() && "buffers do not match ABI");
+  runPacked(inputs.data(), outputs.data(), workspace);
+}
+
+} // namespace qcc

@@ -1,0 +1,151 @@
+//===- FloatPipelines.cpp - the float lowering stages ----------------------===//
+
+#include "qcc/Pipelines/Pipelines.h"
+
+#include "qcc/Conversion/Passes.h"
+#include "qcc/Transforms/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace qcc {
+
+static constexpr std::pair<Stage, llvm::StringLiteral> kStageNames[] = {
+    {Stage::Input, "input"},
+    {Stage::Quantized, "quantized"},
+    {Stage::Linalg, "linalg"},
+    {Stage::Bufferized, "bufferized"},
+    {Stage::LLVM, "llvm"}};
+
+std::optional<Stage> parseStage(StringRef name) {
+  for (auto [stage, stageName] : kStageNames)
+    if (name == stageName)
+      return stage;
+  return std::nullopt;
+}
+
+StringRef stringifyStage(Stage stage) {
+  for (auto [candidate, stageName] : kStageNames)
+    if (candidate == stage)
+      return stageName;
+  llvm_unreachable("unknown stage");
+}
+
+static std::unique_ptr<Pass> createVerifyStage(StringRef stage) {
+  VerifyStagePassOptions options;
+  options.stage = stage.str();
+  return createVerifyStagePass(options);
+}
+
+void buildQccInputPipeline(OpPassManager &pm, const QccPipelineOptions &) {
+  pm.addPass(createVerifyStage("input"));
+  pm.addPass(createInlinerPass());
+  pm.addPass(createSymbolDCEPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void buildQccLinalgPipeline(OpPassManager &pm, const QccPipelineOptions &) {
+  pm.addPass(createLowerQccToLinalgPass());
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(tosa::createTosaToLinalgNamed());
+  funcPm.addPass(tosa::createTosaToLinalg());
+  funcPm.addPass(createTosaToArithPass());
+  funcPm.addPass(createTosaToTensorPass());
+  funcPm.addPass(createCanonicalizerPass());
+  funcPm.addPass(createLinalgElementwiseOpFusionPass());
+  funcPm.addPass(createCanonicalizerPass());
+  funcPm.addPass(createCSEPass());
+  pm.addPass(createVerifyStage("linalg"));
+}
+
+void buildQccBufferizePipeline(OpPassManager &pm,
+                               const QccPipelineOptions &options) {
+  PrepareEntryPassOptions entryOptions;
+  entryOptions.entry = options.entry;
+  entryOptions.prefix = options.prefix;
+  pm.addPass(createPrepareEntryPass(entryOptions));
+  pm.addPass(createSymbolDCEPass());
+  // No empty-tensor elimination: it lets a shared init tensor (after CSE,
+  // one linalg.fill feeding several reductions) be written in place into one
+  // output buffer that the other users then read back too late. Results are
+  // copied into the caller's buffers instead.
+  pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
+
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  bufferizeOptions.unknownTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createLowerMemRefCopiesPass());
+
+  PlanWorkspacePassOptions workspaceOptions;
+  workspaceOptions.alignment = options.workspaceAlignment;
+  pm.addPass(createPlanWorkspacePass(workspaceOptions));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createVerifyStage("bufferized"));
+}
+
+void buildQccLLVMPipeline(OpPassManager &pm, const QccPipelineOptions &) {
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createConvertLinalgToLoopsPass());
+  funcPm.addPass(createExpandMathPass());
+  funcPm.addPass(createLowerAffinePass());
+  funcPm.addPass(createSCFToControlFlowPass());
+  funcPm.addPass(createCanonicalizerPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+
+  // Statically shaped memrefs cross the entry point as bare pointers: that is
+  // the C ABI the header promises.
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  funcOptions.indexBitwidth = 64;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createAddPackedEntryPass());
+  pm.addPass(createVerifyStage("llvm"));
+}
+
+void buildQccFloatPipeline(OpPassManager &pm,
+                           const QccPipelineOptions &options, Stage last) {
+  buildQccInputPipeline(pm, options);
+  if (last == Stage::Input || last == Stage::Quantized)
+    return;
+  buildQccLinalgPipeline(pm, options);
+  if (last == Stage::Linalg)
+    return;
+  buildQccBufferizePipeline(pm, options);
+  if (last == Stage::Bufferized)
+    return;
+  buildQccLLVMPipeline(pm, options);
+}
+
+} // namespace qcc

@@ -1,0 +1,48 @@
+//===- Cases.h - Random case factories, one per op --------------*- C++ -*-===//
+
+#ifndef QCC_TEST_BITEXACT_GENERATOR_CASES_H
+#define QCC_TEST_BITEXACT_GENERATOR_CASES_H
+
+#include "Case.h"
+#include "Random.h"
+
+#include <string>
+#include <vector>
+
+namespace qcc::bitexact {
+
+/// Draws one case of variant `variant` (the factory's own numbering, taken
+/// modulo its variant count). A Failure means "draw again": the parameters
+/// drawn have no defined result (the reference rejected them).
+using CaseFactory = ref::Result<Case> (*)(Random &random, int64_t variant);
+
+struct OpCases {
+  const char *op; // The generator's command-line name, e.g. "conv2d".
+  CaseFactory factory;
+};
+
+/// Every op the generator knows, in a fixed order.
+const std::vector<OpCases> &allOpCases();
+
+// The factories, grouped by file.
+ref::Result<Case> makeQuantizeCase(Random &random, int64_t variant);
+ref::Result<Case> makeDequantizeCase(Random &random, int64_t variant);
+ref::Result<Case> makeRequantizeCase(Random &random, int64_t variant);
+ref::Result<Case> makeConcatCase(Random &random, int64_t variant);
+ref::Result<Case> makeClampCase(Random &random, int64_t variant);
+ref::Result<Case> makeLookupCase(Random &random, int64_t variant);
+ref::Result<Case> makeConv2DCase(Random &random, int64_t variant);
+ref::Result<Case> makeMatMulCase(Random &random, int64_t variant);
+ref::Result<Case> makeAddCase(Random &random, int64_t variant);
+ref::Result<Case> makeMulCase(Random &random, int64_t variant);
+ref::Result<Case> makeMaxPool2DCase(Random &random, int64_t variant);
+ref::Result<Case> makeAvgPool2DCase(Random &random, int64_t variant);
+
+/// A random shape of rank in [minRank, maxRank] with dims in [1, maxDim].
+ref::Shape pickShape(Random &random, int64_t minRank, int64_t maxRank,
+                     int64_t maxDim);
+std::string describeShape(const ref::Shape &shape);
+
+} // namespace qcc::bitexact
+
+#endif // QCC_TEST_BITEXACT_GENERATOR_CASES_H

@@ -1,0 +1,66 @@
+"""Accuracy gate: a quantized qcc model against its float compilation.
+
+Runs both compiled Fashion-MNIST models (shared objects built by qcc from the
+same ONNX file, one float and one int8) over all 10,000 test images, prints
+top-1 accuracy of each, the gap, and the SQNR of the int8 logits against the
+float logits, and fails when the int8 model loses more than --max-drop
+percentage points. Labels and images come from Debian's dataset package, not
+from qcc.
+"""
+
+import argparse
+import sys
+
+import numpy as np
+
+from qcc_tools.datasets import load_fashion_mnist, normalize
+from qcc_tools.loader import Model
+
+
+def run_all(model, images):
+    logits = np.empty((len(images), 10), dtype=np.float64)
+    for i in range(len(images)):
+        (out,) = model.run(images[i:i + 1])
+        logits[i] = out.reshape(10)
+    return logits
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("float_so")
+    parser.add_argument("float_header")
+    parser.add_argument("int8_so")
+    parser.add_argument("int8_header")
+    parser.add_argument("--prefix-float", default="fp32")
+    parser.add_argument("--prefix-int8", default="int8")
+    parser.add_argument("--max-drop", type=float, default=0.3,
+                        help="allowed top-1 loss in percentage points")
+    args = parser.parse_args(argv)
+
+    images, labels = load_fashion_mnist("test")
+    inputs = normalize(images)
+    labels = labels.astype(np.int64)
+    reference = run_all(Model(args.float_so, args.prefix_float,
+                              header=args.float_header), inputs)
+    quantized = run_all(Model(args.int8_so, args.prefix_int8,
+                              header=args.int8_header), inputs)
+
+    float_top1 = 100.0 * np.mean(reference.argmax(1) == labels)
+    int8_top1 = 100.0 * np.mean(quantized.argmax(1) == labels)
+    noise = np.sum((reference - quantized) ** 2)
+    sqnr = 10.0 * np.log10(np.sum(reference ** 2) / noise) if noise else np.inf
+    agreement = 100.0 * np.mean(reference.argmax(1) == quantized.argmax(1))
+    print(f"images: {len(labels)}")
+    print(f"float top-1: {float_top1:.2f}%")
+    print(f"int8 top-1: {int8_top1:.2f}%")
+    print(f"drop: {float_top1 - int8_top1:.2f} pp (allowed {args.max_drop})")
+    print(f"top-1 agreement: {agreement:.2f}%")
+    print(f"logits SQNR: {sqnr:.2f} dB")
+    if float_top1 - int8_top1 > args.max_drop:
+        print("FAIL: int8 accuracy drop exceeds the gate", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -31,6 +31,7 @@ void buildQccQuantizePipeline(OpPassManager &pm,
   QuantizePassOptions quantize;
   quantize.perTensorWeights = options.perTensorWeights;
   pm.addNestedPass<func::FuncOp>(createQuantizePass(quantize));
+  pm.addNestedPass<func::FuncOp>(createCheckAccumulatorsPass());
   CheckIntegerPathPassOptions check;
   check.allowFloat = options.allowFloat;
   pm.addNestedPass<func::FuncOp>(createCheckIntegerPathPass(check));

@@ -102,4 +102,20 @@ def ExposeQuantizedIOPass : Pass<"qcc-expose-quantized-io", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::quant::QuantDialect"];
 }
 
+def CheckAccumulatorsPass : Pass<"qcc-check-accumulators", "mlir::func::FuncOp"> {
+  let summary = "Prove that no int32 accumulator can overflow";
+  let description = [{
+    For every `qcc.conv2d` and `qcc.matmul` with constant weights, bounds
+    the exact accumulator of each output channel from the actual weight
+    values, the bias and the input's storage range:
+
+      |acc[c]| <= |bias[c]| + max|x - z_x| * sum_k |w[c, k] - z_w[c]|
+
+    The numerics contract defines results only when the final accumulator
+    fits in int32 (intermediate sums may wrap), so a bound above 2^31 - 1 is
+    an error naming the op and the channel. The largest bound is recorded as
+    `qcc.accumulator_bound` for the report.
+  }];
+}
+
 #endif // QCC_QUANTIZATION_PASSES_TD

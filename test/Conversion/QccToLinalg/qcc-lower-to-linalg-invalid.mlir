@@ -10,17 +10,3 @@ func.func @huge_multiplier(%x: tensor<4xi8>) -> tensor<4xi8> {
   return %r : tensor<4xi8>
 }
 
-// -----
-
-// The folded bias must still fit in int32.
-func.func @bias_overflow(%x: tensor<1x1x1x1xi8>) -> tensor<1x1x1x1xi8> {
-  %q = quant.scast %x : tensor<1x1x1x1xi8> to tensor<1x1x1x1x!quant.uniform<i8:f32, 0.05:-128>>
-  %wi = arith.constant dense<127> : tensor<1x1x1x1xi8>
-  %w = quant.scast %wi : tensor<1x1x1x1xi8> to tensor<1x1x1x1x!quant.uniform<i8:f32, 0.01>>
-  %b = arith.constant dense<2147483600> : tensor<1xi32>
-  // expected-error @+2 {{folded bias of channel 0 (2147499856) does not fit in int32}}
-  // expected-error @+1 {{failed to legalize operation 'qcc.conv2d'}}
-  %y = qcc.conv2d %q, %w, %b {pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x1x1x1x!quant.uniform<i8:f32, 0.05:-128>>, tensor<1x1x1x1x!quant.uniform<i8:f32, 0.01>>, tensor<1xi32>) -> tensor<1x1x1x1x!quant.uniform<i8:f32, 0.1>>
-  %r = quant.scast %y : tensor<1x1x1x1x!quant.uniform<i8:f32, 0.1>> to tensor<1x1x1x1xi8>
-  return %r : tensor<1x1x1x1xi8>
-}

@@ -90,3 +90,20 @@ func.func @reshape(%x: tensor<2x2xi8>) -> tensor<4xi8> {
   %r = quant.scast %c : tensor<4x!quant.uniform<i8:f32, 0.5>> to tensor<4xi8>
   return %r : tensor<4xi8>
 }
+
+// -----
+
+// A folded bias outside int32 wraps: the accumulator is exact modulo 2^32
+// and defined when its final value fits (qcc-check-accumulators proves
+// that). 2147483600 - (-128) * 127 = 2147499856 wraps to -2147467440.
+// CHECK-LABEL: func.func @folded_bias_wraps
+// CHECK: arith.constant dense<-2147467440> : tensor<1xi32>
+func.func @folded_bias_wraps(%x: tensor<1x1x1x1xi8>) -> tensor<1x1x1x1xi8> {
+  %q = quant.scast %x : tensor<1x1x1x1xi8> to tensor<1x1x1x1x!quant.uniform<i8:f32, 0.05:-128>>
+  %wi = arith.constant dense<127> : tensor<1x1x1x1xi8>
+  %w = quant.scast %wi : tensor<1x1x1x1xi8> to tensor<1x1x1x1x!quant.uniform<i8:f32, 0.01>>
+  %b = arith.constant dense<2147483600> : tensor<1xi32>
+  %y = qcc.conv2d %q, %w, %b {pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x1x1x1x!quant.uniform<i8:f32, 0.05:-128>>, tensor<1x1x1x1x!quant.uniform<i8:f32, 0.01>>, tensor<1xi32>) -> tensor<1x1x1x1x!quant.uniform<i8:f32, 0.1>>
+  %r = quant.scast %y : tensor<1x1x1x1x!quant.uniform<i8:f32, 0.1>> to tensor<1x1x1x1xi8>
+  return %r : tensor<1x1x1x1xi8>
+}

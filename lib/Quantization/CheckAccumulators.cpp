@@ -1,0 +1,105 @@
+//===- CheckAccumulators.cpp - int32 accumulator bounds -------------------===//
+
+#include "qcc/Quantization/Passes.h"
+
+#include "qcc/Dialect/Qcc/IR/QccOps.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Matchers.h"
+
+namespace qcc {
+#define GEN_PASS_DEF_CHECKACCUMULATORSPASS
+#include "qcc/Quantization/Passes.h.inc"
+} // namespace qcc
+
+using namespace mlir;
+using namespace qcc;
+
+namespace {
+
+static std::optional<DenseIntElementsAttr> getStoredConstant(Value value) {
+  if (auto cast = value.getDefiningOp<quant::StorageCastOp>())
+    value = cast.getInput();
+  DenseIntElementsAttr attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  return attr;
+}
+
+/// Bounds |acc| per output channel; `channelOf` maps a flat weight index to
+/// its output channel.
+static LogicalResult checkContraction(Operation *op, Value input,
+                                      Value weights, Value bias,
+                                      int64_t channels,
+                                      llvm::function_ref<int64_t(int64_t)>
+                                          channelOf) {
+  std::optional<DenseIntElementsAttr> stored = getStoredConstant(weights);
+  if (!stored)
+    return success(); // Non-constant weights: nothing to prove statically.
+  auto inputType = cast<quant::UniformQuantizedType>(
+      cast<RankedTensorType>(input.getType()).getElementType());
+  auto weightType = cast<quant::QuantizedType>(
+      cast<RankedTensorType>(weights.getType()).getElementType());
+  auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(weightType);
+  int64_t zp = inputType.getZeroPoint();
+  int64_t maxInput = std::max(std::abs(inputType.getStorageTypeMin() - zp),
+                              std::abs(inputType.getStorageTypeMax() - zp));
+
+  SmallVector<int64_t> sums(channels, 0);
+  for (auto [index, value] : llvm::enumerate(stored->getValues<APInt>())) {
+    int64_t channel = channelOf(index);
+    int64_t w = weightType.isSigned()
+                    ? value.getSExtValue()
+                    : static_cast<int64_t>(value.getZExtValue());
+    int64_t weightZp =
+        perAxis ? perAxis.getZeroPoints()[channel]
+                : cast<quant::UniformQuantizedType>(weightType).getZeroPoint();
+    sums[channel] += std::abs(w - weightZp);
+  }
+  std::optional<DenseIntElementsAttr> biasValues;
+  if (bias)
+    biasValues = getStoredConstant(bias);
+  int64_t largest = 0;
+  for (int64_t c = 0; c < channels; ++c) {
+    int64_t biasMagnitude =
+        biasValues ? std::abs((*biasValues).getValues<APInt>()[c]
+                                  .getSExtValue())
+                   : 0;
+    // Both factors are far below 2^31, so the product fits in int64.
+    int64_t bound = biasMagnitude + maxInput * sums[c];
+    if (bound > INT32_MAX)
+      return op->emitError("the int32 accumulator of output channel ")
+             << c << " may overflow: |acc| <= " << bound << " > 2^31 - 1";
+    largest = std::max(largest, bound);
+  }
+  op->setAttr("qcc.accumulator_bound",
+              Builder(op->getContext()).getI64IntegerAttr(largest));
+  return success();
+}
+
+struct CheckAccumulatorsPass
+    : public qcc::impl::CheckAccumulatorsPassBase<CheckAccumulatorsPass> {
+  void runOnOperation() override {
+    WalkResult result = getOperation().walk([](Operation *op) {
+      LogicalResult checked = success();
+      if (auto conv = dyn_cast<Conv2DOp>(op)) {
+        auto shape = conv.getWeight().getType().getShape();
+        int64_t perChannel = shape[1] * shape[2] * shape[3];
+        checked = checkContraction(
+            op, conv.getInput(), conv.getWeight(), conv.getBias(), shape[0],
+            [&](int64_t i) { return i / perChannel; });
+      } else if (auto matmul = dyn_cast<MatMulOp>(op)) {
+        int64_t columns = matmul.getRhs().getType().getDimSize(1);
+        checked = checkContraction(
+            op, matmul.getLhs(), matmul.getRhs(), matmul.getBias(), columns,
+            [&](int64_t i) { return i % columns; });
+      }
+      return failed(checked) ? WalkResult::interrupt() : WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace

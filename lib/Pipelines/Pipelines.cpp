@@ -13,8 +13,8 @@ using namespace mlir;
 
 namespace qcc {
 
-void buildQccQuantizePipeline(OpPassManager &pm,
-                              const QccPipelineOptions &options) {
+void buildQccRangeAnalysisPipeline(OpPassManager &pm,
+                                   const QccPipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createFoldAffinePass());
   pm.addPass(createCanonicalizerPass());
   if (!options.calibrationData.empty()) {
@@ -28,6 +28,10 @@ void buildQccQuantizePipeline(OpPassManager &pm,
     pm.addPass(createCalibratePass(calibrate));
   }
   pm.addNestedPass<func::FuncOp>(createPropagateRangesPass());
+}
+
+void buildQccQuantizeOpsPipeline(OpPassManager &pm,
+                                 const QccPipelineOptions &options) {
   QuantizePassOptions quantize;
   quantize.perTensorWeights = options.perTensorWeights;
   pm.addNestedPass<func::FuncOp>(createQuantizePass(quantize));
@@ -36,6 +40,12 @@ void buildQccQuantizePipeline(OpPassManager &pm,
   check.allowFloat = options.allowFloat;
   pm.addNestedPass<func::FuncOp>(createCheckIntegerPathPass(check));
   pm.addPass(createExposeQuantizedIOPass());
+}
+
+void buildQccQuantizePipeline(OpPassManager &pm,
+                              const QccPipelineOptions &options) {
+  buildQccRangeAnalysisPipeline(pm, options);
+  buildQccQuantizeOpsPipeline(pm, options);
 }
 
 void buildQccPipeline(OpPassManager &pm, const QccPipelineOptions &options,

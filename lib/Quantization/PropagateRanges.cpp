@@ -4,6 +4,7 @@
 #include "qcc/Quantization/Ranges.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -98,8 +99,16 @@ struct PropagateRangesPass
           !isa<FloatType>(
               cast<TensorType>(op->getResult(0).getType()).getElementType()))
         return;
-      if (std::optional<RealRange> range = impliedRange(op))
-        setValueRange(op->getResult(0), *range);
+      std::optional<RealRange> before = getValueRange(op->getResult(0));
+      std::optional<RealRange> range = impliedRange(op);
+      if (!range)
+        return;
+      // Keep what calibration saw when the graph changes it, for the report.
+      if (before && (before->min != range->min || before->max != range->max))
+        op->setAttr("qcc.calibrated_range",
+                    Builder(op->getContext())
+                        .getDenseF64ArrayAttr({before->min, before->max}));
+      setValueRange(op->getResult(0), *range);
     });
   }
 };

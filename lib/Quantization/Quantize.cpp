@@ -112,6 +112,13 @@ private:
   /// the chain (ops listed producer first).
   void finish(OpBuilder &b, ArrayRef<Operation *> chain, Value result) {
     Operation *last = chain.back();
+    // Which float value this integer result stands for: the index of the
+    // chain's last op among the function's TOSA ops before quantization
+    // (the report pairs layers with their float counterparts through it).
+    if (Operation *producer = result.getDefiningOp())
+      if (auto index = layerIndex.find(last); index != layerIndex.end())
+        producer->setAttr("qcc.layer",
+                          Builder(context).getI64IntegerAttr(index->second));
     Value dequantized = DequantizeOp::create(
         b, last->getLoc(), cast<RankedTensorType>(last->getResult(0).getType()),
         result);
@@ -465,6 +472,8 @@ private:
 public:
   /// Every op a rewrite erased (the rewritten op and its fused followers).
   DenseSet<Operation *> erased;
+  /// Position of every TOSA op in the function before quantization.
+  DenseMap<Operation *, int64_t> layerIndex;
 };
 
 struct QuantizePass : public qcc::impl::QuantizePassBase<QuantizePass> {
@@ -478,8 +487,10 @@ struct QuantizePass : public qcc::impl::QuantizePassBase<QuantizePass> {
     SmallVector<Operation *> ops;
     func.walk([&](Operation *op) {
       if (op->getDialect() &&
-          op->getDialect()->getNamespace() == "tosa")
+          op->getDialect()->getNamespace() == "tosa") {
+        quantizer.layerIndex[op] = ops.size();
         ops.push_back(op);
+      }
     });
     for (Operation *op : ops) {
       if (quantizer.erased.contains(op))

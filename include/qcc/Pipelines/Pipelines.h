@@ -72,6 +72,13 @@ struct QccPipelineOptions
 
 void buildQccInputPipeline(mlir::OpPassManager &pm,
                            const QccPipelineOptions &options);
+/// The quantized stage is range analysis (fold batch norm, calibrate,
+/// propagate) followed by the rewrite into qcc ops and its checks; the
+/// driver runs the halves separately when it reports on the quantization.
+void buildQccRangeAnalysisPipeline(mlir::OpPassManager &pm,
+                                   const QccPipelineOptions &options);
+void buildQccQuantizeOpsPipeline(mlir::OpPassManager &pm,
+                                 const QccPipelineOptions &options);
 void buildQccQuantizePipeline(mlir::OpPassManager &pm,
                               const QccPipelineOptions &options);
 void buildQccLinalgPipeline(mlir::OpPassManager &pm,

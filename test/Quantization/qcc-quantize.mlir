@@ -3,13 +3,14 @@
 // conv + relu: input [-1, 1] -> s = 2/255, z = roundeven(-0.5) = 0; weights
 // f32(0.1) -> per-channel s_w = f32(0.1)/127, q = 127; bias 0.2 -> 0.2 / (s_x * s_w) =
 // 32385; output [0, 3] -> s = 3/255, z = -128, so relu clamps at -128. The
-// result stands for the clamp, the fourth TOSA op (qcc.layer = 3).
+// result stands for the clamp, TOSA op #4 after three constants and the
+// convolution (qcc.layer = 4).
 // CHECK-LABEL: func.func @conv_relu
 // CHECK-DAG: %[[W:.*]] = arith.constant dense<127> : tensor<2x1x1x1xi8>
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<32385> : tensor<2xi32>
 // CHECK: %[[X:.*]] = qcc.quantize %{{.*}} : tensor<1x4x4x1xf32> -> tensor<1x4x4x1x!quant.uniform<i8:f32, 0.0078431372549019607>>
 // CHECK: %[[WQ:.*]] = quant.scast %[[W]] : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32:0, {7.8740158653634745E-4,7.8740158653634745E-4}>>
-// CHECK: %[[Y:.*]] = qcc.conv2d %[[X]], %[[WQ]], %[[B]] {clamp_max = 127 : i64, clamp_min = -128 : i64, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, qcc.layer = 3 : i64, stride = array<i64: 1, 1>}
+// CHECK: %[[Y:.*]] = qcc.conv2d %[[X]], %[[WQ]], %[[B]] {clamp_max = 127 : i64, clamp_min = -128 : i64, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, qcc.layer = 4 : i64, stride = array<i64: 1, 1>}
 // CHECK-SAME: -> tensor<1x4x4x2x!quant.uniform<i8:f32, 0.011764705882352941:-128>>
 // CHECK: %[[R:.*]] = qcc.dequantize %[[Y]]
 // CHECK-NOT: tosa.clamp

@@ -11,6 +11,7 @@
 #include "qcc/Import/ONNX/ONNXImporter.h"
 #include "qcc/InitAll.h"
 #include "qcc/Pipelines/Pipelines.h"
+#include "qcc/Report/QuantizationReport.h"
 #include "qcc/Target/HeaderEmitter.h"
 #include "qcc/Target/ObjectEmitter.h"
 #include "qcc/Target/TargetSpec.h"
@@ -114,6 +115,12 @@ cl::opt<bool> allowFloat(
     cl::desc("Accept float ops between quantized layers (a warning instead "
              "of an error)"),
     cl::cat(qccCategory));
+cl::opt<std::string> reportFilename(
+    "report",
+    cl::desc("Write a JSON report of the quantization: per layer, the "
+             "scheme, ranges, accumulator bound, and SQNR/max error against "
+             "float on the calibration data"),
+    cl::value_desc("file"), cl::cat(qccCategory));
 cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("Static shape for an ONNX input with dynamic dimensions, e.g. "
@@ -291,12 +298,56 @@ int main(int argc, char **argv) {
   options.percentile = percentile;
   options.perTensorWeights = perTensorWeights;
   options.allowFloat = allowFloat;
-  mlir::PassManager pm(&context);
-  if (failed(applyPassManagerCLOptions(pm)))
-    return fail("invalid pass manager options");
-  qcc::buildQccPipeline(pm, options, lastStage.value_or(qcc::Stage::LLVM));
-  if (failed(pm.run(*module)))
-    return 1;
+  qcc::Stage last = lastStage.value_or(qcc::Stage::LLVM);
+  auto runPipeline =
+      [&](llvm::function_ref<void(mlir::OpPassManager &)> build) -> bool {
+    mlir::PassManager pm(&context);
+    if (failed(applyPassManagerCLOptions(pm))) {
+      fail("invalid pass manager options");
+      return false;
+    }
+    build(pm);
+    return succeeded(pm.run(*module));
+  };
+  if (reportFilename.empty()) {
+    if (!runPipeline([&](mlir::OpPassManager &pm) {
+          qcc::buildQccPipeline(pm, options, last);
+        }))
+      return 1;
+  } else {
+    // The report compares the model right before and right after the
+    // rewrite into qcc ops, so the pipeline runs in three parts.
+    if (!quantize || calibrationData.empty())
+      return fail("--report needs quantization with --calibration data");
+    if (!runPipeline([&](mlir::OpPassManager &pm) {
+          qcc::buildQccInputPipeline(pm, options);
+          qcc::buildQccRangeAnalysisPipeline(pm, options);
+        }))
+      return 1;
+    OwningOpRef<ModuleOp> reference = module->clone();
+    if (!runPipeline([&](mlir::OpPassManager &pm) {
+          qcc::buildQccQuantizeOpsPipeline(pm, options);
+        }))
+      return 1;
+    qcc::ReportOptions reportOptions;
+    reportOptions.model = inputFilename;
+    reportOptions.entry = entryName;
+    reportOptions.calibrationData = calibrationData;
+    reportOptions.calibrationMethod = calibrationMethod;
+    reportOptions.perTensorWeights = perTensorWeights;
+    if (failed(qcc::writeQuantizationReport(*reference, *module,
+                                            reportFilename, reportOptions)))
+      return 1;
+    if (last != qcc::Stage::Input && last != qcc::Stage::Quantized &&
+        !runPipeline([&](mlir::OpPassManager &pm) {
+          qcc::buildQccLinalgPipeline(pm, options);
+          if (last != qcc::Stage::Linalg)
+            qcc::buildQccBufferizePipeline(pm, options);
+          if (last == qcc::Stage::LLVM)
+            qcc::buildQccLLVMPipeline(pm, options);
+        }))
+      return 1;
+  }
 
   if (lastStage || emitKind == EmitKind::MLIR) {
     return writeFile(output, [&](raw_pwrite_stream &os) {

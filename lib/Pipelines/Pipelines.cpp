@@ -20,9 +20,7 @@ void buildQccRangeAnalysisPipeline(OpPassManager &pm,
   if (!options.calibrationData.empty()) {
     CalibratePassOptions calibrate;
     calibrate.data = options.calibrationData;
-    calibrate.method = options.calibrationMethod == "percentile"
-                           ? CalibrationMethod::Percentile
-                           : CalibrationMethod::MinMax;
+    calibrate.method = options.calibrationMethod;
     calibrate.percentile = options.percentile;
     calibrate.entry = options.entry;
     pm.addPass(createCalibratePass(calibrate));

@@ -294,7 +294,9 @@ int main(int argc, char **argv) {
   options.workspaceAlignment = workspaceAlignment;
   options.quantize = quantize;
   options.calibrationData = calibrationData;
-  options.calibrationMethod = method.str();
+  options.calibrationMethod = method == "percentile"
+                                  ? qcc::CalibrationMethod::Percentile
+                                  : qcc::CalibrationMethod::MinMax;
   options.percentile = percentile;
   options.perTensorWeights = perTensorWeights;
   options.allowFloat = allowFloat;

@@ -15,6 +15,8 @@
 #ifndef QCC_PIPELINES_PIPELINES_H
 #define QCC_PIPELINES_PIPELINES_H
 
+#include "qcc/Calibration/RangeStatistics.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -53,9 +55,15 @@ struct QccPipelineOptions
       llvm::cl::desc("Calibration data (.npz or a directory of .npy); without "
                      "it the ranges must already be on the IR"),
       llvm::cl::init("")};
-  Option<std::string> calibrationMethod{
+  Option<CalibrationMethod> calibrationMethod{
       *this, "calibration-method",
-      llvm::cl::desc("minmax or percentile"), llvm::cl::init("minmax")};
+      llvm::cl::desc("How observed values become ranges"),
+      llvm::cl::init(CalibrationMethod::MinMax),
+      llvm::cl::values(
+          clEnumValN(CalibrationMethod::MinMax, "minmax",
+                     "Smallest and largest value"),
+          clEnumValN(CalibrationMethod::Percentile, "percentile",
+                     "The (100-p)-th and p-th percentiles"))};
   Option<double> percentile{
       *this, "percentile",
       llvm::cl::desc("p for calibration-method=percentile"),

@@ -25,6 +25,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -243,6 +244,9 @@ int main(int argc, char **argv) {
                            ? defaultOutput(lastStage ? StringRef(".mlir")
                                                      : extensionFor(emitKind))
                            : outputFilename;
+  if (output != "-" && sys::fs::equivalent(output, inputFilename))
+    return fail("the output '" + output +
+                "' would overwrite the input; choose another -o");
   std::string prefix = symbolName;
   if (prefix.empty())
     prefix = output == "-" ? "model"

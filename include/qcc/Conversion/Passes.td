@@ -22,7 +22,7 @@ def LowerQccToLinalgPass : Pass<"qcc-lower-to-linalg", "mlir::ModuleOp"> {
     %y = qcc.requantize %x : tensor<4x!quant.uniform<i8:f32, 0.5:3>>
                           -> tensor<4x!quant.uniform<i8:f32, 0.25:-1>>
     // becomes a linalg.generic computing, per element,
-    // clamp(-1 + RHE((x - 3) * 1073741824, 30), -128, 127)
+    // clamp(-1 + RHE((x - 3) * 1073741824, 29), -128, 127)
     ```
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",

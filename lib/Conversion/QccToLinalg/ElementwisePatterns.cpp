@@ -54,6 +54,11 @@ struct QuantizeLowering : public OpConversionPattern<QuantizeOp> {
     unsigned rank = resultType.getRank();
     if (!op.getInput().getType().getElementType().isF32())
       return rewriter.notifyMatchFailure(op, "only f32 input is lowered");
+    // The rounding below is exact for |x / s| < 2^22, which clamping to the
+    // storage range guarantees only for storage of at most 16 bits.
+    if (params.storageWidth > 16)
+      return op.emitOpError("quantizing to ")
+             << params.storageWidth << "-bit storage is not supported";
 
     ParameterInputs inputs;
     inputs.values.push_back(adaptor.getInput());

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up a Debian 12 machine, builds qcc, runs the GoogleTest binaries
-# (QccUnitTests, QccReferenceTests) and the lit suite, and ends with one line:
+# Sets up a Debian 12 machine, builds qcc, runs every GoogleTest binary
+# (build/bin/Qcc*Tests) and the lit suite, and ends with one line:
 # `tests: N passed, N failed`
 # (GoogleTest plus lit; a failed build prints `tests: 0 passed, 1 failed`).
 # Exits non-zero if anything failed.
@@ -22,15 +22,19 @@ results=$QCC_BUILD/test-results
 mkdir -p "$results"
 rm -f "$results"/*.json "$results"/*.xml
 
-# Every GoogleTest binary of the build: qcc's unit tests and the unit tests
-# of the scalar reference (test/Reference). QccUnitTests must exist; the
-# others run when the build has them.
-gtest_args=()
-for binary in QccUnitTests QccReferenceTests QccCalibrationTests; do
-  path=$QCC_BUILD/bin/$binary
-  if [[ ! -x $path && $binary != QccUnitTests ]]; then
-    continue
+# Every GoogleTest binary of the build (build/bin/Qcc*Tests: QccUnitTests,
+# QccReferenceTests, QccCalibrationTests, ...). QccUnitTests must exist; if it
+# is missing, the summary counts a failure.
+binaries=(QccUnitTests)
+for path in "$QCC_BUILD"/bin/Qcc*Tests; do
+  name=${path##*/}
+  if [[ -x $path && $name != QccUnitTests ]]; then
+    binaries+=("$name")
   fi
+done
+gtest_args=()
+for binary in "${binaries[@]}"; do
+  path=$QCC_BUILD/bin/$binary
   qcc_step "GoogleTest: $path"
   status=0
   "$path" --gtest_output="json:$results/$binary.json" || status=$?

@@ -55,6 +55,12 @@ for arch, (cc, qemu, runner) in cross.items():
     config.substitutions.append(("%cc-" + arch, cc))
     config.substitutions.append(("%run-" + arch, runner))
 
+# The ONNX backend test data (Debian's libonnx-testdata) and the onnx Python
+# package the conformance runner reads it with.
+if os.path.isdir("/usr/share/libonnx-testdata/data") and os.path.exists(
+        "/usr/lib/python3/dist-packages/onnx/__init__.py"):
+    config.available_features.add("onnx-testdata")
+
 import platform
 if platform.machine() in ("x86_64", "AMD64"):
     config.available_features.add("host-x86_64")

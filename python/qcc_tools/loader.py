@@ -127,7 +127,7 @@ class Model:
             buf[...] = array
         outs = [self._buffer(spec) for spec in self.outputs]
         for buf in outs:
-            buf.view(np.uint8).fill(0xFF)
+            buf.reshape(-1).view(np.uint8).fill(0xFF)
 
         def pointers(buffers):
             return (ctypes.c_void_p * max(len(buffers), 1))(

@@ -1,6 +1,7 @@
 //===- qcc-import.cpp - ONNX to float TOSA MLIR ---------------------------===//
 //
 // Usage: qcc-import model.onnx [--input-shape name=AxBxC]... [-o out.mlir]
+//        qcc-import --list-supported-ops
 //
 // Writes the imported module (the float TOSA form qcc compiles) as MLIR
 // text. Exits non-zero after printing diagnostics if the model cannot be
@@ -22,7 +23,7 @@
 using namespace llvm;
 
 static cl::opt<std::string>
-    inputFilename(cl::Positional, cl::desc("<model.onnx>"), cl::Required);
+    inputFilename(cl::Positional, cl::desc("<model.onnx>"));
 static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::value_desc("filename"),
                                            cl::init("-"));
@@ -31,12 +32,25 @@ static cl::list<std::string>
                 cl::desc("Static shape for a graph input with dynamic "
                          "dimensions, e.g. --input-shape=x=1x3x224x224"),
                 cl::value_desc("name=AxBx..."));
+static cl::opt<bool> listSupportedOps(
+    "list-supported-ops",
+    cl::desc("Print the supported ONNX operator types, one per line, and exit"));
 
 int main(int argc, char **argv) {
   InitLLVM y(argc, argv);
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "qcc ONNX importer\n");
+
+  if (listSupportedOps) {
+    for (StringRef opType : qcc::getSupportedONNXOperators())
+      outs() << opType << "\n";
+    return 0;
+  }
+  if (inputFilename.empty()) {
+    WithColor::error(errs(), "qcc-import") << "no input model given\n";
+    return 1;
+  }
 
   qcc::ONNXImportOptions options;
   for (const std::string &spec : inputShapes) {

@@ -18,6 +18,8 @@
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
+#include <limits>
+
 using namespace mlir;
 
 namespace qcc::onnx_import {
@@ -76,6 +78,16 @@ FailureOr<Window2D> computeWindow(NodeContext &node,
   if (!llvm::is_contained({"NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"},
                           *autoPad))
     return node.emitError() << "unknown auto_pad '" << *autoPad << "'";
+  // Bounded so that the window arithmetic below cannot overflow.
+  constexpr int64_t kMaxWindowValue = std::numeric_limits<int32_t>::max();
+  for (ArrayRef<int64_t> values :
+       {ArrayRef<int64_t>(*strides), ArrayRef<int64_t>(*dilations), kernel,
+        ArrayRef<int64_t>(*pads)})
+    for (int64_t v : values)
+      if (v > kMaxWindowValue)
+        return node.emitError() << "window size, stride, dilation or padding "
+                                << v << " is too large (at most "
+                                << kMaxWindowValue << ")";
 
   window.stride = *strides;
   window.dilation = *dilations;

@@ -1,8 +1,9 @@
 //===- Elementwise.cpp - ONNX elementwise operators to TOSA ---------------===//
 //
-// Add/Sub/Mul/Div with numpy broadcasting (TOSA needs equal ranks, so the
-// lower-rank operand is reshaped), activations, and the pass-through ops
-// Identity and Dropout (inference mode).
+// Add/Sub/Mul/Div/Pow with numpy broadcasting (TOSA needs equal ranks, so
+// the lower-rank operand is reshaped), the variadic Max/Min/Sum/Mean,
+// unary math, activations (those TOSA lacks are composed from exp, select and
+// clamp), and the pass-through ops Identity and Dropout (inference mode).
 //
 //===----------------------------------------------------------------------===//
 
@@ -209,6 +210,341 @@ LogicalResult importLeakyRelu(NodeContext &node) {
   return success();
 }
 
+/// `lhs` and `rhs` reshaped to a common rank for a broadcasting TOSA op.
+std::pair<Value, Value> expandToCommonRank(OpBuilder &b, Location loc,
+                                           Value lhs, Value rhs) {
+  int64_t rank = std::max(cast<RankedTensorType>(lhs.getType()).getRank(),
+                          cast<RankedTensorType>(rhs.getType()).getRank());
+  return {expandToRank(b, loc, lhs, rank), expandToRank(b, loc, rhs, rank)};
+}
+
+/// The type a broadcasting op on `lhs` and `rhs` produces, with `elementType`.
+RankedTensorType getBroadcastType(Value lhs, Value rhs, Type elementType) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  std::optional<SmallVector<int64_t>> shape =
+      getBroadcastShape(lhsType.getShape(), rhsType.getShape());
+  return RankedTensorType::get(*shape, elementType);
+}
+
+LogicalResult checkBroadcastable(NodeContext &node, unsigned lhs,
+                                 unsigned rhs) {
+  if (!getBroadcastShape(node.getInputType(lhs).getShape(),
+                         node.getInputType(rhs).getShape()))
+    return node.emitError()
+           << "operand shapes " << node.getInputType(lhs) << " and "
+           << node.getInputType(rhs) << " are not broadcast-compatible";
+  return success();
+}
+
+/// Checks that input `index` holds floats or signless integers.
+LogicalResult checkNumericInput(NodeContext &node, unsigned index) {
+  Type elementType = node.getInputType(index).getElementType();
+  if (isa<FloatType>(elementType) ||
+      (elementType.isSignlessInteger() && !elementType.isInteger(1)))
+    return success();
+  return node.emitError() << "input #" << index << " has unsupported type "
+                          << node.getInputType(index);
+}
+
+enum class VariadicKind { Max, Min, Sum, Mean };
+
+/// Max/Min/Sum/Mean of one or more broadcast-compatible inputs.
+template <VariadicKind Kind> LogicalResult importVariadic(NodeContext &node) {
+  if (failed(node.checkArity(1, std::max(1u, node.getNumInputs()))))
+    return failure();
+  Type elementType = node.getInputType(0).getElementType();
+  for (unsigned i = 0; i < node.getNumInputs(); ++i) {
+    if (!node.hasInput(i))
+      return node.emitError() << "input #" << i << " is omitted";
+    if (failed(checkNumericInput(node, i)))
+      return failure();
+    if (node.getInputType(i).getElementType() != elementType)
+      return node.emitError() << "input #" << i << " " << node.getInputType(i)
+                              << " differs in element type from input #0";
+    if (failed(checkBroadcastable(node, 0, i)))
+      return failure();
+  }
+  if (Kind == VariadicKind::Mean && !isa<FloatType>(elementType))
+    return node.emitError() << "Mean needs float inputs";
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  Value result = node.getInputValue(0);
+  for (unsigned i = 1; i < node.getNumInputs(); ++i) {
+    auto [lhs, rhs] =
+        expandToCommonRank(b, loc, result, node.getInputValue(i));
+    std::optional<SmallVector<int64_t>> shape = getBroadcastShape(
+        cast<RankedTensorType>(lhs.getType()).getShape(),
+        cast<RankedTensorType>(rhs.getType()).getShape());
+    if (!shape)
+      return node.emitError() << "inputs are not broadcast-compatible";
+    auto type = RankedTensorType::get(*shape, elementType);
+    switch (Kind) {
+    case VariadicKind::Max:
+      result = tosa::MaximumOp::create(b, loc, type, lhs, rhs);
+      break;
+    case VariadicKind::Min:
+      result = tosa::MinimumOp::create(b, loc, type, lhs, rhs);
+      break;
+    case VariadicKind::Sum:
+    case VariadicKind::Mean:
+      result = tosa::AddOp::create(b, loc, type, lhs, rhs);
+      break;
+    }
+  }
+  if (Kind == VariadicKind::Mean && node.getNumInputs() > 1) {
+    int64_t rank = cast<RankedTensorType>(result.getType()).getRank();
+    result = createMul(b, loc, result,
+                       createScalarSplat(b, loc, 1.0 / node.getNumInputs(),
+                                         elementType, rank));
+  }
+  node.setOutput(0, result);
+  return success();
+}
+
+/// x ^ y for float x; an integer exponent is converted to x's type.
+LogicalResult importPow(NodeContext &node) {
+  if (failed(node.checkArity(2, 2)) || failed(node.checkFloatInput(0)) ||
+      failed(checkNumericInput(node, 1)) ||
+      failed(checkBroadcastable(node, 0, 1)))
+    return failure();
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  Type elementType = node.getInputType(0).getElementType();
+  auto exponentType = node.getInputType(1).clone(elementType);
+  Value exponent;
+  if (DenseElementsAttr constant = node.getConstantInput(1))
+    exponent = createConst(
+        b, loc, getConstantFromDoubles(exponentType, getDoubleValues(constant)));
+  else if (node.getInputType(1).getElementType() != elementType)
+    exponent =
+        tosa::CastOp::create(b, loc, exponentType, node.getInputValue(1));
+  else
+    exponent = node.getInputValue(1);
+  auto [base, power] =
+      expandToCommonRank(b, loc, node.getInputValue(0), exponent);
+  node.setOutput(0, tosa::PowOp::create(
+                        b, loc, getBroadcastType(base, power, elementType),
+                        base, power));
+  return success();
+}
+
+/// -x; folds constants (the shape arithmetic of expanded functions negates
+/// int64 axes).
+LogicalResult importNeg(NodeContext &node) {
+  if (failed(node.checkArity(1, 1)))
+    return failure();
+  if (DenseElementsAttr constant = node.getConstantInput(0)) {
+    SmallVector<double> values = getDoubleValues(constant);
+    for (double &v : values)
+      v = -v;
+    node.setConstantOutput(
+        0, getConstantFromDoubles(
+               cast<RankedTensorType>(constant.getType()), values));
+    return success();
+  }
+  if (failed(node.checkFloatInput(0)))
+    return failure();
+  Value input = node.getInputValue(0);
+  node.setOutput(0, tosa::NegateOp::create(node.getBuilder(), node.getLoc(),
+                                           input.getType(), input));
+  return success();
+}
+
+/// sqrt(x) = 1 / rsqrt(x); sqrt(0) = 1 / inf = 0.
+LogicalResult importSqrt(NodeContext &node) {
+  if (failed(node.checkArity(1, 1)) || failed(node.checkFloatInput(0)))
+    return failure();
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  Value input = node.getInputValue(0);
+  Value rsqrt = tosa::RsqrtOp::create(b, loc, input.getType(), input);
+  node.setOutput(0,
+                 tosa::ReciprocalOp::create(b, loc, input.getType(), rsqrt));
+  return success();
+}
+
+/// Builds the elementwise activations TOSA has no op for. Every helper takes
+/// and returns values of the input's type; constants are rank-matched splats.
+class ActivationBuilder {
+public:
+  ActivationBuilder(NodeContext &node, Value input)
+      : b(node.getBuilder()), loc(node.getLoc()), input(input),
+        type(cast<RankedTensorType>(input.getType())) {}
+
+  Value getInput() const { return input; }
+  Value splat(double value) {
+    return createScalarSplat(b, loc, value, type.getElementType(),
+                             type.getRank());
+  }
+  Value add(Value lhs, Value rhs) {
+    return tosa::AddOp::create(b, loc, type, lhs, rhs);
+  }
+  Value sub(Value lhs, Value rhs) {
+    return tosa::SubOp::create(b, loc, type, lhs, rhs);
+  }
+  Value mul(Value lhs, Value rhs) { return createMul(b, loc, lhs, rhs); }
+  Value scale(Value value, double factor) {
+    return factor == 1.0 ? value : mul(value, splat(factor));
+  }
+  Value exp(Value value) { return tosa::ExpOp::create(b, loc, type, value); }
+  Value log(Value value) { return tosa::LogOp::create(b, loc, type, value); }
+  Value abs(Value value) { return tosa::AbsOp::create(b, loc, type, value); }
+  Value reciprocal(Value value) {
+    return tosa::ReciprocalOp::create(b, loc, type, value);
+  }
+  Value clamp(Value value, float min, float max) {
+    return tosa::ClampOp::create(
+        b, loc, type, value, b.getF32FloatAttr(min), b.getF32FloatAttr(max),
+        tosa::NanPropagationModeAttr::get(b.getContext(),
+                                          tosa::NanPropagationMode::PROPAGATE));
+  }
+  Value maximum(Value lhs, Value rhs) {
+    return tosa::MaximumOp::create(b, loc, type, lhs, rhs);
+  }
+  Value minimum(Value lhs, Value rhs) {
+    return tosa::MinimumOp::create(b, loc, type, lhs, rhs);
+  }
+  /// lhs > rhs, as i1.
+  Value greater(Value lhs, Value rhs) {
+    return tosa::GreaterOp::create(b, loc, type.clone(b.getI1Type()), lhs,
+                                   rhs);
+  }
+  Value select(Value condition, Value onTrue, Value onFalse) {
+    return tosa::SelectOp::create(b, loc, type, condition, onTrue, onFalse);
+  }
+
+private:
+  OpBuilder &b;
+  Location loc;
+  Value input;
+  RankedTensorType type;
+};
+
+/// Reads the float attributes `names` (with their defaults), then sets the
+/// node's output to `build(activation builder, attribute values)`.
+template <typename BuildFn>
+LogicalResult
+importActivation(NodeContext &node,
+                 ArrayRef<std::pair<StringRef, float>> attributes,
+                 BuildFn build) {
+  if (failed(node.checkArity(1, 1)) || failed(node.checkFloatInput(0)))
+    return failure();
+  SmallVector<double> values;
+  for (auto [name, defaultValue] : attributes) {
+    FailureOr<float> value = node.getFloatAttr(name, defaultValue);
+    if (failed(value))
+      return failure();
+    values.push_back(*value);
+  }
+  ActivationBuilder builder(node, node.getInputValue(0));
+  node.setOutput(0, build(builder, ArrayRef<double>(values)));
+  return success();
+}
+
+/// x > 0 ? x : alpha * (exp(x) - 1).
+LogicalResult importElu(NodeContext &node) {
+  return importActivation(
+      node, {{"alpha", 1.0f}}, [](ActivationBuilder &a, ArrayRef<double> v) {
+        Value x = a.getInput();
+        Value negative = a.scale(a.sub(a.exp(x), a.splat(1.0)), v[0]);
+        return a.select(a.greater(x, a.splat(0.0)), x, negative);
+      });
+}
+
+/// gamma * (x > 0 ? x : alpha * (exp(x) - 1)).
+LogicalResult importSelu(NodeContext &node) {
+  return importActivation(
+      node,
+      {{"alpha", 1.67326319217681884765625f},
+       {"gamma", 1.05070102214813232421875f}},
+      [](ActivationBuilder &a, ArrayRef<double> v) {
+        Value x = a.getInput();
+        Value negative = a.scale(a.sub(a.exp(x), a.splat(1.0)), v[0]);
+        return a.scale(a.select(a.greater(x, a.splat(0.0)), x, negative), v[1]);
+      });
+}
+
+/// max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
+LogicalResult importCelu(NodeContext &node) {
+  return importActivation(
+      node, {{"alpha", 1.0f}}, [](ActivationBuilder &a, ArrayRef<double> v) {
+        Value x = a.getInput();
+        Value zero = a.splat(0.0);
+        Value negative =
+            a.scale(a.sub(a.exp(a.scale(x, 1.0 / v[0])), a.splat(1.0)), v[0]);
+        return a.add(a.maximum(zero, x), a.minimum(zero, negative));
+      });
+}
+
+/// clamp(alpha * x + beta, 0, 1).
+LogicalResult importHardSigmoid(NodeContext &node) {
+  return importActivation(
+      node, {{"alpha", 0.2f}, {"beta", 0.5f}},
+      [](ActivationBuilder &a, ArrayRef<double> v) {
+        Value linear = a.add(a.scale(a.getInput(), v[0]), a.splat(v[1]));
+        return a.clamp(linear, 0.0f, 1.0f);
+      });
+}
+
+/// x * clamp(x / 6 + 1/2, 0, 1).
+LogicalResult importHardSwish(NodeContext &node) {
+  return importActivation(
+      node, {}, [](ActivationBuilder &a, ArrayRef<double>) {
+        Value x = a.getInput();
+        Value gate =
+            a.clamp(a.add(a.scale(x, 1.0 / 6.0), a.splat(0.5)), 0.0f, 1.0f);
+        return a.mul(x, gate);
+      });
+}
+
+/// log(exp(x) + 1).
+LogicalResult importSoftplus(NodeContext &node) {
+  return importActivation(node, {},
+                          [](ActivationBuilder &a, ArrayRef<double>) {
+                            return a.log(
+                                a.add(a.exp(a.getInput()), a.splat(1.0)));
+                          });
+}
+
+/// x / (1 + |x|).
+LogicalResult importSoftsign(NodeContext &node) {
+  return importActivation(
+      node, {}, [](ActivationBuilder &a, ArrayRef<double>) {
+        Value x = a.getInput();
+        return a.mul(x, a.reciprocal(a.add(a.abs(x), a.splat(1.0))));
+      });
+}
+
+/// x > alpha ? x : 0.
+LogicalResult importThresholdedRelu(NodeContext &node) {
+  return importActivation(
+      node, {{"alpha", 1.0f}}, [](ActivationBuilder &a, ArrayRef<double> v) {
+        Value x = a.getInput();
+        return a.select(a.greater(x, a.splat(v[0])), x, a.splat(0.0));
+      });
+}
+
+/// x < 0 ? slope * x : x, with `slope` broadcast to x's shape.
+LogicalResult importPRelu(NodeContext &node) {
+  if (failed(node.checkArity(2, 2)) || failed(node.checkFloatInput(0)) ||
+      failed(node.checkFloatInput(1)))
+    return failure();
+  RankedTensorType type = node.getInputType(0);
+  std::optional<SmallVector<int64_t>> shape =
+      getBroadcastShape(type.getShape(), node.getInputType(1).getShape());
+  if (!shape || *shape != type.getShape())
+    return node.emitError() << "slope " << node.getInputType(1)
+                            << " does not broadcast to the input " << type;
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  Value slope = expandToRank(b, loc, node.getInputValue(1), type.getRank());
+  ActivationBuilder a(node, node.getInputValue(0));
+  Value x = a.getInput();
+  node.setOutput(0, a.select(a.greater(x, a.splat(0.0)), x, a.mul(x, slope)));
+  return success();
+}
+
 /// Identity, and Dropout in inference mode (its optional mask is all true).
 LogicalResult importPassThrough(NodeContext &node) {
   if (failed(node.checkArity(1, node.getOp() == "Dropout" ? 3 : 1,
@@ -250,6 +586,25 @@ void registerElementwiseOps(OpRegistry &registry) {
   registry.add("Floor", importUnary<tosa::FloorOp>);
   registry.add("Ceil", importUnary<tosa::CeilOp>);
   registry.add("Reciprocal", importUnary<tosa::ReciprocalOp>);
+  registry.add("Sin", importUnary<tosa::SinOp>);
+  registry.add("Cos", importUnary<tosa::CosOp>);
+  registry.add("Erf", importUnary<tosa::ErfOp>);
+  registry.add("Neg", importNeg);
+  registry.add("Sqrt", importSqrt);
+  registry.add("Pow", importPow);
+  registry.add("Max", importVariadic<VariadicKind::Max>);
+  registry.add("Min", importVariadic<VariadicKind::Min>);
+  registry.add("Sum", importVariadic<VariadicKind::Sum>);
+  registry.add("Mean", importVariadic<VariadicKind::Mean>);
+  registry.add("Elu", importElu);
+  registry.add("Selu", importSelu);
+  registry.add("Celu", importCelu);
+  registry.add("HardSigmoid", importHardSigmoid);
+  registry.add("HardSwish", importHardSwish);
+  registry.add("Softplus", importSoftplus);
+  registry.add("Softsign", importSoftsign);
+  registry.add("ThresholdedRelu", importThresholdedRelu);
+  registry.add("PRelu", importPRelu);
   registry.add("Identity", importPassThrough);
   registry.add("Dropout", importPassThrough);
 }

@@ -10,8 +10,10 @@ using namespace mlir;
 namespace qcc::onnx_import {
 
 NodeContext::NodeContext(const onnx::NodeProto &node, int64_t opset,
-                         Location loc, OpBuilder &builder, ValueTable &values)
-    : node(node), opset(opset), loc(loc), builder(builder), values(values) {}
+                         Location loc, OpBuilder &builder, ValueTable &values,
+                         ExternalDataReader *externalData)
+    : node(node), opset(opset), loc(loc), builder(builder), values(values),
+      externalData(externalData) {}
 
 InFlightDiagnostic NodeContext::emitError() const {
   InFlightDiagnostic diag = mlir::emitError(loc);
@@ -165,6 +167,28 @@ NodeContext::getTypedAttr(StringRef name,
     return emitError() << "attribute '" << name << "' must be of type "
                        << getAttrTypeName(type) << ", got "
                        << getAttrTypeName(attr->type());
+  // A scalar attribute whose type is right but whose value field is unset
+  // would silently read as zero.
+  bool hasValue = true;
+  switch (type) {
+  case onnx::AttributeProto::INT:
+    hasValue = attr->has_i();
+    break;
+  case onnx::AttributeProto::FLOAT:
+    hasValue = attr->has_f();
+    break;
+  case onnx::AttributeProto::STRING:
+    hasValue = attr->has_s();
+    break;
+  case onnx::AttributeProto::TENSOR:
+    hasValue = attr->has_t();
+    break;
+  default:
+    break;
+  }
+  if (!hasValue)
+    return emitError() << "attribute '" << name << "' of type "
+                       << getAttrTypeName(type) << " has no value";
   return attr;
 }
 
@@ -225,9 +249,10 @@ FailureOr<DenseElementsAttr> NodeContext::getTensorAttr(StringRef name) const {
                            /*hasDefault=*/false);
   if (failed(attr))
     return failure();
-  return convertTensorProto((*attr)->t(), builder.getContext(), [&] {
-    return emitError() << "tensor attribute '" << name << "' ";
-  });
+  return convertTensorProto(
+      (*attr)->t(), builder.getContext(),
+      [&] { return emitError() << "tensor attribute '" << name << "' "; },
+      externalData);
 }
 
 FailureOr<int64_t> NodeContext::normalizeAxis(int64_t axis, int64_t rank,

@@ -1,5 +1,4 @@
-//===- NodeContext.h - what an op importer sees of one ONNX node -*- C++
-//-*-===//
+//===- NodeContext.h - what an op importer sees of a node -------*- C++ -*-===//
 //
 // `NodeContext` gives an op importer typed, checked access to one node's
 // attributes and inputs and a place to put its outputs. Every accessor that
@@ -40,10 +39,15 @@ struct TensorValue {
 /// The graph's tensors by ONNX name.
 using ValueTable = llvm::StringMap<TensorValue>;
 
+class ExternalDataReader;
+
 class NodeContext {
 public:
+  /// `externalData` reads tensor attributes stored outside the model; null
+  /// rejects them.
   NodeContext(const onnx::NodeProto &node, int64_t opset, mlir::Location loc,
-              mlir::OpBuilder &builder, ValueTable &values);
+              mlir::OpBuilder &builder, ValueTable &values,
+              ExternalDataReader *externalData = nullptr);
 
   const onnx::NodeProto &getNode() const { return node; }
   llvm::StringRef getOp() const { return node.op_type(); }
@@ -135,6 +139,7 @@ private:
   mlir::Location loc;
   mlir::OpBuilder &builder;
   ValueTable &values;
+  ExternalDataReader *externalData;
 };
 
 } // namespace qcc::onnx_import

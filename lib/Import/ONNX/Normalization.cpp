@@ -1,8 +1,11 @@
-//===- Normalization.cpp - ONNX BatchNormalization and Softmax to TOSA ----===//
+//===- Normalization.cpp - ONNX normalizations and softmax to TOSA --------===//
 //
 // BatchNormalization (inference) folds into one per-channel scale and shift
 // computed in double at import time. Softmax decomposes the way TOSA
-// importers do: exp(x - max) * reciprocal(sum(exp(x - max))).
+// importers do: exp(x - max) * reciprocal(sum(exp(x - max))), LogSoftmax as
+// (x - max) - log(sum(exp(x - max))). InstanceNormalization and
+// LayerNormalization compute mean and variance with TOSA reductions:
+// (x - mean) * rsqrt(mean((x - mean)^2) + epsilon) * scale + bias.
 //
 //===----------------------------------------------------------------------===//
 
@@ -73,8 +76,9 @@ LogicalResult importBatchNormalization(NodeContext &node) {
   return success();
 }
 
-/// Softmax of `input` along `axis`.
-Value createSoftmax(OpBuilder &b, Location loc, Value input, int64_t axis) {
+/// Softmax (or LogSoftmax) of `input` along `axis`.
+Value createSoftmax(OpBuilder &b, Location loc, Value input, int64_t axis,
+                    bool isLog) {
   auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> reducedShape(type.getShape());
   reducedShape[axis] = 1;
@@ -84,11 +88,17 @@ Value createSoftmax(OpBuilder &b, Location loc, Value input, int64_t axis) {
   Value shifted = tosa::SubOp::create(b, loc, type, input, max);
   Value exp = tosa::ExpOp::create(b, loc, type, shifted);
   Value sum = tosa::ReduceSumOp::create(b, loc, reducedType, exp, axisAttr);
+  if (isLog)
+    return tosa::SubOp::create(
+        b, loc, type, shifted,
+        tosa::LogOp::create(b, loc, reducedType, sum).getResult());
   Value inverse = tosa::ReciprocalOp::create(b, loc, reducedType, sum);
   return createMul(b, loc, exp, inverse);
 }
 
+/// Softmax and LogSoftmax.
 LogicalResult importSoftmax(NodeContext &node) {
+  bool isLog = node.getOp() == "LogSoftmax";
   if (failed(node.checkArity(1, 1)) || failed(node.checkFloatInput(0)))
     return failure();
   bool coerceTo2D = node.getOpset() < 13;
@@ -106,7 +116,7 @@ LogicalResult importSoftmax(NodeContext &node) {
   Location loc = node.getLoc();
   Value input = node.getInputValue(0);
   if (!coerceTo2D) {
-    node.setOutput(0, createSoftmax(b, loc, input, *axis));
+    node.setOutput(0, createSoftmax(b, loc, input, *axis, isLog));
     return success();
   }
   // Before opset 13 the input is flattened to 2-D at `axis` and the softmax
@@ -115,14 +125,124 @@ LogicalResult importSoftmax(NodeContext &node) {
   for (int64_t d = 0; d < rank; ++d)
     (d < *axis ? outer : inner) *= type.getDimSize(d);
   Value flat = createReshape(b, loc, input, {outer, inner});
-  node.setOutput(0, createReshape(b, loc, createSoftmax(b, loc, flat, 1),
+  node.setOutput(0, createReshape(b, loc, createSoftmax(b, loc, flat, 1, isLog),
                                   type.getShape()));
+  return success();
+}
+
+/// (x - mean) * rsqrt(var + epsilon) over `axes` (kept as unit dimensions);
+/// also returns the mean and the inverse standard deviation.
+struct Normalized {
+  Value result, mean, invStdDev;
+};
+Normalized createNormalize(OpBuilder &b, Location loc, Value input,
+                           ArrayRef<int64_t> axes, double epsilon) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t count = 1;
+  for (int64_t axis : axes)
+    count *= type.getDimSize(axis);
+  Type elementType = type.getElementType();
+  Value inverseCount =
+      createScalarSplat(b, loc, 1.0 / count, elementType, type.getRank());
+  Value mean =
+      createMul(b, loc, createReduceSum(b, loc, input, axes), inverseCount);
+  Value centered = tosa::SubOp::create(b, loc, type, input, mean);
+  Value variance = createMul(
+      b, loc, createReduceSum(b, loc, createMul(b, loc, centered, centered), axes),
+      inverseCount);
+  Value shifted = tosa::AddOp::create(
+      b, loc, variance.getType(), variance,
+      createScalarSplat(b, loc, epsilon, elementType, type.getRank()));
+  Value invStdDev = tosa::RsqrtOp::create(b, loc, shifted.getType(), shifted);
+  return {createMul(b, loc, centered, invStdDev), mean, invStdDev};
+}
+
+/// Per sample and channel over the spatial dimensions, then a per-channel
+/// scale and bias.
+LogicalResult importInstanceNormalization(NodeContext &node) {
+  if (failed(node.checkArity(3, 3)) || failed(node.checkFloatInput(0)) ||
+      failed(node.checkFloatInput(1)) || failed(node.checkFloatInput(2)))
+    return failure();
+  FailureOr<float> epsilon = node.getFloatAttr("epsilon", 1e-5f);
+  if (failed(epsilon))
+    return failure();
+  RankedTensorType type = node.getInputType(0);
+  if (type.getRank() < 3)
+    return node.emitError() << "input must have rank >= 3, got " << type;
+  int64_t channels = type.getDimSize(1);
+  for (unsigned i = 1; i <= 2; ++i)
+    if (node.getInputType(i).getShape() != ArrayRef<int64_t>{channels})
+      return node.emitError() << (i == 1 ? "scale " : "B ")
+                              << node.getInputType(i) << " must have shape ["
+                              << channels << "]";
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  SmallVector<int64_t> axes, paramShape(type.getRank(), 1);
+  for (int64_t d = 2; d < type.getRank(); ++d)
+    axes.push_back(d);
+  paramShape[1] = channels;
+  Normalized normalized =
+      createNormalize(b, loc, node.getInputValue(0), axes, *epsilon);
+  Value scale = createReshape(b, loc, node.getInputValue(1), paramShape);
+  Value bias = createReshape(b, loc, node.getInputValue(2), paramShape);
+  node.setOutput(0, tosa::AddOp::create(
+                        b, loc, type, createMul(b, loc, normalized.result, scale),
+                        bias));
+  return success();
+}
+
+/// Over the dimensions from `axis` on; Scale and B broadcast to them. The
+/// optional Mean and InvStdDev outputs keep the reduced dimensions.
+LogicalResult importLayerNormalization(NodeContext &node) {
+  if (failed(node.checkArity(2, 3, 3)) || failed(node.checkFloatInput(0)) ||
+      failed(node.checkFloatInput(1)))
+    return failure();
+  FailureOr<int64_t> axisAttr = node.getIntAttr("axis", -1);
+  FailureOr<float> epsilon = node.getFloatAttr("epsilon", 1e-5f);
+  FailureOr<int64_t> stashType = node.getIntAttr("stash_type", 1);
+  if (failed(axisAttr) || failed(epsilon) || failed(stashType))
+    return failure();
+  RankedTensorType type = node.getInputType(0);
+  FailureOr<int64_t> axis = node.normalizeAxis(*axisAttr, type.getRank());
+  if (failed(axis))
+    return failure();
+  for (unsigned i = 1; i < 3; ++i) {
+    if (!node.hasInput(i))
+      continue;
+    std::optional<SmallVector<int64_t>> shape =
+        getBroadcastShape(type.getShape(), node.getInputType(i).getShape());
+    if (!shape || *shape != type.getShape())
+      return node.emitError() << (i == 1 ? "Scale " : "B ")
+                              << node.getInputType(i)
+                              << " does not broadcast to the input " << type;
+  }
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  SmallVector<int64_t> axes;
+  for (int64_t d = *axis; d < type.getRank(); ++d)
+    axes.push_back(d);
+  // Statistics are computed in the input's type, which for f32 inputs is
+  // what stash_type=1 asks for.
+  Normalized normalized =
+      createNormalize(b, loc, node.getInputValue(0), axes, *epsilon);
+  Value scale = expandToRank(b, loc, node.getInputValue(1), type.getRank());
+  Value result = createMul(b, loc, normalized.result, scale);
+  if (node.hasInput(2))
+    result = tosa::AddOp::create(
+        b, loc, type, result,
+        expandToRank(b, loc, node.getInputValue(2), type.getRank()));
+  node.setOutput(0, result);
+  node.setOutput(1, normalized.mean);
+  node.setOutput(2, normalized.invStdDev);
   return success();
 }
 
 } // namespace
 
 void registerNormalizationOps(OpRegistry &registry) {
+  registry.add("LogSoftmax", importSoftmax);
+  registry.add("InstanceNormalization", importInstanceNormalization);
+  registry.add("LayerNormalization", importLayerNormalization);
   registry.add("BatchNormalization", importBatchNormalization);
   registry.add("Softmax", importSoftmax);
 }

@@ -1,10 +1,16 @@
 //===- ONNXImporter.cpp - ONNX model to float TOSA ------------------------===//
 //
-// Walks the ONNX graph in its (topological) node order: graph inputs become
-// the arguments of `func.func @main`, initializers become lazily materialized
+// Walks the ONNX graph in topological order: graph inputs become the
+// arguments of `func.func @main`, initializers become lazily materialized
 // constants, each node goes to its importer in the op registry, and graph
 // outputs become the results. Shapes are computed by the importers as they
 // build ops, so every dynamic input dimension must be pinned first.
+//
+// Models are untrusted input. Before any node is imported, the graph is
+// checked as a whole (IR version, opsets, dangling and duplicate tensor
+// names, cycles); every tensor shape that reaches the IR has a size that
+// fits in int64_t. Each failure is a diagnostic that names the node,
+// initializer or tensor.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,9 +28,13 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 #include <climits>
+#include <functional>
+#include <queue>
 
 using namespace mlir;
 using namespace qcc::onnx_import;
@@ -63,6 +73,9 @@ namespace {
 
 constexpr int64_t kMinOpset = 7;
 constexpr int64_t kMaxOpset = 17;
+/// IR version 3 introduced opset_import; 11 is ONNX 1.18's.
+constexpr int64_t kMinIRVersion = 3;
+constexpr int64_t kMaxIRVersion = 11;
 
 bool isDefaultDomain(StringRef domain) {
   return domain.empty() || domain == "ai.onnx";
@@ -71,10 +84,12 @@ bool isDefaultDomain(StringRef domain) {
 class GraphImporter {
 public:
   GraphImporter(MLIRContext &context, StringRef modelName,
+                StringRef externalDataDirectory,
                 const ONNXImportOptions &options)
       : context(context), modelName(modelName.str()), options(options),
         builder(&context),
-        modelLoc(FileLineColLoc::get(&context, modelName, 0, 0)) {}
+        modelLoc(FileLineColLoc::get(&context, modelName, 0, 0)),
+        externalData(externalDataDirectory) {}
 
   OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model);
 
@@ -83,7 +98,10 @@ private:
   FailureOr<RankedTensorType> getInputType(const onnx::ValueInfoProto &input);
   LogicalResult importInitializers(const onnx::GraphProto &graph);
   LogicalResult importInputs(const onnx::GraphProto &graph, func::FuncOp func);
+  FailureOr<SmallVector<int>> sortNodes(const onnx::GraphProto &graph);
   LogicalResult importNode(const onnx::NodeProto &node, int index);
+  LogicalResult checkOutputTypes(const onnx::NodeProto &node,
+                                 StringRef nodeName, Location loc);
   LogicalResult importOutputs(const onnx::GraphProto &graph, func::FuncOp func);
   Location getNameLoc(StringRef name) {
     return NameLoc::get(builder.getStringAttr(name), modelLoc);
@@ -98,7 +116,20 @@ private:
   ValueTable values;
   /// Opset version by domain ("" for the default domain).
   llvm::StringMap<int64_t> opsets;
+  ExternalDataReader externalData;
 };
+
+/// The name diagnostics use for node `index`: its own, or `<op>_<index>`.
+std::string getNodeName(const onnx::NodeProto &node, int index) {
+  return node.name().empty() ? node.op_type() + "_" + std::to_string(index)
+                             : node.name();
+}
+
+/// Formats a shape as `AxBxC` for diagnostics.
+std::string formatShape(ArrayRef<int64_t> shape) {
+  return llvm::join(
+      llvm::map_range(shape, [](int64_t d) { return std::to_string(d); }), "x");
+}
 
 } // namespace
 
@@ -127,7 +158,7 @@ FailureOr<RankedTensorType>
 GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
   StringRef name = input.name();
   Location loc = getNameLoc(name);
-  if (!input.type().has_tensor_type())
+  if (!input.has_type() || !input.type().has_tensor_type())
     return mlir::emitError(loc)
            << "graph input '" << name << "' is not a tensor";
   const onnx::TypeProto::Tensor &tensorType = input.type().tensor_type();
@@ -170,20 +201,24 @@ GraphImporter::getInputType(const onnx::ValueInfoProto &input) {
              << llvm::join(dynamicDims, ", ")
              << "; give it a static shape (--input-shape " << name
              << "=AxBx...)";
+    if (failed(getStorageSize(*declared, elementType)))
+      return mlir::emitError(loc)
+             << "graph input '" << name << "' has shape "
+             << formatShape(*declared) << ", whose size overflows";
     return RankedTensorType::get(*declared, elementType);
   }
   ArrayRef<int64_t> pinned = pin->second;
+  if (failed(getStorageSize(pinned, elementType)))
+    return mlir::emitError(loc)
+           << "pinned shape " << formatShape(pinned) << " of graph input '"
+           << name << "' has a size that overflows";
   if (declared) {
     bool matches = declared->size() == pinned.size();
     for (size_t i = 0; matches && i < pinned.size(); ++i)
       matches = (*declared)[i] == -1 || (*declared)[i] == pinned[i];
     if (!matches) {
       InFlightDiagnostic diag = mlir::emitError(loc);
-      diag << "pinned shape "
-           << llvm::join(
-                  llvm::map_range(pinned,
-                                  [](int64_t d) { return std::to_string(d); }),
-                  "x")
+      diag << "pinned shape " << formatShape(pinned)
            << " does not match the declared shape [";
       llvm::interleaveComma(*declared, diag, [&](int64_t d) {
         if (d < 0)
@@ -202,11 +237,13 @@ LogicalResult GraphImporter::importInitializers(const onnx::GraphProto &graph) {
     Location loc = getNameLoc(tensor.name());
     if (tensor.name().empty())
       return mlir::emitError(loc) << "initializer without a name";
-    FailureOr<DenseElementsAttr> constant =
-        convertTensorProto(tensor, &context, [&] {
+    FailureOr<DenseElementsAttr> constant = convertTensorProto(
+        tensor, &context,
+        [&] {
           return mlir::emitError(loc)
                  << "initializer '" << tensor.name() << "' ";
-        });
+        },
+        &externalData);
     if (failed(constant))
       return failure();
     if (!values.try_emplace(tensor.name(), TensorValue{{}, *constant}).second)
@@ -223,7 +260,9 @@ LogicalResult GraphImporter::importInputs(const onnx::GraphProto &graph,
   llvm::StringSet<> inputNames;
   SmallVector<Type> argTypes;
   SmallVector<StringRef> argNames;
-  for (const onnx::ValueInfoProto &input : graph.input()) {
+  for (const auto &[index, input] : llvm::enumerate(graph.input())) {
+    if (input.name().empty())
+      return emitError() << "graph input #" << index << " has no name";
     if (!inputNames.insert(input.name()).second)
       return mlir::emitError(getNameLoc(input.name()))
              << "graph input '" << input.name() << "' is declared twice";
@@ -253,16 +292,132 @@ LogicalResult GraphImporter::importInputs(const onnx::GraphProto &graph,
   return success();
 }
 
+FailureOr<SmallVector<int>>
+GraphImporter::sortNodes(const onnx::GraphProto &graph) {
+  int numNodes = graph.node_size();
+  SmallVector<std::string> names;
+  for (int i = 0; i < numNodes; ++i)
+    names.push_back(getNodeName(graph.node(i), i));
+  auto emitNodeError = [&](int i) {
+    return mlir::emitError(getNameLoc(names[i]))
+           << "node '" << names[i] << "' (" << graph.node(i).op_type() << "): ";
+  };
+
+  // Each tensor has one producer: a graph input, an initializer or a node.
+  llvm::StringMap<int> producers;
+  for (int i = 0; i < numNodes; ++i) {
+    for (const std::string &output : graph.node(i).output()) {
+      if (output.empty())
+        continue;
+      if (values.count(output))
+        return emitNodeError(i)
+               << "output '" << output
+               << "' is already defined (by a graph input or initializer)";
+      auto [it, inserted] = producers.try_emplace(output, i);
+      if (!inserted)
+        return emitNodeError(i)
+               << "output '" << output << "' is already defined"
+               << (it->second == i ? " by this node"
+                                   : " by node '" + names[it->second] + "'");
+    }
+  }
+
+  // Dependencies, then Kahn's algorithm. The ready queue takes the lowest
+  // index first, so a graph that is already sorted keeps its order.
+  SmallVector<SmallVector<int>> users(numNodes);
+  SmallVector<int> pending(numNodes, 0);
+  for (int i = 0; i < numNodes; ++i) {
+    for (const std::string &input : graph.node(i).input()) {
+      if (input.empty() || values.count(input))
+        continue;
+      auto it = producers.find(input);
+      if (it == producers.end())
+        return emitNodeError(i) << "input '" << input
+                                << "' is not produced by an earlier node, an "
+                                   "initializer or a graph input";
+      users[it->second].push_back(i);
+      ++pending[i];
+    }
+  }
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+  for (int i = 0; i < numNodes; ++i)
+    if (pending[i] == 0)
+      ready.push(i);
+  SmallVector<int> order;
+  while (!ready.empty()) {
+    int i = ready.top();
+    ready.pop();
+    order.push_back(i);
+    for (int user : users[i])
+      if (--pending[user] == 0)
+        ready.push(user);
+  }
+  if (static_cast<int>(order.size()) == numNodes)
+    return order;
+
+  // Every unsorted node waits on another unsorted node: walking back along
+  // such dependencies must revisit a node, which closes a cycle.
+  auto waitsOn = [&](int i) {
+    for (const std::string &input : graph.node(i).input()) {
+      auto it = producers.find(input);
+      if (it != producers.end() && pending[it->second] > 0)
+        return it->second;
+    }
+    // A node that consumes its own output waits on itself; pending counts
+    // it, so it is found above. Unreachable otherwise.
+    return i;
+  };
+  int start = 0;
+  while (pending[start] == 0)
+    ++start;
+  SmallVector<int> path;
+  DenseMap<int, size_t> position;
+  int current = start;
+  while (!position.count(current)) {
+    position[current] = path.size();
+    path.push_back(current);
+    current = waitsOn(current);
+  }
+  // The cycle in data-flow order (producer before consumer), starting at
+  // its first node in the model.
+  SmallVector<int> cycle(path.begin() + position[current], path.end());
+  std::reverse(cycle.begin(), cycle.end());
+  std::rotate(cycle.begin(), llvm::min_element(cycle), cycle.end());
+  InFlightDiagnostic diag = emitNodeError(cycle.front());
+  diag << "the graph has a cycle: ";
+  for (int i : cycle)
+    diag << "'" << names[i] << "' -> ";
+  return diag << "'" << names[cycle.front()] << "'";
+}
+
+LogicalResult GraphImporter::checkOutputTypes(const onnx::NodeProto &node,
+                                              StringRef nodeName,
+                                              Location loc) {
+  for (const std::string &output : node.output()) {
+    auto it = values.find(output);
+    if (output.empty() || it == values.end())
+      continue;
+    RankedTensorType type = it->second.getType();
+    if (!type.hasStaticShape() ||
+        failed(getStorageSize(type.getShape(), type.getElementType())))
+      return mlir::emitError(loc)
+             << "node '" << nodeName << "' (" << node.op_type() << "): output '"
+             << output << "' would have type " << type
+             << ", whose size is not static or overflows";
+  }
+  return success();
+}
+
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         int index) {
-  std::string name = node.name().empty()
-                         ? node.op_type() + "_" + std::to_string(index)
-                         : node.name();
+  std::string name = getNodeName(node, index);
   Location loc = getNameLoc(name);
   auto emitNodeError = [&] {
     return mlir::emitError(loc)
            << "node '" << name << "' (" << node.op_type() << "): ";
   };
+  if (node.op_type().empty())
+    return mlir::emitError(loc) << "node '" << name << "' has no op_type";
   StringRef domain = node.domain();
   if (isDefaultDomain(domain))
     domain = "";
@@ -286,17 +441,50 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   for (const std::string &output : node.output())
     if (!output.empty() && values.count(output))
       return emitNodeError() << "output '" << output << "' is already defined";
+  llvm::StringSet<> attrNames;
+  for (const onnx::AttributeProto &attr : node.attribute()) {
+    if (attr.name().empty())
+      return emitNodeError() << "has an attribute without a name";
+    if (!attrNames.insert(attr.name()).second)
+      return emitNodeError()
+             << "attribute '" << attr.name() << "' is given more than once";
+  }
 
   // The diagnostic prefix inside importers uses the same node name.
   onnx::NodeProto named = node;
   named.set_name(name);
-  NodeContext context(named, opset->second, loc, builder, values);
+  NodeContext context(named, opset->second, loc, builder, values,
+                      &externalData);
+  Block *block = builder.getInsertionBlock();
+  Operation *lastBefore = block->empty() ? nullptr : &block->back();
   if (failed(import(context)))
     return failure();
   for (const auto &[i, output] : llvm::enumerate(node.output()))
     if (!output.empty() && !values.count(output))
       return emitNodeError()
              << "output #" << i << " ('" << output << "') is not supported";
+  if (failed(checkOutputTypes(node, name, loc)))
+    return failure();
+
+  // Verify what the node imported to now, so that an op verifier's complaint
+  // (about a shape TOSA cannot take, say) names the node.
+  std::string verifierError;
+  {
+    ScopedDiagnosticHandler capture(
+        builder.getContext(), [&](Diagnostic &diag) {
+          if (diag.getSeverity() == DiagnosticSeverity::Error &&
+              verifierError.empty())
+            verifierError = diag.str();
+          return success();
+        });
+    auto begin =
+        lastBefore ? std::next(lastBefore->getIterator()) : block->begin();
+    for (Operation &op : llvm::make_range(begin, block->end()))
+      if (failed(mlir::verify(&op)))
+        break;
+  }
+  if (!verifierError.empty())
+    return emitNodeError() << "imports to invalid IR: " << verifierError;
   return success();
 }
 
@@ -306,8 +494,14 @@ LogicalResult GraphImporter::importOutputs(const onnx::GraphProto &graph,
     return emitError() << "graph has no outputs";
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
-  for (const onnx::ValueInfoProto &output : graph.output()) {
+  llvm::StringSet<> outputNames;
+  for (const auto &[index, output] : llvm::enumerate(graph.output())) {
     Location loc = getNameLoc(output.name());
+    if (output.name().empty())
+      return emitError() << "graph output #" << index << " has no name";
+    if (!outputNames.insert(output.name()).second)
+      return mlir::emitError(loc)
+             << "graph output '" << output.name() << "' is listed twice";
     auto it = values.find(output.name());
     if (it == values.end())
       return mlir::emitError(loc) << "graph output '" << output.name()
@@ -354,6 +548,17 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
     emitError() << "model has no graph (is this an ONNX model?)";
     return {};
   }
+  if (!model.has_ir_version()) {
+    emitError() << "model has no ir_version (is this an ONNX model?)";
+    return {};
+  }
+  if (model.ir_version() < kMinIRVersion ||
+      model.ir_version() > kMaxIRVersion) {
+    emitError() << "ONNX IR version " << model.ir_version()
+                << " is not supported (supported: " << kMinIRVersion << " to "
+                << kMaxIRVersion << ")";
+    return {};
+  }
   if (failed(readOpsets(model)))
     return {};
   const onnx::GraphProto &graph = model.graph();
@@ -364,8 +569,11 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
                                    builder.getFunctionType({}, {}));
   if (failed(importInitializers(graph)) || failed(importInputs(graph, func)))
     return {};
-  for (const auto &[index, node] : llvm::enumerate(graph.node()))
-    if (failed(importNode(node, index)))
+  FailureOr<SmallVector<int>> order = sortNodes(graph);
+  if (failed(order))
+    return {};
+  for (int index : *order)
+    if (failed(importNode(graph.node(index), index)))
       return {};
   if (failed(importOutputs(graph, func)))
     return {};
@@ -386,8 +594,8 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
   Location fileLoc =
       FileLineColLoc::get(&context, buffer.getBufferIdentifier(), 0, 0);
   if (buffer.getBufferSize() > static_cast<size_t>(INT_MAX)) {
-    emitError(fileLoc) << "model is larger than 2 GiB; models with external "
-                          "data are not supported yet";
+    emitError(fileLoc) << "model is larger than 2 GiB, the protobuf limit; "
+                          "save its large tensors as external data";
     return {};
   }
   onnx::ModelProto model;
@@ -398,7 +606,16 @@ OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,
                           "ModelProto protobuf)";
     return {};
   }
-  return GraphImporter(context, buffer.getBufferIdentifier(), options)
+  // External data lives next to the model file, if the buffer came from one.
+  std::string directory = options.externalDataDirectory;
+  StringRef identifier = buffer.getBufferIdentifier();
+  if (directory.empty() && identifier != "-" &&
+      llvm::sys::fs::is_regular_file(identifier)) {
+    directory = llvm::sys::path::parent_path(identifier).str();
+    if (directory.empty())
+      directory = ".";
+  }
+  return GraphImporter(context, identifier, directory, options)
       .importModel(model);
 }
 

@@ -2,7 +2,15 @@
 
 #include "OpRegistry.h"
 
+#include "qcc/Import/ONNX/ONNXImporter.h"
+
 namespace qcc::onnx_import {
+
+llvm::SmallVector<llvm::StringRef> OpRegistry::getOpTypes() const {
+  llvm::SmallVector<llvm::StringRef> opTypes(importers.keys());
+  llvm::sort(opTypes);
+  return opTypes;
+}
 
 const OpRegistry &getOpRegistry() {
   static const OpRegistry registry = [] {
@@ -11,6 +19,8 @@ const OpRegistry &getOpRegistry() {
     registerElementwiseOps(r);
     registerLinearOps(r);
     registerNormalizationOps(r);
+    registerReductionOps(r);
+    registerResizeOps(r);
     registerShapeOps(r);
     return r;
   }();
@@ -18,3 +28,7 @@ const OpRegistry &getOpRegistry() {
 }
 
 } // namespace qcc::onnx_import
+
+llvm::SmallVector<llvm::StringRef> qcc::getSupportedONNXOperators() {
+  return onnx_import::getOpRegistry().getOpTypes();
+}

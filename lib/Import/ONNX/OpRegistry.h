@@ -28,6 +28,8 @@ public:
   OpImportFn lookup(llvm::StringRef opType) const {
     return importers.lookup(opType);
   }
+  /// Every registered op type, sorted.
+  llvm::SmallVector<llvm::StringRef> getOpTypes() const;
 
 private:
   llvm::StringMap<OpImportFn> importers;
@@ -40,6 +42,8 @@ void registerConvPoolOps(OpRegistry &registry);
 void registerElementwiseOps(OpRegistry &registry);
 void registerLinearOps(OpRegistry &registry);
 void registerNormalizationOps(OpRegistry &registry);
+void registerReductionOps(OpRegistry &registry);
+void registerResizeOps(OpRegistry &registry);
 void registerShapeOps(OpRegistry &registry);
 
 } // namespace qcc::onnx_import

@@ -1,8 +1,10 @@
 //===- Shape.cpp - ONNX shape and data-movement operators to TOSA ---------===//
 //
-// Reshape, Flatten, Squeeze/Unsqueeze, Transpose, Concat and Gather become
-// TOSA data-movement ops, or fold at import time when their data input is a
-// constant. Shape, ConstantOfShape, Constant and Cast of constants always
+// Reshape, Flatten, Squeeze/Unsqueeze, Transpose, Concat, Gather, Slice and
+// Split become TOSA data-movement ops, or fold at import time when their data
+// input is a constant. Expand and Tile become tosa.tile; Pad becomes
+// tosa.pad (constant mode) or slices, reversals and concatenations (reflect
+// and edge modes). Shape, ConstantOfShape, Constant and Cast of constants always
 // fold: shapes are static after import, so the int64 shape arithmetic that
 // exporters emit (Shape -> Gather -> Unsqueeze -> Concat -> Reshape) never
 // reaches the IR.
@@ -62,7 +64,9 @@ LogicalResult importReshape(NodeContext &node) {
       return node.emitError() << "invalid shape entry " << dim;
     }
     shape.push_back(dim);
-    known *= dim;
+    if (llvm::MulOverflow(known, dim, known))
+      return node.emitError() << "shape entries multiply to more elements "
+                                 "than int64_t holds";
   }
   int64_t count = node.getInputType(0).getNumElements();
   if (inferred) {
@@ -374,6 +378,371 @@ LogicalResult importGather(NodeContext &node) {
   return success();
 }
 
+/// The elements of `constant` at `start + i * step` along each dimension,
+/// `counts[d]` of them, computed at import time.
+DenseElementsAttr sliceConstant(DenseElementsAttr constant,
+                                ArrayRef<int64_t> start,
+                                ArrayRef<int64_t> step,
+                                ArrayRef<int64_t> counts) {
+  auto type = cast<RankedTensorType>(constant.getType());
+  auto resultType = type.clone(counts);
+  if (constant.isSplat())
+    return constant.resizeSplat(resultType);
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * type.getDimSize(d + 1);
+  SmallVector<Attribute> values(constant.getValues<Attribute>());
+  SmallVector<Attribute> result;
+  SmallVector<int64_t> index(rank, 0);
+  for (int64_t i = 0, e = resultType.getNumElements(); i < e; ++i) {
+    int64_t offset = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      offset += (start[d] + index[d] * step[d]) * strides[d];
+    result.push_back(values[offset]);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < counts[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return DenseElementsAttr::get(resultType, result);
+}
+
+/// `count` elements of `input` along `axis` from `start` every `step` (which
+/// may be negative), with TOSA slice, reverse, pad and reshape.
+Value createStridedSlice(OpBuilder &b, Location loc, Value input, int64_t axis,
+                         int64_t start, int64_t step, int64_t count) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t extent = type.getDimSize(axis);
+  if (step < 0) {
+    input = tosa::ReverseOp::create(b, loc, type, input,
+                                    b.getI32IntegerAttr(axis));
+    start = extent - 1 - start;
+    step = -step;
+  }
+  SmallVector<int64_t> begin(type.getRank(), 0), size(type.getShape());
+  begin[axis] = start;
+  size[axis] = std::min((count - 1) * step + 1, extent - start);
+  Value sliced = createSlice(b, loc, input, begin, size);
+  if (step == 1)
+    return sliced;
+  // Pad to count * step elements, split the axis into [count, step] and keep
+  // the first of each step.
+  SmallVector<int64_t> padding(2 * type.getRank(), 0);
+  padding[2 * axis + 1] = count * step - size[axis];
+  Value padded = createPad(b, loc, sliced, padding, 0.0);
+  SmallVector<int64_t> split(type.getShape());
+  split[axis] = count;
+  split.insert(split.begin() + axis + 1, step);
+  Value reshaped = createReshape(b, loc, padded, split);
+  SmallVector<int64_t> splitBegin(split.size(), 0), splitSize(split);
+  splitSize[axis + 1] = 1;
+  Value strided = createSlice(b, loc, reshaped, splitBegin, splitSize);
+  SmallVector<int64_t> resultShape(type.getShape());
+  resultShape[axis] = count;
+  return createReshape(b, loc, strided, resultShape);
+}
+
+/// Sets output `index` to input 0 sliced by `start`, `step`, `counts` (one
+/// entry per dimension).
+void setSlicedOutput(NodeContext &node, unsigned index,
+                     ArrayRef<int64_t> start, ArrayRef<int64_t> step,
+                     ArrayRef<int64_t> counts) {
+  if (DenseElementsAttr constant = node.getConstantInput(0)) {
+    node.setConstantOutput(index,
+                           sliceConstant(constant, start, step, counts));
+    return;
+  }
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  Value result = node.getInputValue(0);
+  for (auto [axis, extent] : llvm::enumerate(node.getInputType(0).getShape()))
+    if (start[axis] != 0 || step[axis] != 1 || counts[axis] != extent)
+      result = createStridedSlice(b, loc, result, axis, start[axis],
+                                  step[axis], counts[axis]);
+  node.setOutput(index, result);
+}
+
+LogicalResult importSlice(NodeContext &node) {
+  bool inputsAreAttrs = node.getOpset() < 10;
+  if (failed(node.checkArity(inputsAreAttrs ? 1 : 3, inputsAreAttrs ? 1 : 5)))
+    return failure();
+  RankedTensorType type = node.getInputType(0);
+  int64_t rank = type.getRank();
+  FailureOr<SmallVector<int64_t>> starts =
+      inputsAreAttrs ? node.getIntsAttr("starts")
+                     : node.getConstantIntsInput(1, "starts");
+  FailureOr<SmallVector<int64_t>> ends =
+      inputsAreAttrs ? node.getIntsAttr("ends")
+                     : node.getConstantIntsInput(2, "ends");
+  if (failed(starts) || failed(ends))
+    return failure();
+  SmallVector<int64_t> defaultAxes;
+  for (size_t i = 0; i < starts->size(); ++i)
+    defaultAxes.push_back(i);
+  FailureOr<SmallVector<int64_t>> axes =
+      inputsAreAttrs ? node.getIntsAttr("axes", defaultAxes)
+      : node.hasInput(3) ? node.getConstantIntsInput(3, "axes")
+                         : FailureOr<SmallVector<int64_t>>(defaultAxes);
+  FailureOr<SmallVector<int64_t>> steps =
+      !inputsAreAttrs && node.hasInput(4)
+          ? node.getConstantIntsInput(4, "steps")
+          : FailureOr<SmallVector<int64_t>>(
+                SmallVector<int64_t>(starts->size(), 1));
+  if (failed(axes) || failed(steps))
+    return failure();
+  if (ends->size() != starts->size() || axes->size() != starts->size() ||
+      steps->size() != starts->size())
+    return node.emitError() << "starts, ends, axes and steps differ in length";
+  FailureOr<SmallVector<int64_t>> normalized = normalizeAxes(node, *axes, rank);
+  if (failed(normalized))
+    return failure();
+
+  SmallVector<int64_t> start(rank, 0), step(rank, 1), counts(type.getShape());
+  for (auto [i, axis] : llvm::enumerate(*normalized)) {
+    int64_t extent = type.getDimSize(axis);
+    int64_t s = (*starts)[i], e = (*ends)[i], st = (*steps)[i];
+    if (st == 0)
+      return node.emitError() << "step 0 on axis " << axis;
+    s = s < 0 ? s + extent : s;
+    e = e < 0 ? e + extent : e;
+    if (st > 0) {
+      s = std::clamp<int64_t>(s, 0, extent);
+      e = std::clamp<int64_t>(e, 0, extent);
+    } else {
+      s = std::clamp<int64_t>(s, 0, extent - 1);
+      e = std::clamp<int64_t>(e, -1, extent - 1);
+    }
+    int64_t count = std::max<int64_t>(
+        0, st > 0 ? (e - s + st - 1) / st : (s - e - st - 1) / -st);
+    // Empty slices only occur in import-time shape arithmetic.
+    if (count == 0 && !node.getConstantInput(0))
+      return node.emitError() << "slice of axis " << axis
+                              << " is empty (empty tensors are not supported)";
+    start[axis] = s;
+    step[axis] = st;
+    counts[axis] = count;
+  }
+  setSlicedOutput(node, 0, start, step, counts);
+  return success();
+}
+
+LogicalResult importSplit(NodeContext &node) {
+  bool splitIsInput = node.getOpset() >= 13;
+  if (failed(node.checkArity(1, splitIsInput ? 2 : 1, node.getNumOutputs())))
+    return failure();
+  FailureOr<int64_t> axisAttr = node.getIntAttr("axis", 0);
+  if (failed(axisAttr))
+    return failure();
+  RankedTensorType type = node.getInputType(0);
+  FailureOr<int64_t> axis = node.normalizeAxis(*axisAttr, type.getRank());
+  if (failed(axis))
+    return failure();
+  int64_t extent = type.getDimSize(*axis);
+  unsigned numOutputs = node.getNumOutputs();
+  if (numOutputs == 0)
+    return node.emitError() << "has no outputs";
+  SmallVector<int64_t> sizes;
+  if (splitIsInput && node.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> split =
+        node.getConstantIntsInput(1, "split");
+    if (failed(split))
+      return failure();
+    sizes = *split;
+  } else if (!splitIsInput && node.hasAttr("split")) {
+    FailureOr<SmallVector<int64_t>> split = node.getIntsAttr("split");
+    if (failed(split))
+      return failure();
+    sizes = *split;
+  } else {
+    if (extent % numOutputs != 0)
+      return node.emitError() << "axis size " << extent
+                              << " does not split evenly into " << numOutputs
+                              << " outputs";
+    sizes.assign(numOutputs, extent / numOutputs);
+  }
+  int64_t total = 0;
+  for (int64_t size : sizes) {
+    if (size <= 0)
+      return node.emitError() << "split size " << size
+                              << " is not positive (empty tensors are not "
+                                 "supported)";
+    total += size;
+  }
+  if (sizes.size() != numOutputs || total != extent)
+    return node.emitError() << "split sizes must be " << numOutputs
+                            << " values summing to the axis size " << extent;
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> start(rank, 0), step(rank, 1), counts(type.getShape());
+  for (auto [i, size] : llvm::enumerate(sizes)) {
+    counts[*axis] = size;
+    setSlicedOutput(node, i, start, step, counts);
+    start[*axis] += size;
+  }
+  return success();
+}
+
+/// Broadcasts input 0 to `shape` (Expand) or repeats it (Tile).
+LogicalResult importExpand(NodeContext &node) {
+  if (failed(node.checkArity(2, 2)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> requested =
+      node.getConstantIntsInput(1, "shape");
+  if (failed(requested))
+    return failure();
+  RankedTensorType type = node.getInputType(0);
+  std::optional<SmallVector<int64_t>> shape =
+      getBroadcastShape(type.getShape(), *requested);
+  if (!shape || llvm::is_contained(*shape, 0))
+    return node.emitError() << "cannot expand " << type << " to shape ["
+                            << llvm::make_range(requested->begin(),
+                                                requested->end())
+                            << "]";
+  DenseElementsAttr constant = node.getConstantInput(0);
+  if (constant && constant.isSplat()) {
+    node.setConstantOutput(0, constant.resizeSplat(type.clone(*shape)));
+    return success();
+  }
+  node.setOutput(0, createBroadcastTo(node.getBuilder(), node.getLoc(),
+                                      node.getInputValue(0), *shape));
+  return success();
+}
+
+LogicalResult importTile(NodeContext &node) {
+  if (failed(node.checkArity(2, 2)))
+    return failure();
+  FailureOr<SmallVector<int64_t>> repeats =
+      node.getConstantIntsInput(1, "repeats");
+  if (failed(repeats))
+    return failure();
+  RankedTensorType type = node.getInputType(0);
+  if (static_cast<int64_t>(repeats->size()) != type.getRank())
+    return node.emitError() << "repeats has " << repeats->size()
+                            << " values for rank " << type.getRank();
+  for (int64_t repeat : *repeats)
+    if (repeat <= 0)
+      return node.emitError() << "repeat " << repeat
+                              << " is not positive (empty tensors are not "
+                                 "supported)";
+  node.setOutput(0, createTile(node.getBuilder(), node.getLoc(),
+                               node.getInputValue(0), *repeats));
+  return success();
+}
+
+/// Pads `input` along `axis` by copies of its edge (edge mode) or its mirror
+/// image without the edge (reflect mode).
+Value createEdgePad(OpBuilder &b, Location loc, Value input, int64_t axis,
+                    int64_t before, int64_t after, bool reflect) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank(), extent = type.getDimSize(axis);
+  SmallVector<int64_t> begin(rank, 0), size(type.getShape());
+  auto sliceAxis = [&](int64_t from, int64_t count) {
+    begin[axis] = from;
+    size[axis] = count;
+    return createSlice(b, loc, input, begin, size);
+  };
+  auto reverse = [&](Value v) {
+    return tosa::ReverseOp::create(b, loc, v.getType(), v,
+                                   b.getI32IntegerAttr(axis))
+        .getResult();
+  };
+  auto repeat = [&](Value v, int64_t times) {
+    SmallVector<int64_t> multiples(rank, 1);
+    multiples[axis] = times;
+    return createTile(b, loc, v, multiples);
+  };
+  SmallVector<Value> parts;
+  if (before > 0)
+    parts.push_back(reflect ? reverse(sliceAxis(1, before))
+                            : repeat(sliceAxis(0, 1), before));
+  parts.push_back(input);
+  if (after > 0)
+    parts.push_back(reflect ? reverse(sliceAxis(extent - 1 - after, after))
+                            : repeat(sliceAxis(extent - 1, 1), after));
+  if (parts.size() == 1)
+    return input;
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] += before + after;
+  return tosa::ConcatOp::create(b, loc, type.clone(shape), parts,
+                                b.getI32IntegerAttr(axis));
+}
+
+LogicalResult importPad(NodeContext &node) {
+  bool padsAreAttr = node.getOpset() < 11;
+  if (failed(node.checkArity(1, padsAreAttr ? 1 : 3)))
+    return failure();
+  FailureOr<std::string> mode = node.getStringAttr("mode", "constant");
+  if (failed(mode))
+    return failure();
+  if (*mode != "constant" && *mode != "reflect" && *mode != "edge")
+    return node.emitError() << "unknown mode '" << *mode << "'";
+  RankedTensorType type = node.getInputType(0);
+  int64_t rank = type.getRank();
+  FailureOr<SmallVector<int64_t>> pads =
+      padsAreAttr ? node.getIntsAttr(node.getOpset() < 2 ? "paddings" : "pads")
+                  : node.getConstantIntsInput(1, "pads");
+  if (failed(pads))
+    return failure();
+  if (static_cast<int64_t>(pads->size()) != 2 * rank)
+    return node.emitError() << "pads has " << pads->size()
+                            << " values, expected " << 2 * rank;
+  double value = 0.0;
+  if (padsAreAttr) {
+    FailureOr<float> attr = node.getFloatAttr("value", 0.0f);
+    if (failed(attr))
+      return failure();
+    value = *attr;
+  } else if (node.hasInput(2)) {
+    FailureOr<DenseElementsAttr> constant =
+        node.getRequiredConstantInput(2, "constant_value");
+    if (failed(constant))
+      return failure();
+    if (constant->getNumElements() != 1)
+      return node.emitError() << "constant_value must be a scalar";
+    value = getDoubleValues(*constant).front();
+  }
+
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  Value result = node.getInputValue(0);
+  // Negative pads crop first. ONNX orders pads [begin..., end...]; TOSA
+  // wants (begin, end) pairs.
+  SmallVector<int64_t> begin(rank, 0), size(type.getShape()), padding;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t before = (*pads)[d], after = (*pads)[d + rank];
+    begin[d] = std::max<int64_t>(0, -before);
+    size[d] -= begin[d] + std::max<int64_t>(0, -after);
+    if (size[d] <= 0)
+      return node.emitError() << "pads crop axis " << d << " to nothing";
+    padding.push_back(std::max<int64_t>(0, before));
+    padding.push_back(std::max<int64_t>(0, after));
+  }
+  result = createSlice(b, loc, result, begin, size);
+  if (*mode == "constant") {
+    node.setOutput(0, createPad(b, loc, result, padding, value));
+    return success();
+  }
+  bool reflect = *mode == "reflect";
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t before = padding[2 * d], after = padding[2 * d + 1];
+    if (reflect && (before >= size[d] || after >= size[d]))
+      return node.emitError() << "reflect padding of axis " << d
+                              << " must be smaller than its size " << size[d];
+    result = createEdgePad(b, loc, result, d, before, after, reflect);
+  }
+  node.setOutput(0, result);
+  return success();
+}
+
+LogicalResult importSize(NodeContext &node) {
+  if (failed(node.checkArity(1, 1)))
+    return failure();
+  node.setConstantOutput(0, getI64Constant(node.getContext(), {},
+                                           node.getInputType(0).getNumElements()));
+  return success();
+}
+
 LogicalResult importCast(NodeContext &node) {
   if (failed(node.checkArity(1, 1)))
     return failure();
@@ -488,6 +857,12 @@ void registerShapeOps(OpRegistry &registry) {
   registry.add("Concat", importConcat);
   registry.add("Shape", importShape);
   registry.add("Gather", importGather);
+  registry.add("Slice", importSlice);
+  registry.add("Split", importSplit);
+  registry.add("Expand", importExpand);
+  registry.add("Tile", importTile);
+  registry.add("Pad", importPad);
+  registry.add("Size", importSize);
   registry.add("Cast", importCast);
   registry.add("ConstantOfShape", importConstantOfShape);
   registry.add("Constant", importConstant);

@@ -4,7 +4,9 @@
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 using namespace mlir;
 
@@ -20,14 +22,19 @@ Value createF32Splat(OpBuilder &b, Location loc, float value, int64_t rank) {
   return createConst(b, loc, DenseElementsAttr::get(type, value));
 }
 
+Value createScalarSplat(OpBuilder &b, Location loc, double value,
+                        Type elementType, int64_t rank) {
+  auto type = RankedTensorType::get(SmallVector<int64_t>(rank, 1), elementType);
+  return createConst(b, loc, getConstantFromDoubles(type, {value}));
+}
+
 Value createZeroPoint(OpBuilder &b, Location loc, Type elementType) {
   auto type = RankedTensorType::get({1}, elementType);
   return createConst(b, loc,
                      DenseElementsAttr::get(type, b.getZeroAttr(elementType)));
 }
 
-static Value createConstShape(OpBuilder &b, Location loc,
-                              ArrayRef<int64_t> values) {
+Value createConstShape(OpBuilder &b, Location loc, ArrayRef<int64_t> values) {
   auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
                                     b.getIndexType());
   auto attr = DenseIntElementsAttr::get(type, values);
@@ -79,6 +86,57 @@ Value createMul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
   Value shift = createConst(
       b, loc, DenseElementsAttr::get(shiftType, b.getI8IntegerAttr(0)));
   return tosa::MulOp::create(b, loc, lhsType.clone(*shape), lhs, rhs, shift);
+}
+
+Value createTile(OpBuilder &b, Location loc, Value input,
+                 ArrayRef<int64_t> multiples) {
+  if (llvm::all_of(multiples, [](int64_t m) { return m == 1; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (auto [extent, multiple] : llvm::zip_equal(shape, multiples))
+    extent *= multiple;
+  return tosa::TileOp::create(b, loc, type.clone(shape), input,
+                              createConstShape(b, loc, multiples));
+}
+
+Value createPad(OpBuilder &b, Location loc, Value input,
+                ArrayRef<int64_t> padding, double value) {
+  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (auto [d, extent] : llvm::enumerate(shape))
+    extent += padding[2 * d] + padding[2 * d + 1];
+  Value padConst =
+      createConst(b, loc,
+                  getConstantFromDoubles(
+                      RankedTensorType::get({1}, type.getElementType()),
+                      {value}));
+  return tosa::PadOp::create(b, loc, type.clone(shape), input,
+                             createConstShape(b, loc, padding), padConst);
+}
+
+Value createBroadcastTo(OpBuilder &b, Location loc, Value input,
+                        ArrayRef<int64_t> shape) {
+  input = expandToRank(b, loc, input, shape.size());
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> multiples;
+  for (auto [extent, target] : llvm::zip_equal(type.getShape(), shape))
+    multiples.push_back(extent == target ? 1 : target);
+  return createTile(b, loc, input, multiples);
+}
+
+Value createReduceSum(OpBuilder &b, Location loc, Value input,
+                      ArrayRef<int64_t> axes) {
+  for (int64_t axis : axes) {
+    auto type = cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape[axis] = 1;
+    input = tosa::ReduceSumOp::create(b, loc, type.clone(shape), input,
+                                      b.getI32IntegerAttr(axis));
+  }
+  return input;
 }
 
 Value expandToRank(OpBuilder &b, Location loc, Value input, int64_t rank) {
@@ -159,11 +217,23 @@ DenseElementsAttr transposeConstant(DenseElementsAttr values,
   return DenseElementsAttr::getFromRawBuffer(resultType, result);
 }
 
+/// Converts to int64_t, saturating out-of-range values and mapping NaN to 0
+/// (casting them directly is undefined behavior).
+static int64_t saturateToInt64(double v) {
+  if (std::isnan(v))
+    return 0;
+  if (v >= 0x1p63)
+    return std::numeric_limits<int64_t>::max();
+  if (v < -0x1p63)
+    return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(v);
+}
+
 SmallVector<int64_t> getIntValues(DenseElementsAttr values) {
   SmallVector<int64_t> result;
   if (isa<FloatType>(values.getElementType())) {
     for (const APFloat &v : values.getValues<APFloat>())
-      result.push_back(static_cast<int64_t>(v.convertToDouble()));
+      result.push_back(saturateToInt64(v.convertToDouble()));
     return result;
   }
   bool isUnsigned = values.getElementType().isUnsignedInteger();
@@ -216,7 +286,7 @@ DenseElementsAttr getConstantFromDoubles(RankedTensorType type,
       ints.push_back(APInt(1, v != 0.0));
       continue;
     }
-    ints.push_back(APInt(width, static_cast<uint64_t>(static_cast<int64_t>(v)),
+    ints.push_back(APInt(width, static_cast<uint64_t>(saturateToInt64(v)),
                          /*isSigned=*/true, /*implicitTrunc=*/true));
   }
   return DenseElementsAttr::get(type, ints);

@@ -24,6 +24,14 @@ mlir::Value createConst(mlir::OpBuilder &b, mlir::Location loc,
 /// A `tensor<1x...x1xf32>` of rank `rank` holding `value`.
 mlir::Value createF32Splat(mlir::OpBuilder &b, mlir::Location loc, float value,
                            int64_t rank);
+/// A `tensor<1x...x1xelementType>` of rank `rank` holding `value` (integer
+/// element types truncate it).
+mlir::Value createScalarSplat(mlir::OpBuilder &b, mlir::Location loc,
+                              double value, mlir::Type elementType,
+                              int64_t rank);
+/// A `!tosa.shape` constant.
+mlir::Value createConstShape(mlir::OpBuilder &b, mlir::Location loc,
+                             llvm::ArrayRef<int64_t> values);
 /// The zero-point operand conv, pool and matmul take for `elementType`.
 mlir::Value createZeroPoint(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Type elementType);
@@ -41,6 +49,24 @@ mlir::Value createSlice(mlir::OpBuilder &b, mlir::Location loc,
 /// `tosa.mul` with its zero shift.
 mlir::Value createMul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
                       mlir::Value rhs);
+
+/// `tosa.tile` of `input` by `multiples` (no-op when all are 1).
+mlir::Value createTile(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value input, llvm::ArrayRef<int64_t> multiples);
+/// `tosa.pad` of `input` with `value`; `padding` holds (before, after) pairs
+/// per dimension.
+mlir::Value createPad(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::Value input, llvm::ArrayRef<int64_t> padding,
+                      double value);
+/// `input` broadcast (numpy rules) to `shape`, which it must be compatible
+/// with: unit dimensions are prepended, then tiled.
+mlir::Value createBroadcastTo(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value input, llvm::ArrayRef<int64_t> shape);
+
+/// Sums `input` over `axes` (which must be valid and distinct), keeping them
+/// as unit dimensions.
+mlir::Value createReduceSum(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value input, llvm::ArrayRef<int64_t> axes);
 
 /// Reshapes `input` to `rank` by prepending unit dimensions.
 mlir::Value expandToRank(mlir::OpBuilder &b, mlir::Location loc,

@@ -27,6 +27,11 @@ struct ONNXImportOptions {
   /// input with a dynamic (symbolic or unknown) dimension; a pin must agree
   /// with every static dimension the model declares.
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
+  /// Directory that tensors stored outside the model (data_location =
+  /// EXTERNAL) are read from; they must lie beneath it. Empty: the directory
+  /// of the model file, when the path or buffer identifier names an existing
+  /// file (otherwise external data is rejected).
+  std::string externalDataDirectory;
 };
 
 /// Parses `name=AxBxC` (e.g. `input=1x3x224x224`; `name=` pins a scalar)
@@ -36,8 +41,9 @@ bool addInputShapePin(llvm::StringRef spec, ONNXImportOptions &options,
                       std::string &error);
 
 /// Imports the ONNX model in `path`. On failure, emits diagnostics through
-/// `context` (located at the offending node where there is one) and returns
-/// null. Loads the dialects it needs into `context`.
+/// `context` (located at the offending node, initializer or tensor where
+/// there is one) and returns null; malformed input never crashes. Loads the
+/// dialects it needs into `context`.
 mlir::OwningOpRef<mlir::ModuleOp>
 importONNXModel(llvm::StringRef path, mlir::MLIRContext &context,
                 const ONNXImportOptions &options = {});
@@ -47,6 +53,11 @@ importONNXModel(llvm::StringRef path, mlir::MLIRContext &context,
 mlir::OwningOpRef<mlir::ModuleOp>
 importONNXModel(llvm::MemoryBufferRef buffer, mlir::MLIRContext &context,
                 const ONNXImportOptions &options = {});
+
+/// The operator types of the default ONNX domain the importer supports,
+/// sorted. Every other default-domain operator fails with an "unsupported
+/// ONNX operator" diagnostic.
+llvm::SmallVector<llvm::StringRef> getSupportedONNXOperators();
 
 } // namespace qcc
 

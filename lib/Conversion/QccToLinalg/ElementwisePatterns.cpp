@@ -251,85 +251,29 @@ struct LookupLowering : public OpConversionPattern<LookupOp> {
   }
 };
 
-struct AddLowering : public OpConversionPattern<AddOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// add and mul: per-tensor operands broadcast numpy-style, combined in int64
+/// by `Derived::combine` (given the centered operands x - z) and saturated
+/// into the result's storage.
+template <typename OpTy, typename Derived>
+struct BinaryLowering : public OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpTy::Adaptor;
 
   LogicalResult
-  matchAndRewrite(AddOp op, OpAdaptor adaptor,
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getOutput().getType()));
+        this->getTypeConverter()->convertType(op.getOutput().getType()));
     QuantParams a = QuantParams::get(getQuantizedType(op.getLhs().getType()));
     QuantParams b = QuantParams::get(getQuantizedType(op.getRhs().getType()));
     QuantParams y = QuantParams::get(getQuantizedType(op.getOutput().getType()));
-    double ra = a.scales[0] / y.scales[0];
-    double rb = b.scales[0] / y.scales[0];
-    SmallVector<int64_t> multipliers, shifts;
-    if (failed(getFixedPointMultipliers(op, {std::max(ra, rb)}, multipliers,
-                                        shifts)))
-      return failure();
-    int32_t shift = static_cast<int32_t>(shifts[0]);
-    std::optional<int32_t> ma = getMultiplierForShift(ra, shift);
-    std::optional<int32_t> mb = getMultiplierForShift(rb, shift);
-    if (!ma || !mb)
-      return op.emitOpError("operand rescaling factors cannot share a shift");
-
-    std::pair<int64_t, int64_t> range = op.getSaturationRange();
-    int64_t lo = range.first, hi = range.second;
-    MLIRContext *context = rewriter.getContext();
-    SmallVector<AffineMap> maps = {
-        getBroadcastMap(context, op.getLhs().getType().getShape(),
-                        resultType.getShape()),
-        getBroadcastMap(context, op.getRhs().getType().getShape(),
-                        resultType.getShape())};
-    Value result = buildParallelGeneric(
-        rewriter, loc, resultType, {adaptor.getLhs(), adaptor.getRhs()}, maps,
-        [&](OpBuilder &builder, Location loc, ValueRange args) -> Value {
-          auto term = [&](Value stored, const QuantParams &params,
-                          int64_t multiplier) {
-            Value x = extendStorage(builder, loc, stored, params, 64);
-            Value centered = arith::SubIOp::create(
-                builder, loc, x,
-                intConstant(builder, loc, params.zeroPoints[0], 64));
-            return arith::MulIOp::create(
-                builder, loc, centered,
-                intConstant(builder, loc, multiplier, 64));
-          };
-          Value sum = arith::AddIOp::create(builder, loc, term(args[0], a, *ma),
-                                            term(args[1], b, *mb));
-          Value scaled = roundingShiftRight(builder, loc, sum,
-                                            intConstant(builder, loc, shift, 64));
-          return saturateToStorage(
-              builder, loc, scaled,
-              intConstant(builder, loc, y.zeroPoints[0], 64), lo, hi,
-              y.storageWidth);
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-struct MulLowering : public OpConversionPattern<MulOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(MulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getOutput().getType()));
-    QuantParams a = QuantParams::get(getQuantizedType(op.getLhs().getType()));
-    QuantParams b = QuantParams::get(getQuantizedType(op.getRhs().getType()));
-    QuantParams y = QuantParams::get(getQuantizedType(op.getOutput().getType()));
-    SmallVector<int64_t> multipliers, shifts;
-    if (failed(getFixedPointMultipliers(
-            op, {(a.scales[0] * b.scales[0]) / y.scales[0]}, multipliers,
-            shifts)))
+    FailureOr<typename Derived::Factors> factors =
+        Derived::getFactors(op, a.scales[0], b.scales[0], y.scales[0]);
+    if (failed(factors))
       return failure();
 
     std::pair<int64_t, int64_t> range = op.getSaturationRange();
-    int64_t lo = range.first, hi = range.second;
     MLIRContext *context = rewriter.getContext();
     SmallVector<AffineMap> maps = {
         getBroadcastMap(context, op.getLhs().getType().getShape(),
@@ -345,19 +289,76 @@ struct MulLowering : public OpConversionPattern<MulOp> {
                 builder, loc, x,
                 intConstant(builder, loc, params.zeroPoints[0], 64));
           };
-          Value product = arith::MulIOp::create(
-              builder, loc, centered(args[0], a), centered(args[1], b));
-          Value scaled = applyMultiplier(
-              builder, loc, product,
-              intConstant(builder, loc, multipliers[0], 64),
-              intConstant(builder, loc, shifts[0], 64));
+          Value scaled = Derived::combine(builder, loc, centered(args[0], a),
+                                          centered(args[1], b), *factors);
           return saturateToStorage(
               builder, loc, scaled,
-              intConstant(builder, loc, y.zeroPoints[0], 64), lo, hi,
-              y.storageWidth);
+              intConstant(builder, loc, y.zeroPoints[0], 64), range.first,
+              range.second, y.storageWidth);
         });
     rewriter.replaceOp(op, result);
     return success();
+  }
+};
+
+struct AddLowering : public BinaryLowering<AddOp, AddLowering> {
+  using BinaryLowering::BinaryLowering;
+
+  /// Both operands on one shift: the larger factor normalized, the other
+  /// rounded onto the same shift.
+  struct Factors {
+    int64_t lhs, rhs, shift;
+  };
+
+  static FailureOr<Factors> getFactors(AddOp op, double sa, double sb,
+                                       double sy) {
+    double ra = sa / sy, rb = sb / sy;
+    SmallVector<int64_t> multipliers, shifts;
+    if (failed(getFixedPointMultipliers(op, {std::max(ra, rb)}, multipliers,
+                                        shifts)))
+      return failure();
+    auto shift = static_cast<int32_t>(shifts[0]);
+    std::optional<int32_t> ma = getMultiplierForShift(ra, shift);
+    std::optional<int32_t> mb = getMultiplierForShift(rb, shift);
+    if (!ma || !mb)
+      return op.emitOpError("operand rescaling factors cannot share a shift");
+    return Factors{*ma, *mb, shift};
+  }
+
+  static Value combine(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                       const Factors &factors) {
+    Value sum = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, lhs, intConstant(b, loc, factors.lhs, 64)),
+        arith::MulIOp::create(b, loc, rhs,
+                              intConstant(b, loc, factors.rhs, 64)));
+    return roundingShiftRight(b, loc, sum,
+                              intConstant(b, loc, factors.shift, 64));
+  }
+};
+
+struct MulLowering : public BinaryLowering<MulOp, MulLowering> {
+  using BinaryLowering::BinaryLowering;
+
+  struct Factors {
+    int64_t multiplier, shift;
+  };
+
+  static FailureOr<Factors> getFactors(MulOp op, double sa, double sb,
+                                       double sy) {
+    SmallVector<int64_t> multipliers, shifts;
+    if (failed(getFixedPointMultipliers(op, {(sa * sb) / sy}, multipliers,
+                                        shifts)))
+      return failure();
+    return Factors{multipliers[0], shifts[0]};
+  }
+
+  static Value combine(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                       const Factors &factors) {
+    Value product = arith::MulIOp::create(b, loc, lhs, rhs);
+    return applyMultiplier(b, loc, product,
+                           intConstant(b, loc, factors.multiplier, 64),
+                           intConstant(b, loc, factors.shift, 64));
   }
 };
 

@@ -134,9 +134,8 @@ void buildQccLLVMPipeline(OpPassManager &pm, const QccPipelineOptions &) {
   pm.addPass(createVerifyStage("llvm"));
 }
 
-void buildQccFloatPipeline(OpPassManager &pm,
-                           const QccPipelineOptions &options, Stage last) {
-  buildQccInputPipeline(pm, options);
+void buildQccLoweringStages(OpPassManager &pm,
+                            const QccPipelineOptions &options, Stage last) {
   if (last == Stage::Input || last == Stage::Quantized)
     return;
   buildQccLinalgPipeline(pm, options);
@@ -146,6 +145,12 @@ void buildQccFloatPipeline(OpPassManager &pm,
   if (last == Stage::Bufferized)
     return;
   buildQccLLVMPipeline(pm, options);
+}
+
+void buildQccFloatPipeline(OpPassManager &pm,
+                           const QccPipelineOptions &options, Stage last) {
+  buildQccInputPipeline(pm, options);
+  buildQccLoweringStages(pm, options, last);
 }
 
 } // namespace qcc

@@ -53,15 +53,7 @@ void buildQccPipeline(OpPassManager &pm, const QccPipelineOptions &options,
     return;
   if (options.quantize)
     buildQccQuantizePipeline(pm, options);
-  if (last == Stage::Quantized)
-    return;
-  buildQccLinalgPipeline(pm, options);
-  if (last == Stage::Linalg)
-    return;
-  buildQccBufferizePipeline(pm, options);
-  if (last == Stage::Bufferized)
-    return;
-  buildQccLLVMPipeline(pm, options);
+  buildQccLoweringStages(pm, options, last);
 }
 
 void registerQccPipelines() {

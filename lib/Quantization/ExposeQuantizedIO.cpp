@@ -131,6 +131,8 @@ struct ExposeQuantizedIOPass
               .getStorageType());
       operand.set(
           quant::StorageCastOp::create(b, ret.getLoc(), storageType, stored));
+      if (dequantize->use_empty())
+        dequantize.erase();
       resultTypes.push_back(storageType);
     }
     variant.setFunctionType(b.getFunctionType(argTypes, resultTypes));

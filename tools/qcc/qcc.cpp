@@ -344,13 +344,8 @@ int main(int argc, char **argv) {
     if (failed(qcc::writeQuantizationReport(*reference, *module,
                                             reportFilename, reportOptions)))
       return 1;
-    if (last != qcc::Stage::Input && last != qcc::Stage::Quantized &&
-        !runPipeline([&](mlir::OpPassManager &pm) {
-          qcc::buildQccLinalgPipeline(pm, options);
-          if (last != qcc::Stage::Linalg)
-            qcc::buildQccBufferizePipeline(pm, options);
-          if (last == qcc::Stage::LLVM)
-            qcc::buildQccLLVMPipeline(pm, options);
+    if (!runPipeline([&](mlir::OpPassManager &pm) {
+          qcc::buildQccLoweringStages(pm, options, last);
         }))
       return 1;
   }

@@ -102,6 +102,12 @@ void buildQccPipeline(mlir::OpPassManager &pm,
                       const QccPipelineOptions &options,
                       Stage last = Stage::LLVM);
 
+/// The stages after input and quantization: linalg, bufferized and llvm, up
+/// to and including `last` (nothing when `last` is input or quantized).
+void buildQccLoweringStages(mlir::OpPassManager &pm,
+                            const QccPipelineOptions &options,
+                            Stage last = Stage::LLVM);
+
 /// The float pipeline (no quantized stage). Lives in its own library so that
 /// calibration, which compiles the float model, can use it.
 void buildQccFloatPipeline(mlir::OpPassManager &pm,

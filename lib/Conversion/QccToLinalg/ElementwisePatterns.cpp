@@ -140,55 +140,67 @@ struct DequantizeLowering : public OpConversionPattern<DequantizeOp> {
   }
 };
 
+} // namespace
+
+FailureOr<Value> qcc::buildRequantize(OpBuilder &b, Operation *op,
+                                      Value input, const QuantParams &in,
+                                      const QuantParams &out,
+                                      RankedTensorType resultType, int64_t lo,
+                                      int64_t hi) {
+  Location loc = op->getLoc();
+  unsigned rank = resultType.getRank();
+  int64_t axis = in.isPerTensor() ? out.axis : in.axis;
+  size_t channels = std::max(in.scales.size(), out.scales.size());
+
+  SmallVector<double> reals;
+  SmallVector<int64_t> inZps, outZps;
+  for (size_t c = 0; c < channels; ++c) {
+    size_t i = in.isPerTensor() ? 0 : c, o = out.isPerTensor() ? 0 : c;
+    reals.push_back(in.scales[i] / out.scales[o]);
+    inZps.push_back(in.zeroPoints[i]);
+    outZps.push_back(out.zeroPoints[o]);
+  }
+  SmallVector<int64_t> multipliers, shifts;
+  if (failed(getFixedPointMultipliers(op, reals, multipliers, shifts)))
+    return failure();
+
+  ParameterInputs inputs;
+  inputs.values.push_back(input);
+  inputs.maps.push_back(b.getMultiDimIdentityMap(rank));
+  for (ArrayRef<int64_t> vector :
+       {ArrayRef<int64_t>(inZps), ArrayRef<int64_t>(outZps),
+        ArrayRef<int64_t>(multipliers), ArrayRef<int64_t>(shifts)})
+    inputs.add(b, loc, vector, 64, rank, channels == 1 ? -1 : axis);
+  return buildParallelGeneric(
+      b, loc, resultType, inputs.values, inputs.maps,
+      [&](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+        Value x = extendStorage(nested, loc, args[0], in, 64);
+        Value centered = arith::SubIOp::create(nested, loc, x, args[1]);
+        Value scaled = applyMultiplier(nested, loc, centered, args[3], args[4]);
+        return saturateToStorage(nested, loc, scaled, args[2], lo, hi,
+                                 out.storageWidth);
+      });
+}
+
+namespace {
+
 struct RequantizeLowering : public OpConversionPattern<RequantizeOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(RequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));
-    QuantParams in = QuantParams::get(getQuantizedType(op.getInput().getType()));
-    QuantParams out =
-        QuantParams::get(getQuantizedType(op.getOutput().getType()));
-    unsigned rank = resultType.getRank();
-    int64_t axis = in.isPerTensor() ? out.axis : in.axis;
-    size_t channels = std::max(in.scales.size(), out.scales.size());
-
-    SmallVector<double> reals;
-    SmallVector<int64_t> inZps, outZps;
-    for (size_t c = 0; c < channels; ++c) {
-      size_t i = in.isPerTensor() ? 0 : c, o = out.isPerTensor() ? 0 : c;
-      reals.push_back(in.scales[i] / out.scales[o]);
-      inZps.push_back(in.zeroPoints[i]);
-      outZps.push_back(out.zeroPoints[o]);
-    }
-    SmallVector<int64_t> multipliers, shifts;
-    if (failed(getFixedPointMultipliers(op, reals, multipliers, shifts)))
-      return failure();
-
-    ParameterInputs inputs;
-    inputs.values.push_back(adaptor.getInput());
-    inputs.maps.push_back(rewriter.getMultiDimIdentityMap(rank));
-    for (ArrayRef<int64_t> vector : {ArrayRef<int64_t>(inZps),
-                                     ArrayRef<int64_t>(outZps),
-                                     ArrayRef<int64_t>(multipliers),
-                                     ArrayRef<int64_t>(shifts)})
-      inputs.add(rewriter, loc, vector, 64, rank,
-                 channels == 1 ? -1 : axis);
     std::pair<int64_t, int64_t> range = op.getSaturationRange();
-    int64_t lo = range.first, hi = range.second;
-    Value result = buildParallelGeneric(
-        rewriter, loc, resultType, inputs.values, inputs.maps,
-        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          Value x = extendStorage(b, loc, args[0], in, 64);
-          Value centered = arith::SubIOp::create(b, loc, x, args[1]);
-          Value scaled = applyMultiplier(b, loc, centered, args[3], args[4]);
-          return saturateToStorage(b, loc, scaled, args[2], lo, hi,
-                                   out.storageWidth);
-        });
-    rewriter.replaceOp(op, result);
+    FailureOr<Value> result = buildRequantize(
+        rewriter, op, adaptor.getInput(),
+        QuantParams::get(getQuantizedType(op.getInput().getType())),
+        QuantParams::get(getQuantizedType(op.getOutput().getType())),
+        resultType, range.first, range.second);
+    if (failed(result))
+      return failure();
+    rewriter.replaceOp(op, *result);
     return success();
   }
 };

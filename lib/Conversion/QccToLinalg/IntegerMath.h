@@ -67,6 +67,14 @@ getFixedPointMultipliers(mlir::Operation *op, llvm::ArrayRef<double> reals,
                          llvm::SmallVectorImpl<int64_t> &multipliers,
                          llvm::SmallVectorImpl<int64_t> &shifts);
 
+/// A linalg.generic requantizing the stored tensor `input` from `in` to
+/// `out` (per tensor or per axis), saturating to [lo, hi]: the contract's
+/// requantize, shared by qcc.requantize and qcc.concat.
+mlir::FailureOr<mlir::Value>
+buildRequantize(mlir::OpBuilder &b, mlir::Operation *op, mlir::Value input,
+                const QuantParams &in, const QuantParams &out,
+                mlir::RankedTensorType resultType, int64_t lo, int64_t hi);
+
 } // namespace qcc
 
 #endif // QCC_LIB_CONVERSION_QCCTOLINALG_INTEGERMATH_H

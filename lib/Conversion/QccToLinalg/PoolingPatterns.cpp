@@ -233,27 +233,15 @@ struct ConcatLowering : public OpConversionPattern<ConcatOp> {
       auto inputType = cast<RankedTensorType>(original.getType());
       Value part = converted;
       if (inputType.getElementType() != op.getOutput().getType().getElementType()) {
-        QuantParams x = QuantParams::get(getQuantizedType(inputType));
-        SmallVector<int64_t> m, n;
-        if (failed(getFixedPointMultipliers(op, {x.scales[0] / y.scales[0]},
-                                            m, n)))
-          return failure();
         auto partType = RankedTensorType::get(inputType.getShape(),
                                               resultType.getElementType());
-        part = buildParallelGeneric(
-            rewriter, loc, partType, converted,
-            rewriter.getMultiDimIdentityMap(rank),
-            [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-              Value wide = extendStorage(b, loc, args[0], x, 64);
-              Value centered = arith::SubIOp::create(
-                  b, loc, wide, intConstant(b, loc, x.zeroPoints[0], 64));
-              Value scaled = applyMultiplier(b, loc, centered,
-                                             intConstant(b, loc, m[0], 64),
-                                             intConstant(b, loc, n[0], 64));
-              return saturateToStorage(
-                  b, loc, scaled, intConstant(b, loc, y.zeroPoints[0], 64),
-                  y.storageMin, y.storageMax, y.storageWidth);
-            });
+        FailureOr<Value> requantized = buildRequantize(
+            rewriter, op, converted,
+            QuantParams::get(getQuantizedType(inputType)), y, partType,
+            y.storageMin, y.storageMax);
+        if (failed(requantized))
+          return failure();
+        part = *requantized;
       }
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
       offsets[axis] = rewriter.getIndexAttr(offset);

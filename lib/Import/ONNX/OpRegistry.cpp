@@ -16,8 +16,11 @@ const OpRegistry &getOpRegistry() {
   static const OpRegistry registry = [] {
     OpRegistry r;
     registerConvPoolOps(r);
+    registerConvTransposeOps(r);
     registerElementwiseOps(r);
+    registerIndexingOps(r);
     registerLinearOps(r);
+    registerLogicalOps(r);
     registerNormalizationOps(r);
     registerReductionOps(r);
     registerResizeOps(r);

@@ -39,8 +39,11 @@ private:
 const OpRegistry &getOpRegistry();
 
 void registerConvPoolOps(OpRegistry &registry);
+void registerConvTransposeOps(OpRegistry &registry);
 void registerElementwiseOps(OpRegistry &registry);
+void registerIndexingOps(OpRegistry &registry);
 void registerLinearOps(OpRegistry &registry);
+void registerLogicalOps(OpRegistry &registry);
 void registerNormalizationOps(OpRegistry &registry);
 void registerReductionOps(OpRegistry &registry);
 void registerResizeOps(OpRegistry &registry);

@@ -33,18 +33,28 @@ struct CalibratePass : public qcc::impl::CalibratePassBase<CalibratePass> {
   }
 
   void runOnOperation() override {
-    if (data.empty()) {
-      getOperation().emitError("qcc-calibrate needs data=<.npz file or "
-                               "directory of .npy files>");
+    if (data.empty() == loadProfile.empty()) {
+      getOperation().emitError(
+          data.empty() ? "qcc-calibrate needs data=<.npz file or directory "
+                         "of .npy files> or load-profile=<file.json>"
+                       : "qcc-calibrate takes data or load-profile, not "
+                         "both");
       return signalPassFailure();
     }
     qcc::CalibrationOptions options;
     options.method = method;
     options.percentile = percentile;
+    options.overrides.assign(methodFor.begin(), methodFor.end());
+    options.saveProfile = saveProfile;
     options.entry = entry;
     options.progress = progress;
     options.optLevel = optLevel;
-    if (failed(qcc::calibrateModule(getOperation(), data, options)))
+    LogicalResult result =
+        loadProfile.empty()
+            ? qcc::calibrateModule(getOperation(), data, options)
+            : qcc::calibrateModuleFromProfile(getOperation(), loadProfile,
+                                              options);
+    if (failed(result))
       return signalPassFailure();
   }
 };

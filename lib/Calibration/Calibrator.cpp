@@ -4,13 +4,20 @@
 
 #include "Instrumentation.h"
 #include "qcc/Calibration/JitModel.h"
+#include "qcc/Calibration/Profile.h"
+#include "qcc/Calibration/TensorStatistics.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <memory>
 #include <optional>
+#include <tuple>
 
 using namespace mlir;
 
@@ -46,14 +53,14 @@ FailureOr<func::FuncOp> findModelFunction(ModuleOp module, StringRef entry) {
 
 namespace {
 
-/// "calibrating: 120/1000 samples" on stderr: rewritten in place on a
-/// terminal, otherwise a line per tenth, and only for long runs.
+/// "<label>: 120/1000 samples" on stderr: rewritten in place on a terminal,
+/// otherwise a line per tenth, and only for long runs.
 class ProgressLine {
 public:
   static constexpr int64_t kManySamples = 1000;
 
-  ProgressLine(bool allowed, int64_t total)
-      : total(total), terminal(llvm::errs().is_displayed()) {
+  ProgressLine(bool allowed, int64_t total, StringRef label)
+      : total(total), label(label), terminal(llvm::errs().is_displayed()) {
     enabled = allowed && (terminal || total >= kManySamples);
   }
   ~ProgressLine() {
@@ -68,7 +75,7 @@ public:
                             : std::max<int64_t>(total / 10, 1);
     if (done % step != 0 && done != total)
       return;
-    llvm::errs() << (terminal ? "\r" : "") << "calibrating: " << done << "/"
+    llvm::errs() << (terminal ? "\r" : "") << label << ": " << done << "/"
                  << total << " samples" << (terminal ? "" : "\n");
     llvm::errs().flush();
     shown = true;
@@ -76,6 +83,7 @@ public:
 
 private:
   int64_t total;
+  StringRef label;
   bool terminal;
   bool enabled;
   bool shown = false;
@@ -85,6 +93,19 @@ private:
 struct OutputBuffer {
   /// uint64_t words keep f32 and f64 elements aligned.
   std::vector<uint64_t> words;
+};
+
+/// One tensor that calibration gives a range (see Calibrator.h).
+struct Tensor {
+  /// Unique among the model's tensors; what profiles and overrides use.
+  std::string name;
+  /// The name before disambiguation; overrides may use it too.
+  std::string baseName;
+  /// The range goes to result `index` of `op`, or to argument `index` of
+  /// the model function when `op` is null.
+  Operation *op;
+  unsigned index;
+  CalibrationChoice choice;
 };
 
 } // namespace
@@ -119,22 +140,83 @@ static LogicalResult checkData(func::FuncOp func, const CalibrationData &data) {
   return success();
 }
 
-/// Turns an accumulator into an attribute; warns on `op` about left-out
-/// values and missing ranges. Returns null when there is no range.
-static DenseF64ArrayAttr finishRange(RangeAccumulator &accumulator,
-                                     Operation *op, const Twine &what) {
-  std::optional<ValueRange> range = accumulator.getRange();
-  if (accumulator.getNumNonFinite() != 0) {
-    InFlightDiagnostic diag = op->emitWarning("calibration: ");
-    diag << what << " took " << accumulator.getNumNonFinite()
-         << " NaN or infinite values";
-    diag << (range ? ", left out of its range"
-                   : " and no finite one; it "
-                     "gets no range");
+std::optional<std::string> getLocationName(Location loc) {
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (auto name = dyn_cast<NameLoc>(inner))
+        return name.getName().str();
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  return std::nullopt;
+}
+
+/// The name of `op`'s tensors before disambiguation: its location's name,
+/// else the op's name.
+static std::string baseNameOf(Operation *op) {
+  return getLocationName(op->getLoc())
+      .value_or(op->getName().getStringRef().str());
+}
+
+/// The float inputs of `func`, then `results`, named as Calibrator.h says,
+/// with the methods `options` give them.
+static FailureOr<std::vector<Tensor>>
+listTensors(func::FuncOp func, ArrayRef<CalibrationInput> inputs,
+            ArrayRef<OpResult> results, const CalibrationOptions &options) {
+  CalibrationChoice global{options.method, options.percentile};
+  std::vector<Tensor> tensors;
+  for (auto [index, input] : llvm::enumerate(inputs))
+    if (isa<FloatType>(input.type.getElementType()))
+      tensors.push_back({"", input.name, nullptr, unsigned(index), global});
+  for (OpResult result : results)
+    tensors.push_back({"", baseNameOf(result.getOwner()), result.getOwner(),
+                       result.getResultNumber(), global});
+
+  llvm::StringMap<unsigned> uses, seen;
+  for (const Tensor &tensor : tensors)
+    ++uses[tensor.baseName];
+  llvm::StringSet<> names;
+  for (Tensor &tensor : tensors) {
+    tensor.name = tensor.baseName;
+    if (uses[tensor.baseName] > 1)
+      tensor.name += "#" + std::to_string(seen[tensor.baseName]++);
+    if (!names.insert(tensor.name).second)
+      return func.emitError("calibration cannot name its tensors uniquely: '")
+             << tensor.name << "' is both a name and a numbered name";
   }
-  if (!range)
-    return {};
-  return DenseF64ArrayAttr::get(op->getContext(), {range->low, range->high});
+
+  for (const std::string &text : options.overrides) {
+    auto parsed = parseCalibrationOverride(text);
+    if (!parsed)
+      return func.emitError("invalid calibration method override '")
+             << text
+             << "'; expected <tensor>=<method> with method minmax, "
+                "percentile[=p] (50 <= p <= 100), entropy or mse";
+    bool matched = false;
+    for (Tensor &tensor : tensors) {
+      if (tensor.name == parsed->first || tensor.baseName == parsed->first) {
+        tensor.choice = parsed->second;
+        matched = true;
+      }
+    }
+    if (!matched) {
+      InFlightDiagnostic diag = func.emitError("calibration method override '");
+      diag << text << "': the model has no tensor named '" << parsed->first
+           << "' (its tensors: ";
+      constexpr size_t kShown = 20;
+      for (auto [index, tensor] :
+           llvm::enumerate(ArrayRef(tensors).take_front(kShown)))
+        diag << (index ? ", " : "") << "'" << tensor.name << "'";
+      if (tensors.size() > kShown)
+        diag << ", ... (" << tensors.size() << " in all)";
+      return diag << ")";
+    }
+  }
+  return tensors;
+}
+
+static bool needsHistogram(const CalibrationChoice &choice) {
+  return choice.method == CalibrationMethod::Entropy ||
+         choice.method == CalibrationMethod::Mse;
 }
 
 /// Removes the ranges of an earlier calibration from `func`.
@@ -145,6 +227,61 @@ static void clearRanges(func::FuncOp func) {
     op->removeAttr(kRangeAttr);
     op->removeAttr(kRangesAttr);
   });
+}
+
+/// Writes each tensor's range (`statistics` in the order of `tensors`) onto
+/// the model function (see Calibrator.h). Warns about left-out values;
+/// fails when a method cannot be applied, naming `profilePath` if the
+/// statistics came from a profile.
+static LogicalResult
+annotate(func::FuncOp func, ArrayRef<Tensor> tensors,
+         ArrayRef<std::pair<std::string, TensorStatistics>> statistics,
+         StringRef profilePath) {
+  clearRanges(func);
+  Builder builder(func.getContext());
+  llvm::MapVector<Operation *, SmallVector<Attribute>> opRanges;
+  for (auto [tensor, entry] : llvm::zip_equal(tensors, statistics)) {
+    const TensorStatistics &stats = entry.second;
+    Operation *anchor = tensor.op ? tensor.op : func.getOperation();
+    std::string what = tensor.op ? "result #" + std::to_string(tensor.index)
+                                 : "input '" + tensor.baseName + "'";
+    if (stats.numNonFinite != 0) {
+      InFlightDiagnostic diag = anchor->emitWarning("calibration: ");
+      diag << what << " took " << stats.numNonFinite
+           << " NaN or infinite values";
+      diag << (stats.numFinite ? ", left out of its range"
+                               : " and no finite one; it gets no range");
+    }
+    if (stats.numFinite == 0)
+      continue;
+    std::string why;
+    std::optional<ValueRange> range = computeRange(stats, tensor.choice, &why);
+    if (!range) {
+      InFlightDiagnostic diag = anchor->emitError();
+      if (!profilePath.empty())
+        diag << "calibration profile '" << profilePath << "': ";
+      return diag << "tensor '" << tensor.name << "': no "
+                  << stringifyCalibrationChoice(tensor.choice)
+                  << " range: " << why;
+    }
+    auto attr = builder.getDenseF64ArrayAttr({range->low, range->high});
+    if (!tensor.op) {
+      func.setArgAttr(tensor.index, kRangeAttr, attr);
+      continue;
+    }
+    auto &ranges = opRanges[tensor.op];
+    if (ranges.empty())
+      ranges.assign(tensor.op->getNumResults(),
+                    builder.getDenseF64ArrayAttr({}));
+    ranges[tensor.index] = attr;
+  }
+  for (auto &[op, ranges] : opRanges) {
+    if (op->getNumResults() == 1)
+      op->setAttr(kRangeAttr, ranges.front());
+    else
+      op->setAttr(kRangesAttr, builder.getArrayAttr(ranges));
+  }
+  return success();
 }
 
 /// Checks the compiled model against what instrumentation promised, so that
@@ -168,26 +305,22 @@ static LogicalResult checkABI(func::FuncOp func, const ModelABI &abi,
 }
 
 namespace {
-/// Everything the samples showed, one accumulator per observed tensor.
-struct Observations {
-  std::vector<RangeAccumulator> probes;
-  std::vector<RangeAccumulator> inputs;
+/// Where a tensor's values are, in each run of the instrumented model: an
+/// input or an output buffer.
+struct Source {
+  bool isInput;
+  unsigned index;
+  int64_t numElements;
+  bool isF64;
 };
 } // namespace
 
-/// Adds `count` elements at `values` (f32 or f64) to `accumulator`.
-static void observe(RangeAccumulator &accumulator, const void *values,
-                    int64_t count, bool isF64) {
-  if (isF64)
-    accumulator.add(ArrayRef(static_cast<const double *>(values), count));
-  else
-    accumulator.add(ArrayRef(static_cast<const float *>(values), count));
-}
-
-/// Runs every sample through `model`, in order, on this thread.
-static Observations runSamples(JitModel &model, const CalibrationData &data,
-                               ArrayRef<Probe> probes,
-                               const CalibrationOptions &options) {
+/// Runs every sample through `model`, in order, on this thread, and calls
+/// `observe(source, values)` for each tensor's values.
+static void runSamples(
+    JitModel &model, const CalibrationData &data, ArrayRef<Source> sources,
+    const CalibrationOptions &options, StringRef label,
+    llvm::function_ref<void(unsigned tensor, const void *values)> observe) {
   std::vector<OutputBuffer> outputs(model.getABI().outputs.size());
   SmallVector<void *> outputPointers;
   for (auto [buffer, output] : llvm::zip(outputs, model.getABI().outputs)) {
@@ -196,70 +329,95 @@ static Observations runSamples(JitModel &model, const CalibrationData &data,
     buffer.words.resize((bytes + 7) / 8);
     outputPointers.push_back(buffer.words.data());
   }
-
   int64_t numSamples = data.getNumSamples();
-  Observations seen;
-  for (const Probe &probe : probes)
-    seen.probes.emplace_back(options.method, options.percentile,
-                             probe.numElements * numSamples);
-  for (unsigned i = 0; i < data.getNumInputs(); ++i)
-    seen.inputs.emplace_back(options.method, options.percentile,
-                             data.getInput(i).type.getNumElements() *
-                                 numSamples);
-
-  ProgressLine progress(options.progress, numSamples);
+  ProgressLine progress(options.progress, numSamples, label);
   SmallVector<const void *> inputPointers(data.getNumInputs());
   for (int64_t sample = 0; sample < numSamples; ++sample) {
     for (unsigned i = 0; i < data.getNumInputs(); ++i)
       inputPointers[i] = data.getSample(i, sample);
     model.run(inputPointers, outputPointers);
-    for (auto [probe, accumulator] : llvm::zip(probes, seen.probes))
-      observe(accumulator, outputPointers[probe.output], probe.numElements,
-              probe.isF64);
-    for (unsigned i = 0; i < data.getNumInputs(); ++i) {
-      RankedTensorType type = data.getInput(i).type;
-      if (isa<FloatType>(type.getElementType()))
-        observe(seen.inputs[i], inputPointers[i], type.getNumElements(),
-                type.getElementType().isF64());
-    }
+    for (auto [tensor, source] : llvm::enumerate(sources))
+      observe(tensor, source.isInput ? inputPointers[source.index]
+                                     : outputPointers[source.index]);
     progress.update(sample + 1);
   }
-  return seen;
 }
 
-/// Writes the ranges onto the model function (see Calibrator.h).
-static void annotate(func::FuncOp func, const CalibrationData &data,
-                     ArrayRef<Probe> probes, Observations &seen) {
-  clearRanges(func);
-  Builder builder(func.getContext());
-  for (unsigned i = 0; i < data.getNumInputs(); ++i) {
-    if (!isa<FloatType>(data.getInput(i).type.getElementType()))
-      continue;
-    if (DenseF64ArrayAttr range = finishRange(
-            seen.inputs[i], func, "input '" + data.getInput(i).name + "'"))
-      func.setArgAttr(i, kRangeAttr, range);
+/// Adds `source.numElements` values at `values` (f32 or f64).
+template <typename Accumulator>
+static void addValues(Accumulator &accumulator, const Source &source,
+                      const void *values) {
+  if (source.isF64)
+    accumulator.add(
+        ArrayRef(static_cast<const double *>(values), source.numElements));
+  else
+    accumulator.add(
+        ArrayRef(static_cast<const float *>(values), source.numElements));
+}
+
+/// Measures the statistics of every tensor: counts, extremes and the tails
+/// the percentile choices (or a saved profile) need in a first pass over the
+/// samples; the histograms, where needed, in a second one.
+static CalibrationProfile measure(JitModel &model, const CalibrationData &data,
+                                  ArrayRef<Tensor> tensors,
+                                  ArrayRef<Source> sources,
+                                  const CalibrationOptions &options) {
+  bool saving = !options.saveProfile.empty();
+  int64_t numSamples = data.getNumSamples();
+  std::vector<RangeAccumulator> accumulators;
+  for (auto [tensor, source] : llvm::zip_equal(tensors, sources)) {
+    bool percentile = tensor.choice.method == CalibrationMethod::Percentile;
+    double keep = percentile ? tensor.choice.percentile : options.percentile;
+    if (saving)
+      keep = std::min(keep, options.percentile);
+    accumulators.emplace_back(percentile || saving
+                                  ? CalibrationMethod::Percentile
+                                  : CalibrationMethod::MinMax,
+                              keep, source.numElements * numSamples);
   }
-  // Probes come grouped by op, in result order.
-  for (size_t first = 0, e = probes.size(); first < e;) {
-    Operation *op = probes[first].op;
-    SmallVector<Attribute> ranges(op->getNumResults(),
-                                  builder.getDenseF64ArrayAttr({}));
-    bool any = false;
-    for (; first < e && probes[first].op == op; ++first) {
-      unsigned resultIndex = probes[first].resultIndex;
-      if (DenseF64ArrayAttr range = finishRange(
-              seen.probes[first], op, "result #" + Twine(resultIndex))) {
-        ranges[resultIndex] = range;
-        any = true;
-      }
+  runSamples(model, data, sources, options, "calibrating",
+             [&](unsigned tensor, const void *values) {
+               addValues(accumulators[tensor], sources[tensor], values);
+             });
+
+  CalibrationProfile profile;
+  profile.samples = numSamples;
+  for (auto [tensor, accumulator] : llvm::zip_equal(tensors, accumulators)) {
+    TensorStatistics statistics;
+    statistics.numFinite = accumulator.getNumFinite();
+    statistics.numNonFinite = accumulator.getNumNonFinite();
+    if (statistics.numFinite != 0) {
+      statistics.min = accumulator.getMin();
+      statistics.max = accumulator.getMax();
+      std::tie(statistics.smallest, statistics.largest) =
+          accumulator.takeTails();
     }
-    if (!any)
-      continue;
-    if (op->getNumResults() == 1)
-      op->setAttr(kRangeAttr, ranges.front());
-    else
-      op->setAttr(kRangesAttr, builder.getArrayAttr(ranges));
+    profile.tensors.emplace_back(tensor.name, std::move(statistics));
   }
+
+  std::vector<std::unique_ptr<HistogramAccumulator>> histograms;
+  for (auto [tensor, entry] : llvm::zip_equal(tensors, profile.tensors))
+    histograms.push_back(
+        entry.second.numFinite != 0 && (saving || needsHistogram(tensor.choice))
+            ? std::make_unique<HistogramAccumulator>(entry.second)
+            : nullptr);
+  if (llvm::any_of(histograms, [](const auto &h) { return h != nullptr; }))
+    runSamples(model, data, sources, options, "histograms",
+               [&](unsigned tensor, const void *values) {
+                 if (histograms[tensor])
+                   addValues(*histograms[tensor], sources[tensor], values);
+               });
+  return profile;
+}
+
+/// The tensors of `func`: its float inputs and `results`.
+static FailureOr<std::vector<Tensor>>
+getTensors(func::FuncOp func, ArrayRef<OpResult> results,
+           const CalibrationOptions &options) {
+  FailureOr<std::vector<CalibrationInput>> inputs = getCalibrationInputs(func);
+  if (failed(inputs))
+    return failure();
+  return listTensors(func, *inputs, results, options);
 }
 
 LogicalResult calibrateModule(ModuleOp module, const CalibrationData &data,
@@ -274,6 +432,12 @@ LogicalResult calibrateModule(ModuleOp module, const CalibrationData &data,
   FailureOr<InstrumentedModel> instrumented = instrumentModel(module, func);
   if (failed(instrumented))
     return failure();
+  std::vector<OpResult> results;
+  for (const Probe &probe : instrumented->probes)
+    results.push_back(probe.op->getResult(probe.resultIndex));
+  FailureOr<std::vector<Tensor>> tensors = getTensors(func, results, options);
+  if (failed(tensors))
+    return failure();
   FailureOr<std::unique_ptr<JitModel>> model = JitModel::compile(
       *instrumented->module, func.getSymName(), "qcc_calib", options.optLevel);
   if (failed(model))
@@ -281,11 +445,87 @@ LogicalResult calibrateModule(ModuleOp module, const CalibrationData &data,
   if (failed(checkABI(func, (*model)->getABI(), data, instrumented->probes)))
     return failure();
 
-  Observations seen = runSamples(**model, data, instrumented->probes, options);
-  annotate(func, data, instrumented->probes, seen);
+  // Tensors are the float inputs, then the probes, in order.
+  std::vector<Source> sources;
+  for (unsigned i = 0; i < data.getNumInputs(); ++i) {
+    RankedTensorType type = data.getInput(i).type;
+    if (isa<FloatType>(type.getElementType()))
+      sources.push_back(
+          {true, i, type.getNumElements(), type.getElementType().isF64()});
+  }
+  for (const Probe &probe : instrumented->probes)
+    sources.push_back({false, probe.output, probe.numElements, probe.isF64});
+
+  CalibrationProfile profile =
+      measure(**model, data, *tensors, sources, options);
+  if (!options.saveProfile.empty() &&
+      failed(writeCalibrationProfile(profile, options.saveProfile,
+                                     module.getLoc())))
+    return failure();
+  if (failed(annotate(func, *tensors, profile.tensors, "")))
+    return failure();
   module->setAttr(
       kCalibrationSamplesAttrName,
       Builder(module.getContext()).getI64IntegerAttr(data.getNumSamples()));
+  return success();
+}
+
+LogicalResult calibrateModuleFromProfile(ModuleOp module, StringRef profilePath,
+                                         const CalibrationOptions &options) {
+  if (!options.saveProfile.empty())
+    return module.emitError("calibration cannot both load and save a "
+                            "profile");
+  if (failed(checkOptions(module, options)))
+    return failure();
+  FailureOr<func::FuncOp> func = findModelFunction(module, options.entry);
+  if (failed(func))
+    return failure();
+  if (!func->getBody().hasOneBlock())
+    return func->emitError("calibration expects a model function with a "
+                           "single block");
+  FailureOr<std::vector<Tensor>> tensors =
+      getTensors(*func, getObservedResults(*func), options);
+  if (failed(tensors))
+    return failure();
+  FailureOr<CalibrationProfile> profile =
+      readCalibrationProfile(profilePath, module.getLoc());
+  if (failed(profile))
+    return failure();
+
+  // The profile's statistics in the model's order; every tensor exactly
+  // once.
+  llvm::StringMap<size_t> byName;
+  for (auto [index, entry] : llvm::enumerate(profile->tensors))
+    byName[entry.first] = index;
+  bool complete = true;
+  auto profileError = [&]() {
+    complete = false;
+    return module.emitError("calibration profile '") << profilePath << "': ";
+  };
+  std::vector<std::pair<std::string, TensorStatistics>> ordered;
+  for (const Tensor &tensor : *tensors) {
+    auto it = byName.find(tensor.name);
+    if (it == byName.end()) {
+      profileError() << "no tensor '" << tensor.name
+                     << "', which the model has (was the profile saved for "
+                        "another model?)";
+      continue;
+    }
+    ordered.push_back(std::move(profile->tensors[it->second]));
+    byName.erase(it);
+  }
+  for (const auto &entry : profile->tensors)
+    if (byName.count(entry.first))
+      profileError() << "tensor '" << entry.first
+                     << "' is not a tensor of the model";
+  if (!complete)
+    return failure();
+
+  if (failed(annotate(*func, *tensors, ordered, profilePath)))
+    return failure();
+  module->setAttr(
+      kCalibrationSamplesAttrName,
+      Builder(module.getContext()).getI64IntegerAttr(profile->samples));
   return success();
 }
 

@@ -30,6 +30,15 @@ static bool isObserved(Operation *op, Value value) {
   return true;
 }
 
+std::vector<OpResult> getObservedResults(func::FuncOp func) {
+  std::vector<OpResult> results;
+  for (Operation &op : func.getBody().front())
+    for (OpResult result : op.getResults())
+      if (isObserved(&op, result))
+        results.push_back(result);
+  return results;
+}
+
 FailureOr<InstrumentedModel> instrumentModel(ModuleOp module,
                                              func::FuncOp func) {
   if (!func.getBody().hasOneBlock())
@@ -54,24 +63,21 @@ FailureOr<InstrumentedModel> instrumentModel(ModuleOp module,
     outputIndex.try_emplace(value, index);
 
   OpBuilder builder(copyReturn);
-  for (Operation &op : func.getBody().front()) {
-    for (OpResult result : op.getResults()) {
-      if (!isObserved(&op, result))
-        continue;
-      auto type = cast<RankedTensorType>(result.getType());
-      Value value = mapping.lookup(Value(result));
-      bool isF64 = type.getElementType().isF64();
-      if (!isF64 && !type.getElementType().isF32()) {
-        // The C ABI has no narrower float types; f16/bf16 widen exactly.
-        value = tosa::CastOp::create(builder, op.getLoc(),
-                                     type.clone(builder.getF32Type()), value);
-      }
-      auto [it, inserted] = outputIndex.try_emplace(value, outputs.size());
-      if (inserted)
-        outputs.push_back(value);
-      instrumented.probes.push_back({&op, result.getResultNumber(), it->second,
-                                     isF64, type.getNumElements()});
+  for (OpResult result : getObservedResults(func)) {
+    Operation *op = result.getOwner();
+    auto type = cast<RankedTensorType>(result.getType());
+    Value value = mapping.lookup(Value(result));
+    bool isF64 = type.getElementType().isF64();
+    if (!isF64 && !type.getElementType().isF32()) {
+      // The C ABI has no narrower float types; f16/bf16 widen exactly.
+      value = tosa::CastOp::create(builder, op->getLoc(),
+                                   type.clone(builder.getF32Type()), value);
     }
+    auto [it, inserted] = outputIndex.try_emplace(value, outputs.size());
+    if (inserted)
+      outputs.push_back(value);
+    instrumented.probes.push_back({op, result.getResultNumber(), it->second,
+                                   isF64, type.getNumElements()});
   }
 
   copyReturn->setOperands(outputs);

@@ -34,6 +34,11 @@ struct InstrumentedModel {
   std::vector<Probe> probes;
 };
 
+/// The op results of `func` calibration observes, in program order: every
+/// statically shaped float tensor result of an op of its body that is not
+/// a constant. Warns about the dynamically shaped ones it cannot observe.
+std::vector<mlir::OpResult> getObservedResults(mlir::func::FuncOp func);
+
 /// Copies `module` and appends every observable tensor of `func` (a
 /// function of `module`) to the results of the copy's model function.
 /// Emits an error and fails when `func` cannot be instrumented.

@@ -3,11 +3,66 @@
 #include "qcc/Calibration/RangeStatistics.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <functional>
 #include <limits>
 
 namespace qcc {
+
+std::optional<CalibrationChoice> parseCalibrationChoice(llvm::StringRef text) {
+  CalibrationChoice choice;
+  if (text == "minmax")
+    return choice;
+  if (text == "entropy") {
+    choice.method = CalibrationMethod::Entropy;
+    return choice;
+  }
+  if (text == "mse") {
+    choice.method = CalibrationMethod::Mse;
+    return choice;
+  }
+  if (!text.consume_front("percentile"))
+    return std::nullopt;
+  choice.method = CalibrationMethod::Percentile;
+  if (text.empty())
+    return choice;
+  if (!text.consume_front("=") || text.getAsDouble(choice.percentile) ||
+      !(choice.percentile >= 50.0 && choice.percentile <= 100.0))
+    return std::nullopt;
+  return choice;
+}
+
+std::string stringifyCalibrationChoice(const CalibrationChoice &choice) {
+  switch (choice.method) {
+  case CalibrationMethod::MinMax:
+    return "minmax";
+  case CalibrationMethod::Entropy:
+    return "entropy";
+  case CalibrationMethod::Mse:
+    return "mse";
+  case CalibrationMethod::Percentile:
+    break;
+  }
+  // The shortest spelling that reads back as the same double.
+  char buffer[64];
+  auto result =
+      std::to_chars(buffer, buffer + sizeof(buffer), choice.percentile);
+  return "percentile=" + std::string(buffer, result.ptr);
+}
+
+std::optional<std::pair<std::string, CalibrationChoice>>
+parseCalibrationOverride(llvm::StringRef text) {
+  for (size_t equals = text.find('='); equals != llvm::StringRef::npos;
+       equals = text.find('=', equals + 1)) {
+    if (equals == 0)
+      continue;
+    if (std::optional<CalibrationChoice> choice =
+            parseCalibrationChoice(text.drop_front(equals + 1)))
+      return std::make_pair(text.take_front(equals).str(), *choice);
+  }
+  return std::nullopt;
+}
 
 /// numpy's virtual index for quantile `q` in [0, 1] of `n` sorted values
 /// (method "linear": alpha = beta = 1), evaluated the way numpy does so that
@@ -109,19 +164,51 @@ void RangeAccumulator::add(llvm::ArrayRef<double> values) {
     addValue(value);
 }
 
+std::pair<std::vector<double>, std::vector<double>>
+RangeAccumulator::takeTails() {
+  compact();
+  std::sort(largest.begin(), largest.end(), std::greater<double>());
+  std::sort(smallest.begin(), smallest.end());
+  return {std::move(smallest), std::move(largest)};
+}
+
 std::optional<ValueRange> RangeAccumulator::getRange() {
   if (numFinite == 0)
     return std::nullopt;
   if (method != CalibrationMethod::Percentile)
     return ValueRange{min, max};
+  auto [low, high] = takeTails();
+  std::optional<ValueRange> range =
+      percentileRange(numFinite, low, high, percentile);
+  smallest = std::move(low);
+  largest = std::move(high);
+  return range;
+}
 
-  compact();
-  std::sort(largest.begin(), largest.end(), std::greater<double>());
-  std::sort(smallest.begin(), smallest.end());
-  uint64_t n = numFinite;
-  // The value of ascending rank `rank`, from whichever end keeps it.
-  auto fromTop = [&](uint64_t rank) { return largest[n - 1 - rank]; };
-  auto fromBottom = [&](uint64_t rank) { return smallest[rank]; };
+std::optional<ValueRange> percentileRange(uint64_t n,
+                                          llvm::ArrayRef<double> smallest,
+                                          llvm::ArrayRef<double> largest,
+                                          double percentile) {
+  if (n == 0)
+    return std::nullopt;
+  // The value of ascending rank `rank`, from whichever end keeps it; a rank
+  // that neither tail reaches makes the result unavailable.
+  bool complete = true;
+  auto fromTop = [&](uint64_t rank) {
+    uint64_t index = n - 1 - rank;
+    if (index >= largest.size()) {
+      complete = false;
+      return 0.0;
+    }
+    return largest[index];
+  };
+  auto fromBottom = [&](uint64_t rank) {
+    if (rank >= smallest.size()) {
+      complete = false;
+      return 0.0;
+    }
+    return smallest[rank];
+  };
   auto quantile = [&](double q, auto element) {
     double index = virtualIndex(n, q);
     uint64_t below = lowerIndex(n, index);
@@ -133,8 +220,11 @@ std::optional<ValueRange> RangeAccumulator::getRange() {
     return lerp(element(below), element(above),
                 index - static_cast<double>(below));
   };
-  return ValueRange{quantile(lowQuantile(percentile), fromBottom),
-                    quantile(highQuantile(percentile), fromTop)};
+  ValueRange range{quantile(lowQuantile(percentile), fromBottom),
+                   quantile(highQuantile(percentile), fromTop)};
+  if (!complete)
+    return std::nullopt;
+  return range;
 }
 
 } // namespace qcc

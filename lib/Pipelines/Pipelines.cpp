@@ -17,11 +17,15 @@ void buildQccRangeAnalysisPipeline(OpPassManager &pm,
                                    const QccPipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createFoldAffinePass());
   pm.addPass(createCanonicalizerPass());
-  if (!options.calibrationData.empty()) {
+  if (!options.calibrationData.empty() || !options.loadProfile.empty()) {
     CalibratePassOptions calibrate;
     calibrate.data = options.calibrationData;
     calibrate.method = options.calibrationMethod;
     calibrate.percentile = options.percentile;
+    calibrate.methodFor.assign(options.calibrationMethodFor.begin(),
+                               options.calibrationMethodFor.end());
+    calibrate.saveProfile = options.saveProfile;
+    calibrate.loadProfile = options.loadProfile;
     calibrate.entry = options.entry;
     pm.addPass(createCalibratePass(calibrate));
   }

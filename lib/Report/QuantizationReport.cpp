@@ -82,12 +82,8 @@ static void appendResults(func::FuncOp func, ArrayRef<Value> values) {
 
 static std::string layerName(Operation *op) {
   Location loc = op->getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (auto name = dyn_cast<NameLoc>(inner))
-        return name.getName().str();
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
+  if (std::optional<std::string> name = getLocationName(loc))
+    return *name;
   std::string text;
   llvm::raw_string_ostream os(text);
   loc.print(os);

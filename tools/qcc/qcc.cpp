@@ -98,9 +98,24 @@ cl::opt<std::string> calibrationData(
     cl::value_desc("path"), cl::cat(qccCategory));
 cl::opt<std::string> calibrationMethod(
     "calibration-method",
-    cl::desc("How observed values become ranges: minmax (default) or "
-             "percentile=<p>"),
+    cl::desc("How observed values become ranges: minmax (default), "
+             "percentile[=<p>], entropy or mse"),
     cl::init("minmax"), cl::cat(qccCategory));
+cl::list<std::string> calibrationMethodFor(
+    "calibration-method-for",
+    cl::desc("Calibration method for one tensor (an ONNX node or input "
+             "name), e.g. conv1=entropy (repeatable)"),
+    cl::value_desc("tensor=method"), cl::cat(qccCategory));
+cl::opt<std::string> saveProfile(
+    "save-profile",
+    cl::desc("Also write the measured calibration statistics to a JSON "
+             "profile"),
+    cl::value_desc("file.json"), cl::cat(qccCategory));
+cl::opt<std::string> loadProfile(
+    "load-profile",
+    cl::desc("Take the calibration statistics from a JSON profile instead "
+             "of calibration data; implies --quantize=int8"),
+    cl::value_desc("file.json"), cl::cat(qccCategory));
 cl::opt<std::string> quantizeMode(
     "quantize",
     cl::desc("int8 (default with --calibration) or none; int8 without "
@@ -207,28 +222,32 @@ int main(int argc, char **argv) {
                   "' for --compile-to; expected input, quantized, linalg, "
                   "bufferized or llvm");
   }
-  bool quantize = !calibrationData.empty();
+  if (!loadProfile.empty() && !calibrationData.empty())
+    return fail("--load-profile replaces --calibration; give only one");
+  if (!saveProfile.empty() && calibrationData.empty())
+    return fail("--save-profile needs --calibration data to measure");
+  bool quantize = !calibrationData.empty() || !loadProfile.empty();
   if (!quantizeMode.empty()) {
     if (quantizeMode != "int8" && quantizeMode != "none")
       return fail("unknown --quantize='" + quantizeMode +
                   "'; expected int8 or none");
     if (quantizeMode == "none" && !calibrationData.empty())
       return fail("--calibration needs --quantize=int8");
+    if (quantizeMode == "none" && !loadProfile.empty())
+      return fail("--load-profile needs --quantize=int8");
     quantize = quantizeMode == "int8";
   }
-  StringRef method = calibrationMethod;
-  double percentile = 99.99;
-  if (method.consume_front("percentile")) {
-    if (!method.empty() &&
-        (!method.consume_front("=") || method.getAsDouble(percentile) ||
-         !(percentile >= 50.0 && percentile <= 100.0)))
-      return fail("invalid --calibration-method='" + calibrationMethod +
-                  "'; expected percentile=<p> with 50 <= p <= 100");
-    method = "percentile";
-  } else if (method != "minmax") {
-    return fail("unknown --calibration-method='" + calibrationMethod +
-                "'; expected minmax or percentile=<p>");
-  }
+  std::optional<qcc::CalibrationChoice> method =
+      qcc::parseCalibrationChoice(calibrationMethod);
+  if (!method)
+    return fail("invalid --calibration-method='" + calibrationMethod +
+                "'; expected minmax, percentile[=<p>] with 50 <= p <= 100, "
+                "entropy or mse");
+  for (const std::string &spec : calibrationMethodFor)
+    if (!qcc::parseCalibrationOverride(spec))
+      return fail("invalid --calibration-method-for='" + spec +
+                  "'; expected <tensor>=<method> with method minmax, "
+                  "percentile[=<p>], entropy or mse");
 
   Expected<qcc::TargetSpec> target =
       qcc::resolveTarget(targetName, cpuName, cpuAttrs);
@@ -298,10 +317,11 @@ int main(int argc, char **argv) {
   options.workspaceAlignment = workspaceAlignment;
   options.quantize = quantize;
   options.calibrationData = calibrationData;
-  options.calibrationMethod = method == "percentile"
-                                  ? qcc::CalibrationMethod::Percentile
-                                  : qcc::CalibrationMethod::MinMax;
-  options.percentile = percentile;
+  options.calibrationMethod = method->method;
+  options.percentile = method->percentile;
+  options.calibrationMethodFor = calibrationMethodFor;
+  options.saveProfile = saveProfile;
+  options.loadProfile = loadProfile;
   options.perTensorWeights = perTensorWeights;
   options.allowFloat = allowFloat;
   qcc::Stage last = lastStage.value_or(qcc::Stage::LLVM);
@@ -339,7 +359,10 @@ int main(int argc, char **argv) {
     reportOptions.model = inputFilename;
     reportOptions.entry = entryName;
     reportOptions.calibrationData = calibrationData;
-    reportOptions.calibrationMethod = calibrationMethod;
+    reportOptions.calibrationMethod =
+        qcc::stringifyCalibrationChoice(*method);
+    for (const std::string &spec : calibrationMethodFor)
+      reportOptions.calibrationMethod += ", " + spec;
     reportOptions.perTensorWeights = perTensorWeights;
     if (failed(qcc::writeQuantizationReport(*reference, *module,
                                             reportFilename, reportOptions)))

@@ -9,10 +9,15 @@
 //      nested regions are not observed either).
 //   2. The copy goes through the qcc pipeline and is JIT-compiled for the
 //      host (JitModel), then runs every sample in order, on this thread.
-//   3. Each observed tensor's values over all samples are reduced to a range
-//      (RangeStatistics.h: minmax, or percentile p), as are the model's float
-//      inputs'.
-//   4. The ranges are written onto the ORIGINAL module:
+//   3. Each observed tensor's values over all samples, and the model's float
+//      inputs', are reduced to statistics (TensorStatistics.h): count,
+//      min, max and, for the percentile method, the exact tails. When a
+//      tensor's method needs histograms (entropy, mse) or a profile is
+//      saved, every sample runs a second time to fill the histograms over
+//      the now known [min, max].
+//   4. Each tensor's method (the global one, or a per-tensor override)
+//      turns its statistics into a range.
+//   5. The ranges are written onto the ORIGINAL module:
 //        op result (single-result op)  `qcc.range = array<f64: low, high>`
 //        ops with several results      `qcc.ranges = [array<f64: l, h>, ...]`
 //                                      (`array<f64>` for a result that has
@@ -20,6 +25,19 @@
 //        float model input             argument attribute `qcc.range`
 //        the module                    `qcc.calibration_samples = N : i64`
 //      Ranges left from an earlier calibration are removed first.
+//
+// Tensor names (for overrides and profiles): a float input is named like
+// its calibration array (`qcc.name`, else `input_<i>`); an op result after
+// its op's location (the ONNX node name that the importer puts in a
+// NameLoc; the first NameLoc of a fused location), or the op's name
+// (`tosa.conv2d`) when the location has none. Where several tensors share a
+// name, each gets `#<k>` appended, k counting from 0 in program order
+// (inputs first). An override names a tensor by that name, or by the
+// shared name to mean all tensors that have it.
+//
+// A saved profile (Profile.h) holds every tensor's full statistics;
+// loading one skips steps 1-3 and gives exactly the ranges the saving run
+// would have given with the same methods.
 //
 // Same data, same options: same ranges.
 //
@@ -34,7 +52,9 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace qcc {
 
@@ -46,8 +66,14 @@ inline constexpr llvm::StringLiteral kCalibrationSamplesAttrName =
 struct CalibrationOptions {
   CalibrationMethod method = CalibrationMethod::MinMax;
   /// The percentile method's p, in [50, 100]: the range runs from the
-  /// (100 - p)-th to the p-th percentile of each tensor's values.
+  /// (100 - p)-th to the p-th percentile of each tensor's values. A saved
+  /// profile keeps the tails for this p (and any override's).
   double percentile = 99.99;
+  /// Per-tensor methods, `<tensor name>=<method>` (parseCalibrationOverride);
+  /// a later entry wins over an earlier one for the same tensor.
+  std::vector<std::string> overrides;
+  /// Where to write the measured statistics (Profile.h); empty: nowhere.
+  std::string saveProfile;
   /// Whether a progress line may go to stderr; it does only when stderr is
   /// a terminal or there are at least 1000 samples.
   bool progress = true;
@@ -56,6 +82,11 @@ struct CalibrationOptions {
   /// LLVM optimization level (0-3) of the instrumented model.
   unsigned optLevel = 2;
 };
+
+/// The name a location gives its op: its NameLoc's (for the ONNX importer,
+/// the node name), the first NameLoc's of a fused location, none otherwise.
+/// Calibration names tensors by it, the report layers.
+std::optional<std::string> getLocationName(mlir::Location loc);
 
 /// The function named `entry`, or the only public function with a body when
 /// `entry` is empty (the rule of `qcc-prepare-entry`). Emits an error on
@@ -75,6 +106,14 @@ mlir::LogicalResult calibrateModule(mlir::ModuleOp module,
 mlir::LogicalResult calibrateModule(mlir::ModuleOp module,
                                     llvm::StringRef dataPath,
                                     const CalibrationOptions &options);
+
+/// Annotates `module` from the profile at `profilePath` instead of running
+/// the model: the profile must hold exactly the tensors calibration would
+/// observe. `options.saveProfile` must be empty. Errors are diagnostics
+/// naming the file and the tensor.
+mlir::LogicalResult
+calibrateModuleFromProfile(mlir::ModuleOp module, llvm::StringRef profilePath,
+                           const CalibrationOptions &options);
 
 } // namespace qcc
 

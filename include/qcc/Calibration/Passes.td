@@ -23,7 +23,17 @@ def CalibratePass : Pass<"qcc-calibrate", "mlir::ModuleOp"> {
 
     and `qcc.calibration_samples = N : i64` on the module. `method=minmax`
     records the extremes; `method=percentile` with `percentile=p` the
-    (100 - p)-th and p-th percentiles of each tensor's values.
+    (100 - p)-th and p-th percentiles of each tensor's values;
+    `method=entropy` the threshold of least KL divergence on a 2048-bin
+    histogram of |x| (TensorRT's method); `method=mse` the range of least
+    expected squared quantization error on a 2048-bin histogram (see
+    docs/Numerics.md). `method-for=<tensor>=<method>` (repeatable, comma
+    separated) overrides the method of one tensor, named as in
+    `include/qcc/Calibration/Calibrator.h`.
+
+    `save-profile=<file.json>` also writes the measured statistics;
+    `load-profile=<file.json>` reads them instead of running the model, so
+    that no data is needed (`include/qcc/Calibration/Profile.h`).
   }];
   let options = [
     Option<"data", "data", "std::string", /*default=*/"\"\"",
@@ -35,9 +45,20 @@ def CalibratePass : Pass<"qcc-calibrate", "mlir::ModuleOp"> {
                clEnumValN(qcc::CalibrationMethod::MinMax, "minmax",
                           "Smallest and largest value"),
                clEnumValN(qcc::CalibrationMethod::Percentile, "percentile",
-                          "The (100-p)-th and p-th percentiles"))}]>,
+                          "The (100-p)-th and p-th percentiles"),
+               clEnumValN(qcc::CalibrationMethod::Entropy, "entropy",
+                          "Least KL divergence (TensorRT)"),
+               clEnumValN(qcc::CalibrationMethod::Mse, "mse",
+                          "Least expected squared error"))}]>,
     Option<"percentile", "percentile", "double", /*default=*/"99.99",
            "p for method=percentile, in [50, 100]">,
+    ListOption<"methodFor", "method-for", "std::string",
+               "Per-tensor methods: <tensor>=<method>">,
+    Option<"saveProfile", "save-profile", "std::string", /*default=*/"\"\"",
+           "Also write the measured statistics to this JSON file">,
+    Option<"loadProfile", "load-profile", "std::string", /*default=*/"\"\"",
+           "Read the statistics from this JSON profile instead of running "
+           "the model">,
     Option<"entry", "entry", "std::string", /*default=*/"\"\"",
            "Model function (default: the only public function)">,
     Option<"progress", "progress", "bool", /*default=*/"true",

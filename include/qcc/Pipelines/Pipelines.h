@@ -63,11 +63,28 @@ struct QccPipelineOptions
           clEnumValN(CalibrationMethod::MinMax, "minmax",
                      "Smallest and largest value"),
           clEnumValN(CalibrationMethod::Percentile, "percentile",
-                     "The (100-p)-th and p-th percentiles"))};
+                     "The (100-p)-th and p-th percentiles"),
+          clEnumValN(CalibrationMethod::Entropy, "entropy",
+                     "Least KL divergence (TensorRT)"),
+          clEnumValN(CalibrationMethod::Mse, "mse",
+                     "Least expected squared error"))};
   Option<double> percentile{
       *this, "percentile",
       llvm::cl::desc("p for calibration-method=percentile"),
       llvm::cl::init(99.99)};
+  ListOption<std::string> calibrationMethodFor{
+      *this, "calibration-method-for",
+      llvm::cl::desc("Per-tensor calibration methods: <tensor>=<method>")};
+  Option<std::string> saveProfile{
+      *this, "save-profile",
+      llvm::cl::desc("Also write the calibration statistics to this JSON "
+                     "file"),
+      llvm::cl::init("")};
+  Option<std::string> loadProfile{
+      *this, "load-profile",
+      llvm::cl::desc("Take the calibration statistics from this JSON "
+                     "profile instead of calibration data"),
+      llvm::cl::init("")};
   Option<bool> perTensorWeights{
       *this, "per-tensor-weights",
       llvm::cl::desc("One weight scale per tensor instead of per channel"),

@@ -35,6 +35,11 @@ def main(argv=None):
     parser.add_argument("--prefix-int8", default="int8")
     parser.add_argument("--max-drop", type=float, default=0.3,
                         help="allowed top-1 loss in percentage points")
+    parser.add_argument("--variant", nargs=3, action="append", default=[],
+                        metavar=("NAME", "SO", "HEADER"),
+                        help="another int8 model to report (not gated), "
+                             "compiled with --name=NAME, e.g. another "
+                             "calibration method; repeatable")
     args = parser.parse_args(argv)
 
     images, labels = load_fashion_mnist("test")
@@ -56,6 +61,13 @@ def main(argv=None):
     print(f"drop: {float_top1 - int8_top1:.2f} pp (allowed {args.max_drop})")
     print(f"top-1 agreement: {agreement:.2f}%")
     print(f"logits SQNR: {sqnr:.2f} dB")
+    for name, so, header in args.variant:
+        logits = run_all(Model(so, name, header=header), inputs)
+        top1 = 100.0 * np.mean(logits.argmax(1) == labels)
+        noise = np.sum((reference - logits) ** 2)
+        db = 10.0 * np.log10(np.sum(reference ** 2) / noise) if noise else np.inf
+        print(f"int8 {name} top-1: {top1:.2f}% "
+              f"(drop {float_top1 - top1:.2f} pp, logits SQNR {db:.2f} dB)")
     if float_top1 - int8_top1 > args.max_drop:
         print("FAIL: int8 accuracy drop exceeds the gate", file=sys.stderr)
         return 1

@@ -193,9 +193,8 @@ TEST(Histogram, DegenerateTensors) {
 
 TEST(Histogram, RangesOfADenseTwoSidedTensor) {
   // 20000 values at the quantiles of a Laplace distribution, +-ln(N / (i +
-  // 0.5)): both methods clip the sparse tails symmetrically (the data are
-  // symmetric, and so are both methods), inside [min, max]; the numpy
-  // reference of the same data gives the thresholds below.
+  // 0.5)): the tails are dense, so both methods clip them, and the range
+  // stays inside [min, max] and around 0.
   std::vector<float> values;
   const int n = 10000;
   for (int i = 0; i < n; ++i) {

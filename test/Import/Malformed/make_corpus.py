@@ -505,9 +505,10 @@ def window_cases():
     yield ("strides", "maxpool_no_kernel", "MaxPool without kernel_shape",
            "node 'pool' (MaxPool): missing required attribute "
            "'kernel_shape'", pool())
-    yield ("strides", "maxpool_dilated", "MaxPool dilations [2, 2]",
-           "node 'pool' (MaxPool)", pool(kernel_shape=[2, 2],
-                                         dilations=[2, 2]))
+    yield ("strides", "maxpool_dilated_extent",
+           "MaxPool dilations [3, 3] reaching past the input",
+           "node 'pool' (MaxPool): kernel extent 7 exceeds the padded input "
+           "size 6", pool(kernel_shape=[3, 3], dilations=[3, 3]))
 
 
 def attr_type_cases():

@@ -1,4 +1,5 @@
-//===- FloatPipelines.cpp - the float lowering stages ----------------------===//
+//===- FloatPipelines.cpp - the float lowering stages
+//----------------------===//
 
 #include "qcc/Pipelines/Pipelines.h"
 
@@ -10,6 +11,7 @@
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToFuncs/MathToFuncs.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
@@ -68,6 +70,8 @@ void buildQccLinalgPipeline(OpPassManager &pm, const QccPipelineOptions &) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(tosa::createTosaToLinalgNamed());
   funcPm.addPass(tosa::createTosaToLinalg());
+  // The importer's integer and conversion ops are arith/math on tensors.
+  funcPm.addPass(createConvertElementwiseToLinalgPass());
   funcPm.addPass(createTosaToArithPass());
   funcPm.addPass(createTosaToTensorPass());
   funcPm.addPass(createCanonicalizerPass());
@@ -108,6 +112,8 @@ void buildQccBufferizePipeline(OpPassManager &pm,
 }
 
 void buildQccLLVMPipeline(OpPassManager &pm, const QccPipelineOptions &) {
+  // Integer powers become private functions of the module, not libcalls.
+  pm.addPass(createConvertMathToFuncs());
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createConvertLinalgToLoopsPass());
   funcPm.addPass(createExpandMathPass());
@@ -147,8 +153,8 @@ void buildQccLoweringStages(OpPassManager &pm,
   buildQccLLVMPipeline(pm, options);
 }
 
-void buildQccFloatPipeline(OpPassManager &pm,
-                           const QccPipelineOptions &options, Stage last) {
+void buildQccFloatPipeline(OpPassManager &pm, const QccPipelineOptions &options,
+                           Stage last) {
   buildQccInputPipeline(pm, options);
   buildQccLoweringStages(pm, options, last);
 }

@@ -14,14 +14,13 @@ namespace qcc {
 
 static bool isCKeyword(StringRef word) {
   return llvm::is_contained(
-      {"auto",     "bool",     "break",    "case",     "char",
-       "const",    "continue", "default",  "do",       "double",
-       "else",     "enum",     "extern",   "false",    "float",
-       "for",      "goto",     "if",       "inline",   "int",
-       "long",     "register", "restrict", "return",   "short",
-       "signed",   "sizeof",   "static",   "struct",   "switch",
-       "true",     "typedef",  "union",    "unsigned", "void",
-       "volatile", "while",    "workspace"},
+      {"auto",     "bool",     "break",  "case",     "char",     "const",
+       "continue", "default",  "do",     "double",   "else",     "enum",
+       "extern",   "false",    "float",  "for",      "goto",     "if",
+       "inline",   "int",      "long",   "register", "restrict", "return",
+       "short",    "signed",   "sizeof", "static",   "struct",   "switch",
+       "true",     "typedef",  "union",  "unsigned", "void",     "volatile",
+       "while",    "workspace"},
       word);
 }
 
@@ -71,9 +70,9 @@ static void emitTensorMacros(StringRef macroPrefix, StringRef kind,
                              llvm::raw_ostream &os) {
   std::string prefix = (macroPrefix + "_" + kind + "_" + Twine(index)).str();
   RankedTensorType type = tensor.type;
-  os << "/* " << (kind == "INPUT" ? "Input" : "Output") << " " << index
-     << " \"" << escapeCString(tensor.name) << "\": "
-     << getCTypeName(type.getElementType());
+  os << "/* " << (kind == "INPUT" ? "Input" : "Output") << " " << index << " \""
+     << escapeCString(tensor.name)
+     << "\": " << getCTypeName(type.getElementType());
   for (int64_t dim : type.getShape())
     os << "[" << dim << "]";
   os << " */\n";
@@ -141,6 +140,32 @@ static void emitIntegerEntry(const ModelABI &abi, StringRef macroPrefix,
      << "(const void *const *inputs, void *const *outputs, void *workspace);\n";
 }
 
+/// Includes and type definitions that the element types of `abi` need:
+/// <stdbool.h> for bool, and the half-precision bit-pattern types (guarded,
+/// since several model headers may share a translation unit).
+static void emitElementTypeSupport(const ModelABI &abi, llvm::raw_ostream &os) {
+  bool hasBool = false, hasHalf = false;
+  for (const ModelABI::EntryPoint &entry : abi.getEntryPoints()) {
+    for (ArrayRef<ABITensor> tensors : {entry.inputs, entry.outputs}) {
+      for (const ABITensor &tensor : tensors) {
+        Type elementType = tensor.type.getElementType();
+        hasBool |= elementType.isInteger(1);
+        hasHalf |= elementType.isF16() || elementType.isBF16();
+      }
+    }
+  }
+  if (hasBool)
+    os << "#include <stdbool.h>\n";
+  if (hasHalf)
+    os << "\n#ifndef QCC_HALF_TYPES_DEFINED\n"
+       << "#define QCC_HALF_TYPES_DEFINED\n"
+       << "/* IEEE 754 binary16 and bfloat16 values, passed as their bit "
+          "patterns. */\n"
+       << "typedef uint16_t qcc_float16_t;\n"
+       << "typedef uint16_t qcc_bfloat16_t;\n"
+       << "#endif\n";
+}
+
 void emitCHeader(const ModelABI &abi, StringRef source, llvm::raw_ostream &os) {
   std::string macroPrefix = StringRef(abi.prefix).upper();
   std::string guard = "QCC_" + macroPrefix + "_H";
@@ -161,7 +186,9 @@ void emitCHeader(const ModelABI &abi, StringRef source, llvm::raw_ostream &os) {
      << " * concurrently. Input, output and workspace buffers must not "
         "overlap. */\n";
   os << "#ifndef " << guard << "\n#define " << guard << "\n\n";
-  os << "#include <stddef.h>\n#include <stdint.h>\n\n";
+  os << "#include <stddef.h>\n#include <stdint.h>\n";
+  emitElementTypeSupport(abi, os);
+  os << "\n";
   os << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
 
   os << "#define " << macroPrefix << "_NUM_INPUTS " << abi.inputs.size()

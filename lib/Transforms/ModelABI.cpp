@@ -17,8 +17,8 @@ static Attribute tensorsToAttr(Builder &builder, ArrayRef<ABITensor> tensors,
         builder.getNamedAttr("name", builder.getStringAttr(tensor.name)),
         builder.getNamedAttr("type", TypeAttr::get(tensor.type))};
     if (quantized) {
-      fields.push_back(builder.getNamedAttr(
-          "scale", builder.getF64FloatAttr(tensor.scale)));
+      fields.push_back(
+          builder.getNamedAttr("scale", builder.getF64FloatAttr(tensor.scale)));
       fields.push_back(builder.getNamedAttr(
           "zero_point", builder.getI64IntegerAttr(tensor.zeroPoint)));
     }
@@ -43,9 +43,9 @@ void ModelABI::attachTo(ModuleOp module) const {
         builder.getDictionaryAttr(
             {builder.getNamedAttr(
                  "inputs", tensorsToAttr(builder, integerEntry->inputs, true)),
-             builder.getNamedAttr("outputs",
-                                  tensorsToAttr(builder, integerEntry->outputs,
-                                                true))})));
+             builder.getNamedAttr(
+                 "outputs",
+                 tensorsToAttr(builder, integerEntry->outputs, true))})));
   module->setAttr(kAttrName, builder.getDictionaryAttr(fields));
 }
 
@@ -63,8 +63,8 @@ static LogicalResult readTensors(ModuleOp module, DictionaryAttr dict,
                                  SmallVectorImpl<ABITensor> &tensors) {
   auto array = dict.getAs<ArrayAttr>(key);
   if (!array)
-    return module.emitError("'") << ModelABI::kAttrName << "' lacks '" << key
-                                 << "'";
+    return module.emitError("'")
+           << ModelABI::kAttrName << "' lacks '" << key << "'";
   for (Attribute entry : array) {
     auto entryDict = dyn_cast<DictionaryAttr>(entry);
     auto name = entryDict ? entryDict.getAs<StringAttr>("name") : StringAttr();
@@ -103,38 +103,51 @@ FailureOr<ModelABI> ModelABI::readFrom(ModuleOp module) {
     return failure();
   if (auto integer = dict.getAs<DictionaryAttr>("integer_entry")) {
     abi.integerEntry.emplace();
-    if (failed(readTensors(module, integer, "inputs",
-                           abi.integerEntry->inputs)) ||
-        failed(readTensors(module, integer, "outputs",
-                           abi.integerEntry->outputs)))
+    if (failed(
+            readTensors(module, integer, "inputs", abi.integerEntry->inputs)) ||
+        failed(
+            readTensors(module, integer, "outputs", abi.integerEntry->outputs)))
       return failure();
   }
   return abi;
 }
 
-bool qcc::isABIElementType(Type type) {
-  return !getCTypeName(type).empty();
-}
+bool qcc::isABIElementType(Type type) { return !getCTypeName(type).empty(); }
 
 StringRef qcc::getCTypeName(Type type) {
   if (type.isF32())
     return "float";
   if (type.isF64())
     return "double";
-  if (type.isSignlessInteger(8))
-    return "int8_t";
-  if (type.isSignlessInteger(16))
-    return "int16_t";
-  if (type.isSignlessInteger(32))
-    return "int32_t";
-  if (type.isSignlessInteger(64))
-    return "int64_t";
-  return "";
+  // C has no portable half types; these pass the IEEE binary16 and bfloat16
+  // bit patterns (the header defines both as uint16_t).
+  if (type.isF16())
+    return "qcc_float16_t";
+  if (type.isBF16())
+    return "qcc_bfloat16_t";
+  if (type.isSignlessInteger(1))
+    return "bool";
+  auto integer = dyn_cast<IntegerType>(type);
+  if (!integer || integer.isSigned())
+    return "";
+  bool isUnsigned = integer.isUnsigned();
+  switch (integer.getWidth()) {
+  case 8:
+    return isUnsigned ? "uint8_t" : "int8_t";
+  case 16:
+    return isUnsigned ? "uint16_t" : "int16_t";
+  case 32:
+    return isUnsigned ? "uint32_t" : "int32_t";
+  case 64:
+    return isUnsigned ? "uint64_t" : "int64_t";
+  default:
+    return "";
+  }
 }
 
 bool qcc::isCIdentifier(StringRef name) {
   if (name.empty() || llvm::isDigit(name.front()))
     return false;
-  return llvm::all_of(
-      name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+  return llvm::all_of(name,
+                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }

@@ -48,8 +48,7 @@ static FailureOr<func::FuncOp> findEntry(ModuleOp module, StringRef entry) {
 
 /// Checks that a boundary type can be spelled in C and has a static shape.
 static FailureOr<RankedTensorType> checkBoundaryType(func::FuncOp func,
-                                                     Type type,
-                                                     StringRef what,
+                                                     Type type, StringRef what,
                                                      unsigned index) {
   auto tensorType = dyn_cast<RankedTensorType>(type);
   if (!tensorType)
@@ -64,8 +63,8 @@ static FailureOr<RankedTensorType> checkBoundaryType(func::FuncOp func,
     return func.emitError("the model's ")
            << what << " #" << index << " has element type "
            << tensorType.getElementType()
-           << ", which the C ABI does not support (f32, f64, i8, i16, i32, "
-              "i64)";
+           << ", which the C ABI does not support (f16, bf16, f32, f64, i1, "
+              "i8, i16, i32, i64)";
   return tensorType;
 }
 
@@ -123,8 +122,8 @@ struct PrepareEntryPass
 
   static func::FuncOp findIntegerVariant(ModuleOp module, func::FuncOp func) {
     for (auto candidate : module.getOps<func::FuncOp>()) {
-      auto of = candidate->getAttrOfType<FlatSymbolRefAttr>(
-          kIntegerVariantAttrName);
+      auto of =
+          candidate->getAttrOfType<FlatSymbolRefAttr>(kIntegerVariantAttrName);
       if (of && of.getValue() == func.getSymName())
         return candidate;
     }
@@ -143,12 +142,24 @@ struct PrepareEntryPass
     auto describe = [&](Type type, DictionaryAttr attrs, StringRef what,
                         unsigned index,
                         SmallVectorImpl<ABITensor> &tensors) -> LogicalResult {
-      auto tensorType = checkBoundaryType(func, type, what, index);
+      FailureOr<RankedTensorType> tensorType =
+          checkBoundaryType(func, type, what, index);
       if (failed(tensorType))
         return failure();
-      ABITensor tensor{nameOf(attrs, what == "input" ? "input_" : "output_",
-                              index),
-                       *tensorType};
+      // The code works on signless integers; the caller sees the signedness
+      // the front end declared.
+      if (attrs && attrs.get(kUnsignedAttrName)) {
+        auto integer = dyn_cast<IntegerType>(tensorType->getElementType());
+        if (!integer || integer.getWidth() == 1)
+          return func.emitError("the model's ")
+                 << what << " #" << index << " is marked '" << kUnsignedAttrName
+                 << "' but has type " << *tensorType;
+        tensorType = tensorType->clone(IntegerType::get(
+            func.getContext(), integer.getWidth(), IntegerType::Unsigned));
+      }
+      ABITensor tensor{
+          nameOf(attrs, what == "input" ? "input_" : "output_", index),
+          *tensorType};
       if (quantized) {
         auto scale = attrs ? attrs.getAs<FloatAttr>("qcc.scale") : FloatAttr();
         auto zeroPoint =
@@ -173,11 +184,9 @@ struct PrepareEntryPass
     return success();
   }
 
-  static LogicalResult checkExportedNames(ModuleOp module,
-                                          const ModelABI &abi,
+  static LogicalResult checkExportedNames(ModuleOp module, const ModelABI &abi,
                                           ArrayRef<func::FuncOp> entries) {
-    SmallVector<std::string> exported = {abi.entryName(),
-                                         abi.packedEntryName(),
+    SmallVector<std::string> exported = {abi.entryName(), abi.packedEntryName(),
                                          abi.workspaceSizeName()};
     if (abi.integerEntry) {
       exported.push_back(abi.integerEntryName());
@@ -201,8 +210,8 @@ struct PrepareEntryPass
     SmallVector<Value> outArgs;
     for (Type resultType : func.getFunctionType().getResults()) {
       auto tensorType = cast<RankedTensorType>(resultType);
-      auto memrefType = MemRefType::get(tensorType.getShape(),
-                                        tensorType.getElementType());
+      auto memrefType =
+          MemRefType::get(tensorType.getShape(), tensorType.getElementType());
       unsigned index = func.getNumArguments();
       if (failed(func.insertArgument(index, memrefType, DictionaryAttr(),
                                      func.getLoc())))

@@ -24,10 +24,14 @@ import numpy as np
 
 TensorSpec = namedtuple("TensorSpec", "name shape dtype")
 
+# numpy has no bfloat16: those buffers hold the bit patterns as uint16.
 _C_TYPES = {
     "float": np.float32, "double": np.float64,
+    "qcc_float16_t": np.float16, "qcc_bfloat16_t": np.uint16,
+    "bool": np.bool_,
     "int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16,
-    "int32_t": np.int32, "int64_t": np.int64,
+    "uint16_t": np.uint16, "int32_t": np.int32, "uint32_t": np.uint32,
+    "int64_t": np.int64, "uint64_t": np.uint64,
 }
 
 _DEFAULT_ALIGNMENT = 64

@@ -188,8 +188,15 @@ def first_error_line(stderr):
     return lines[-1] if lines else "(no output)"
 
 
-def compare_outputs(expected, actual, rtol, atol):
-    """(ok, max abs error, why not) for one output."""
+def bfloat16_to_float32(bits):
+    """bfloat16 bit patterns (uint16, as the test data and qcc's ABI hold
+    them) to the float32 values they denote."""
+    return (np.asarray(bits, dtype=np.uint32) << 16).view(np.float32)
+
+
+def compare_outputs(expected, actual, rtol, atol, is_bfloat16=False):
+    """(ok, max abs error, why not) for one output. Integer and bool outputs
+    must match exactly; floats within the tolerances."""
     expected = np.asarray(expected)
     actual = np.asarray(actual)
     if expected.shape != actual.shape:
@@ -197,6 +204,11 @@ def compare_outputs(expected, actual, rtol, atol):
                                      f"{expected.shape}")
     if expected.size == 0:
         return True, 0.0, ""
+    if is_bfloat16:
+        expected = bfloat16_to_float32(expected)
+        actual = bfloat16_to_float32(actual)
+    elif expected.dtype.kind in "biu" and actual.dtype.kind in "biu":
+        rtol = atol = 0.0
     e = expected.astype(np.float64)
     a = actual.astype(np.float64)
     same_nan = np.isnan(e) & np.isnan(a)
@@ -252,6 +264,9 @@ def run_test(task):
     if not data_sets:
         return result(FAIL, "no test data sets")
     names = graph_inputs(model)
+    bfloat16_outputs = {
+        i for i, o in enumerate(model.graph.output)
+        if o.type.tensor_type.elem_type == onnx.TensorProto.BFLOAT16}
     frozen = set()  # Inputs qcc needs as constants.
     compiled = {}  # (input shapes, frozen values) -> (so, header).
     max_error = 0.0
@@ -315,8 +330,9 @@ def run_test(task):
             return result(FAIL, f"{len(actual)} outputs, expected "
                           f"{len(outputs)}")
         for i, ((_, expected), got) in enumerate(zip(outputs, actual)):
-            ok, err, why = compare_outputs(expected, got, opts["rtol"],
-                                           opts["atol"])
+            ok, err, why = compare_outputs(
+                expected, got, opts["rtol"], opts["atol"],
+                is_bfloat16=i in bfloat16_outputs)
             max_error = max(max_error, err)
             if not ok:
                 return result(FAIL, f"data set {index} output {i}: {why}",

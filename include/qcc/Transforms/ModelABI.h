@@ -20,6 +20,11 @@
 
 namespace qcc {
 
+/// The unit attribute, on an entry point's argument or result, that makes a
+/// signless integer tensor unsigned at the C boundary (`uint8_t`, ...). The
+/// ONNX importer sets it for UINT8..UINT64 graph inputs and outputs.
+constexpr llvm::StringLiteral kUnsignedAttrName = "qcc.unsigned";
+
 /// One input or output buffer of the entry point.
 struct ABITensor {
   std::string name;
@@ -75,7 +80,8 @@ struct ModelABI {
 /// Whether `type` is an element type the C ABI can express.
 bool isABIElementType(mlir::Type type);
 
-/// The C spelling of an ABI element type (`float`, `int8_t`, ...).
+/// The C spelling of an ABI element type (`float`, `int8_t`, `uint8_t` for
+/// `ui8`, `bool` for `i1`, ...).
 llvm::StringRef getCTypeName(mlir::Type type);
 
 /// Whether `name` is a valid C identifier (used for symbol prefixes).

@@ -80,7 +80,11 @@ def ExpandMathPass : Pass<"qcc-expand-math", "mlir::func::FuncOp"> {
     calls into libm, which bare-metal applications may not link. This pass
     rewrites them into arithmetic using upstream MLIR's polynomial
     approximations (f32 and narrower; wider types are left to libm), so the
-    emitted object only references `memcpy`/`memset`.
+    emitted object only references `memcpy`/`memset`. For the same reason,
+    arithmetic on f16 and bf16 is computed in f32 (exact for the basic
+    operations) and the f16/bf16 conversions (`arith.extf`/`arith.truncf`,
+    round to nearest even) become integer code on the bit patterns instead
+    of calls to `__extendhfsf2`/`__truncsfhf2`/`__truncsfbf2`.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",

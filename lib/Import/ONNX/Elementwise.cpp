@@ -7,9 +7,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "IntegerArith.h"
 #include "OpRegistry.h"
 #include "TosaBuilders.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include <cmath>
@@ -89,19 +91,35 @@ template <BinaryKind Kind> LogicalResult importBinary(NodeContext &node) {
     return node.emitError() << "operand shapes " << lhsType << " and "
                             << rhsType << " are not broadcast-compatible";
 
+  bool isUnsigned = node.isInputUnsigned(0);
+  if (isUnsigned != node.isInputUnsigned(1))
+    return node.emitError() << "operands differ in signedness";
+
+  // Folding works on signed values (shape arithmetic is int64).
   DenseElementsAttr lhsConst = node.getConstantInput(0);
   DenseElementsAttr rhsConst = node.getConstantInput(1);
   constexpr int64_t kMaxFoldedElements = 1 << 16;
-  if (lhsConst && rhsConst &&
+  if (lhsConst && rhsConst && !isUnsigned &&
       lhsType.clone(*shape).getNumElements() <= kMaxFoldedElements) {
     node.setConstantOutput(0, foldBinary(Kind, lhsConst, rhsConst, *shape));
     return success();
   }
-  if (failed(node.checkFloatInput(0)))
-    return failure();
 
   OpBuilder &b = node.getBuilder();
   Location loc = node.getLoc();
+  Type elementType = lhsType.getElementType();
+  if (elementType.isInteger() && !elementType.isInteger(1)) {
+    constexpr IntegerBinaryKind kIntegerKinds[] = {
+        IntegerBinaryKind::Add, IntegerBinaryKind::Sub, IntegerBinaryKind::Mul,
+        IntegerBinaryKind::Div};
+    node.setOutput(
+        0, createIntegerBinary(b, loc, kIntegerKinds[static_cast<int>(Kind)],
+                               node.getInputValue(0), node.getInputValue(1),
+                               *shape, isUnsigned));
+    return success();
+  }
+  if (!isa<FloatType>(elementType))
+    return node.emitError() << "unsupported element type " << elementType;
   int64_t rank = shape->size();
   Value lhs = expandToRank(b, loc, node.getInputValue(0), rank);
   Value rhs = expandToRank(b, loc, node.getInputValue(1), rank);
@@ -172,9 +190,48 @@ FailureOr<float> getClipBound(NodeContext &node, StringRef name,
   return static_cast<float>(getDoubleValues(*bound).front());
 }
 
+/// Clip of an integer tensor (opset 12 on): the bounds are constants of the
+/// input's type, defaulting to its range.
+LogicalResult importIntegerClip(NodeContext &node) {
+  auto elementType = cast<IntegerType>(node.getInputType(0).getElementType());
+  bool isUnsigned = node.isInputUnsigned(0);
+  unsigned width = elementType.getWidth();
+  APInt bounds[] = {
+      isUnsigned ? APInt::getMinValue(width) : APInt::getSignedMinValue(width),
+      isUnsigned ? APInt::getMaxValue(width) : APInt::getSignedMaxValue(width)};
+  for (unsigned i = 0; i < 2; ++i) {
+    if (!node.hasInput(i + 1))
+      continue;
+    StringRef name = i == 0 ? "min" : "max";
+    FailureOr<DenseElementsAttr> bound =
+        node.getRequiredConstantInput(i + 1, name);
+    if (failed(bound))
+      return failure();
+    if (bound->getNumElements() != 1 || bound->getElementType() != elementType)
+      return node.emitError() << "'" << name << "' must be a scalar of the "
+                              << "input's type, got " << bound->getType();
+    bounds[i] = *bound->getValues<APInt>().begin();
+  }
+  if (isUnsigned ? bounds[0].ugt(bounds[1]) : bounds[0].sgt(bounds[1]))
+    return node.emitError() << "min is greater than max";
+  auto asInt64 = [&](const APInt &v) {
+    return isUnsigned ? static_cast<int64_t>(v.getZExtValue())
+                      : v.getSExtValue();
+  };
+  node.setOutput(0, createIntegerClamp(
+                        node.getBuilder(), node.getLoc(), node.getInputValue(0),
+                        asInt64(bounds[0]), asInt64(bounds[1]), isUnsigned));
+  return success();
+}
+
 LogicalResult importClip(NodeContext &node) {
-  if (failed(node.checkArity(1, node.getOpset() < 11 ? 1 : 3)) ||
-      failed(node.checkFloatInput(0)))
+  if (failed(node.checkArity(1, node.getOpset() < 11 ? 1 : 3)))
+    return failure();
+  Type elementType = node.getInputType(0).getElementType();
+  if (node.getOpset() >= 12 && elementType.isInteger() &&
+      !elementType.isInteger(1))
+    return importIntegerClip(node);
+  if (failed(node.checkFloatInput(0)))
     return failure();
   FailureOr<float> min =
       getClipBound(node, "min", 1, std::numeric_limits<float>::lowest());
@@ -267,15 +324,38 @@ template <VariadicKind Kind> LogicalResult importVariadic(NodeContext &node) {
   }
   if (Kind == VariadicKind::Mean && !isa<FloatType>(elementType))
     return node.emitError() << "Mean needs float inputs";
+  bool isUnsigned = node.isInputUnsigned(0);
+  for (unsigned i = 1; i < node.getNumInputs(); ++i)
+    if (node.isInputUnsigned(i) != isUnsigned)
+      return node.emitError()
+             << "input #" << i << " differs in signedness from input #0";
   OpBuilder &b = node.getBuilder();
   Location loc = node.getLoc();
   Value result = node.getInputValue(0);
+  if (isa<IntegerType>(elementType)) {
+    // TOSA's integer maximum/minimum are signed; arith has both.
+    constexpr IntegerBinaryKind kIntegerKinds[] = {
+        IntegerBinaryKind::Max, IntegerBinaryKind::Min, IntegerBinaryKind::Add,
+        IntegerBinaryKind::Add};
+    for (unsigned i = 1; i < node.getNumInputs(); ++i) {
+      Value next = node.getInputValue(i);
+      std::optional<SmallVector<int64_t>> shape =
+          getBroadcastShape(cast<RankedTensorType>(result.getType()).getShape(),
+                            node.getInputType(i).getShape());
+      if (!shape)
+        return node.emitError() << "inputs are not broadcast-compatible";
+      result =
+          createIntegerBinary(b, loc, kIntegerKinds[static_cast<int>(Kind)],
+                              result, next, *shape, isUnsigned);
+    }
+    node.setOutput(0, result);
+    return success();
+  }
   for (unsigned i = 1; i < node.getNumInputs(); ++i) {
-    auto [lhs, rhs] =
-        expandToCommonRank(b, loc, result, node.getInputValue(i));
-    std::optional<SmallVector<int64_t>> shape = getBroadcastShape(
-        cast<RankedTensorType>(lhs.getType()).getShape(),
-        cast<RankedTensorType>(rhs.getType()).getShape());
+    auto [lhs, rhs] = expandToCommonRank(b, loc, result, node.getInputValue(i));
+    std::optional<SmallVector<int64_t>> shape =
+        getBroadcastShape(cast<RankedTensorType>(lhs.getType()).getShape(),
+                          cast<RankedTensorType>(rhs.getType()).getShape());
     if (!shape)
       return node.emitError() << "inputs are not broadcast-compatible";
     auto type = RankedTensorType::get(*shape, elementType);
@@ -302,30 +382,64 @@ template <VariadicKind Kind> LogicalResult importVariadic(NodeContext &node) {
   return success();
 }
 
+/// x ^ y for integer x: exact integer powers for an integer exponent; a
+/// float exponent is applied in f64 and the result truncated to x's type.
+LogicalResult importIntegerPow(NodeContext &node) {
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  Type elementType = node.getInputType(0).getElementType();
+  Type exponentType = node.getInputType(1).getElementType();
+  bool isUnsigned = node.isInputUnsigned(0);
+  std::optional<SmallVector<int64_t>> shape = getBroadcastShape(
+      node.getInputType(0).getShape(), node.getInputType(1).getShape());
+  Value base = node.getInputValue(0);
+  Value exponent = node.getInputValue(1);
+  if (isa<IntegerType>(exponentType)) {
+    exponent = createConversion(b, loc, exponent, elementType,
+                                node.isInputUnsigned(1), isUnsigned);
+    node.setOutput(0, createIntegerBinary(b, loc, IntegerBinaryKind::Pow, base,
+                                          exponent, *shape, isUnsigned));
+    return success();
+  }
+  Type f64 = b.getF64Type();
+  base = createBroadcastTo(
+      b, loc, createConversion(b, loc, base, f64, isUnsigned, false), *shape);
+  exponent = createBroadcastTo(
+      b, loc, createConversion(b, loc, exponent, f64, false, false), *shape);
+  Value power = math::PowFOp::create(b, loc, base, exponent);
+  node.setOutput(
+      0, createConversion(b, loc, power, elementType, false, isUnsigned));
+  return success();
+}
+
 /// x ^ y for float x; an integer exponent is converted to x's type.
 LogicalResult importPow(NodeContext &node) {
-  if (failed(node.checkArity(2, 2)) || failed(node.checkFloatInput(0)) ||
+  if (failed(node.checkArity(2, 2)) || failed(checkNumericInput(node, 0)) ||
       failed(checkNumericInput(node, 1)) ||
       failed(checkBroadcastable(node, 0, 1)))
     return failure();
+  if (isa<IntegerType>(node.getInputType(0).getElementType()))
+    return importIntegerPow(node);
   OpBuilder &b = node.getBuilder();
   Location loc = node.getLoc();
   Type elementType = node.getInputType(0).getElementType();
   auto exponentType = node.getInputType(1).clone(elementType);
   Value exponent;
-  if (DenseElementsAttr constant = node.getConstantInput(1))
+  if (DenseElementsAttr constant = node.getConstantInput(1);
+      constant && !node.isInputUnsigned(1))
     exponent = createConst(
-        b, loc, getConstantFromDoubles(exponentType, getDoubleValues(constant)));
+        b, loc,
+        getConstantFromDoubles(exponentType, getDoubleValues(constant)));
   else if (node.getInputType(1).getElementType() != elementType)
-    exponent =
-        tosa::CastOp::create(b, loc, exponentType, node.getInputValue(1));
+    exponent = createConversion(b, loc, node.getInputValue(1), elementType,
+                                node.isInputUnsigned(1), false);
   else
     exponent = node.getInputValue(1);
   auto [base, power] =
       expandToCommonRank(b, loc, node.getInputValue(0), exponent);
-  node.setOutput(0, tosa::PowOp::create(
-                        b, loc, getBroadcastType(base, power, elementType),
-                        base, power));
+  node.setOutput(
+      0, tosa::PowOp::create(b, loc, getBroadcastType(base, power, elementType),
+                             base, power));
   return success();
 }
 
@@ -339,8 +453,8 @@ LogicalResult importNeg(NodeContext &node) {
     for (double &v : values)
       v = -v;
     node.setConstantOutput(
-        0, getConstantFromDoubles(
-               cast<RankedTensorType>(constant.getType()), values));
+        0, getConstantFromDoubles(cast<RankedTensorType>(constant.getType()),
+                                  values));
     return success();
   }
   if (failed(node.checkFloatInput(0)))
@@ -359,8 +473,7 @@ LogicalResult importSqrt(NodeContext &node) {
   Location loc = node.getLoc();
   Value input = node.getInputValue(0);
   Value rsqrt = tosa::RsqrtOp::create(b, loc, input.getType(), input);
-  node.setOutput(0,
-                 tosa::ReciprocalOp::create(b, loc, input.getType(), rsqrt));
+  node.setOutput(0, tosa::ReciprocalOp::create(b, loc, input.getType(), rsqrt));
   return success();
 }
 
@@ -407,8 +520,7 @@ public:
   }
   /// lhs > rhs, as i1.
   Value greater(Value lhs, Value rhs) {
-    return tosa::GreaterOp::create(b, loc, type.clone(b.getI1Type()), lhs,
-                                   rhs);
+    return tosa::GreaterOp::create(b, loc, type.clone(b.getI1Type()), lhs, rhs);
   }
   Value select(Value condition, Value onTrue, Value onFalse) {
     return tosa::SelectOp::create(b, loc, type, condition, onTrue, onFalse);
@@ -424,10 +536,9 @@ private:
 /// Reads the float attributes `names` (with their defaults), then sets the
 /// node's output to `build(activation builder, attribute values)`.
 template <typename BuildFn>
-LogicalResult
-importActivation(NodeContext &node,
-                 ArrayRef<std::pair<StringRef, float>> attributes,
-                 BuildFn build) {
+LogicalResult importActivation(NodeContext &node,
+                               ArrayRef<std::pair<StringRef, float>> attributes,
+                               BuildFn build) {
   if (failed(node.checkArity(1, 1)) || failed(node.checkFloatInput(0)))
     return failure();
   SmallVector<double> values;
@@ -479,41 +590,37 @@ LogicalResult importCelu(NodeContext &node) {
 
 /// clamp(alpha * x + beta, 0, 1).
 LogicalResult importHardSigmoid(NodeContext &node) {
-  return importActivation(
-      node, {{"alpha", 0.2f}, {"beta", 0.5f}},
-      [](ActivationBuilder &a, ArrayRef<double> v) {
-        Value linear = a.add(a.scale(a.getInput(), v[0]), a.splat(v[1]));
-        return a.clamp(linear, 0.0f, 1.0f);
-      });
+  return importActivation(node, {{"alpha", 0.2f}, {"beta", 0.5f}},
+                          [](ActivationBuilder &a, ArrayRef<double> v) {
+                            Value linear = a.add(a.scale(a.getInput(), v[0]),
+                                                 a.splat(v[1]));
+                            return a.clamp(linear, 0.0f, 1.0f);
+                          });
 }
 
 /// x * clamp(x / 6 + 1/2, 0, 1).
 LogicalResult importHardSwish(NodeContext &node) {
-  return importActivation(
-      node, {}, [](ActivationBuilder &a, ArrayRef<double>) {
-        Value x = a.getInput();
-        Value gate =
-            a.clamp(a.add(a.scale(x, 1.0 / 6.0), a.splat(0.5)), 0.0f, 1.0f);
-        return a.mul(x, gate);
-      });
+  return importActivation(node, {}, [](ActivationBuilder &a, ArrayRef<double>) {
+    Value x = a.getInput();
+    Value gate =
+        a.clamp(a.add(a.scale(x, 1.0 / 6.0), a.splat(0.5)), 0.0f, 1.0f);
+    return a.mul(x, gate);
+  });
 }
 
 /// log(exp(x) + 1).
 LogicalResult importSoftplus(NodeContext &node) {
-  return importActivation(node, {},
-                          [](ActivationBuilder &a, ArrayRef<double>) {
-                            return a.log(
-                                a.add(a.exp(a.getInput()), a.splat(1.0)));
-                          });
+  return importActivation(node, {}, [](ActivationBuilder &a, ArrayRef<double>) {
+    return a.log(a.add(a.exp(a.getInput()), a.splat(1.0)));
+  });
 }
 
 /// x / (1 + |x|).
 LogicalResult importSoftsign(NodeContext &node) {
-  return importActivation(
-      node, {}, [](ActivationBuilder &a, ArrayRef<double>) {
-        Value x = a.getInput();
-        return a.mul(x, a.reciprocal(a.add(a.abs(x), a.splat(1.0))));
-      });
+  return importActivation(node, {}, [](ActivationBuilder &a, ArrayRef<double>) {
+    Value x = a.getInput();
+    return a.mul(x, a.reciprocal(a.add(a.abs(x), a.splat(1.0))));
+  });
 }
 
 /// x > alpha ? x : 0.
@@ -545,17 +652,40 @@ LogicalResult importPRelu(NodeContext &node) {
   return success();
 }
 
-/// Identity, and Dropout in inference mode (its optional mask is all true).
+/// Whether a Dropout node drops nothing: inference mode, or training mode
+/// with ratio 0. Training with a nonzero ratio draws random masks, which a
+/// compiled inference model has no business doing.
+LogicalResult checkDropoutIsIdentity(NodeContext &node) {
+  if (!node.hasInput(2))
+    return success();
+  FailureOr<DenseElementsAttr> training =
+      node.getRequiredConstantInput(2, "training_mode");
+  if (failed(training))
+    return failure();
+  if (training->getNumElements() != 1)
+    return node.emitError() << "'training_mode' must be a scalar";
+  if (getIntValues(*training).front() == 0)
+    return success();
+  FailureOr<DenseElementsAttr> ratio =
+      node.getRequiredConstantInput(1, "ratio");
+  if (failed(ratio))
+    return failure();
+  if (ratio->getNumElements() != 1 || !isa<FloatType>(ratio->getElementType()))
+    return node.emitError() << "'ratio' must be a float scalar";
+  if (getDoubleValues(*ratio).front() != 0.0)
+    return node.emitError() << "training-mode Dropout with a nonzero ratio "
+                               "draws random masks; export the model for "
+                               "inference (training_mode = false)";
+  return success();
+}
+
+/// Identity, and Dropout that drops nothing (its optional mask is all true).
 LogicalResult importPassThrough(NodeContext &node) {
   if (failed(node.checkArity(1, node.getOp() == "Dropout" ? 3 : 1,
                              node.getOp() == "Dropout" ? 2 : 1)))
     return failure();
-  if (node.getOp() == "Dropout" && node.hasInput(2)) {
-    DenseElementsAttr training = node.getConstantInput(2);
-    if (!training || getIntValues(training).front() != 0)
-      return node.emitError()
-             << "training_mode must be a constant false for inference";
-  }
+  if (node.getOp() == "Dropout" && failed(checkDropoutIsIdentity(node)))
+    return failure();
   const TensorValue &input = node.getInput(0);
   if (input.constant)
     node.setConstantOutput(0, input.constant);
@@ -592,6 +722,8 @@ void registerElementwiseOps(OpRegistry &registry) {
   registry.add("Neg", importNeg);
   registry.add("Sqrt", importSqrt);
   registry.add("Pow", importPow);
+  registry.add("Mod", importMod);
+  registry.add("BitShift", importBitShift);
   registry.add("Max", importVariadic<VariadicKind::Max>);
   registry.add("Min", importVariadic<VariadicKind::Min>);
   registry.add("Sum", importVariadic<VariadicKind::Sum>);

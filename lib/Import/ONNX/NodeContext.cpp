@@ -99,15 +99,27 @@ LogicalResult NodeContext::checkFloatInput(unsigned index) const {
   return success();
 }
 
-void NodeContext::setOutput(unsigned index, Value value) {
-  if (index < getNumOutputs() && !node.output(index).empty())
-    values[node.output(index)] = TensorValue{value, {}};
+bool NodeContext::inheritsUnsigned(Type type) const {
+  auto elementType = cast<ShapedType>(type).getElementType();
+  return isInputUnsigned(0) && elementType.isInteger() &&
+         !elementType.isInteger(1) &&
+         elementType == getInputType(0).getElementType();
 }
 
-void NodeContext::setConstantOutput(unsigned index,
-                                    DenseElementsAttr constant) {
+void NodeContext::setOutput(unsigned index, Value value,
+                            std::optional<bool> isUnsigned) {
   if (index < getNumOutputs() && !node.output(index).empty())
-    values[node.output(index)] = TensorValue{{}, constant};
+    values[node.output(index)] = TensorValue{
+        value, {}, isUnsigned.value_or(inheritsUnsigned(value.getType()))};
+}
+
+void NodeContext::setConstantOutput(unsigned index, DenseElementsAttr constant,
+                                    std::optional<bool> isUnsigned) {
+  if (index < getNumOutputs() && !node.output(index).empty())
+    values[node.output(index)] =
+        TensorValue{{},
+                    constant,
+                    isUnsigned.value_or(inheritsUnsigned(constant.getType()))};
 }
 
 const onnx::AttributeProto *NodeContext::findAttr(StringRef name) const {

@@ -29,6 +29,10 @@ namespace qcc::onnx_import {
 struct TensorValue {
   mlir::Value value;
   mlir::DenseElementsAttr constant;
+  /// Integers are signless in the IR; this says whether ONNX declared this
+  /// one unsigned (UINT8..UINT64), which picks unsigned division, comparison,
+  /// conversion and the C type at the model boundary.
+  bool isUnsigned = false;
 
   mlir::RankedTensorType getType() const {
     return constant ? llvm::cast<mlir::RankedTensorType>(constant.getType())
@@ -90,10 +94,20 @@ public:
   getConstantIntsInput(unsigned index, llvm::StringRef what) const;
   /// Checks that input `index` is a float tensor the generated code can hold.
   mlir::LogicalResult checkFloatInput(unsigned index) const;
+  /// Whether input `index` holds unsigned integers.
+  bool isInputUnsigned(unsigned index) const {
+    return hasInput(index) && getInput(index).isUnsigned;
+  }
 
   unsigned getNumOutputs() const { return node.output_size(); }
-  void setOutput(unsigned index, mlir::Value value);
-  void setConstantOutput(unsigned index, mlir::DenseElementsAttr constant);
+  /// Sets output `index`. Without `isUnsigned`, an integer output is unsigned
+  /// when input #0 is and has the same element type (the signedness flows
+  /// through elementwise, shape and data-movement ops); ops that change it
+  /// (Cast, Shape, ArgMax, ...) pass it explicitly.
+  void setOutput(unsigned index, mlir::Value value,
+                 std::optional<bool> isUnsigned = std::nullopt);
+  void setConstantOutput(unsigned index, mlir::DenseElementsAttr constant,
+                         std::optional<bool> isUnsigned = std::nullopt);
 
   //===--------------------------------------------------------------------===//
   // Attributes
@@ -130,6 +144,9 @@ public:
                                          llvm::StringRef what = "axis") const;
 
 private:
+  /// The default signedness of an output of `type` (see setOutput).
+  bool inheritsUnsigned(mlir::Type type) const;
+
   mlir::FailureOr<const onnx::AttributeProto *>
   getTypedAttr(llvm::StringRef name, onnx::AttributeProto::AttributeType type,
                bool hasDefault) const;

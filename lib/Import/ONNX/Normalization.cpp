@@ -1,9 +1,10 @@
 //===- Normalization.cpp - ONNX normalizations and softmax to TOSA --------===//
 //
 // BatchNormalization (inference) folds into one per-channel scale and shift
-// computed in double at import time. Softmax decomposes the way TOSA
-// importers do: exp(x - max) * reciprocal(sum(exp(x - max))), LogSoftmax as
-// (x - max) - log(sum(exp(x - max))). InstanceNormalization and
+// computed in double at import time; in training mode it normalizes with the
+// batch statistics and updates the running ones. Softmax decomposes the way
+// TOSA importers do: exp(x - max) * reciprocal(sum(exp(x - max))), LogSoftmax
+// as (x - max) - log(sum(exp(x - max))). InstanceNormalization and
 // LayerNormalization compute mean and variance with TOSA reductions:
 // (x - mean) * rsqrt(mean((x - mean)^2) + epsilon) * scale + bias.
 //
@@ -21,20 +22,80 @@ using namespace mlir;
 namespace qcc::onnx_import {
 namespace {
 
+/// (x - mean) * rsqrt(var + epsilon) over `axes` (kept as unit dimensions);
+/// also returns the mean, the (biased) variance and the inverse standard
+/// deviation.
+struct Normalized {
+  Value result, mean, variance, invStdDev;
+};
+Normalized createNormalize(OpBuilder &b, Location loc, Value input,
+                           ArrayRef<int64_t> axes, double epsilon);
+
+/// BatchNormalization with training_mode = 1 (opset 14 on): normalizes with
+/// the batch's own statistics and also returns the updated running mean and
+/// variance, input * momentum + batch statistic * (1 - momentum).
+LogicalResult importBatchNormalizationTraining(NodeContext &node,
+                                               float epsilon) {
+  for (unsigned i = 1; i <= 4; ++i)
+    if (failed(node.checkFloatInput(i)))
+      return failure();
+  FailureOr<float> momentum = node.getFloatAttr("momentum", 0.9f);
+  if (failed(momentum))
+    return failure();
+  RankedTensorType type = node.getInputType(0);
+  int64_t channels = type.getDimSize(1);
+  for (unsigned i = 1; i <= 4; ++i)
+    if (node.getInputType(i).getShape() != ArrayRef<int64_t>{channels})
+      return node.emitError() << "input #" << i << " " << node.getInputType(i)
+                              << " must have shape [" << channels << "]";
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  SmallVector<int64_t> axes = {0}, paramShape(type.getRank(), 1);
+  for (int64_t d = 2; d < type.getRank(); ++d)
+    axes.push_back(d);
+  paramShape[1] = channels;
+  Normalized normalized =
+      createNormalize(b, loc, node.getInputValue(0), axes, epsilon);
+  Value scale = createReshape(b, loc, node.getInputValue(1), paramShape);
+  Value bias = createReshape(b, loc, node.getInputValue(2), paramShape);
+  node.setOutput(
+      0, tosa::AddOp::create(
+             b, loc, type, createMul(b, loc, normalized.result, scale), bias));
+  Type elementType = type.getElementType();
+  auto update = [&](Value running, Value batch) {
+    Value batchPart =
+        createMul(b, loc, createReshape(b, loc, batch, {channels}),
+                  createScalarSplat(b, loc, 1.0 - *momentum, elementType, 1));
+    Value runningPart = createMul(
+        b, loc, running, createScalarSplat(b, loc, *momentum, elementType, 1));
+    return tosa::AddOp::create(b, loc, runningPart.getType(), runningPart,
+                               batchPart);
+  };
+  node.setOutput(1, update(node.getInputValue(3), normalized.mean));
+  node.setOutput(2, update(node.getInputValue(4), normalized.variance));
+  return success();
+}
+
 LogicalResult importBatchNormalization(NodeContext &node) {
   if (failed(node.checkArity(5, 5, 5)) || failed(node.checkFloatInput(0)))
     return failure();
-  for (unsigned i = 1; i < node.getNumOutputs(); ++i)
-    if (!node.getNode().output(i).empty())
-      return node.emitError() << "training outputs (running mean/variance) "
-                                 "are not supported";
   FailureOr<float> epsilon = node.getFloatAttr("epsilon", 1e-5f);
   FailureOr<int64_t> training = node.getIntAttr("training_mode", 0);
   FailureOr<int64_t> spatial = node.getIntAttr("spatial", 1);
   if (failed(epsilon) || failed(training) || failed(spatial))
     return failure();
-  if (*training != 0)
-    return node.emitError() << "training_mode=1 is not supported";
+  if (node.getInputType(0).getRank() < 2)
+    return node.emitError()
+           << "input must have rank >= 2, got " << node.getInputType(0);
+  if (*training != 0) {
+    if (node.getNumOutputs() > 3)
+      return node.emitError() << "training mode has at most 3 outputs";
+    return importBatchNormalizationTraining(node, *epsilon);
+  }
+  for (unsigned i = 1; i < node.getNumOutputs(); ++i)
+    if (!node.getNode().output(i).empty())
+      return node.emitError() << "the running mean/variance outputs exist "
+                                 "only in training mode (training_mode = 1)";
   if (node.getOpset() < 9 && *spatial != 1)
     return node.emitError() << "spatial=0 is not supported";
 
@@ -130,11 +191,6 @@ LogicalResult importSoftmax(NodeContext &node) {
   return success();
 }
 
-/// (x - mean) * rsqrt(var + epsilon) over `axes` (kept as unit dimensions);
-/// also returns the mean and the inverse standard deviation.
-struct Normalized {
-  Value result, mean, invStdDev;
-};
 Normalized createNormalize(OpBuilder &b, Location loc, Value input,
                            ArrayRef<int64_t> axes, double epsilon) {
   auto type = cast<RankedTensorType>(input.getType());
@@ -148,13 +204,14 @@ Normalized createNormalize(OpBuilder &b, Location loc, Value input,
       createMul(b, loc, createReduceSum(b, loc, input, axes), inverseCount);
   Value centered = tosa::SubOp::create(b, loc, type, input, mean);
   Value variance = createMul(
-      b, loc, createReduceSum(b, loc, createMul(b, loc, centered, centered), axes),
+      b, loc,
+      createReduceSum(b, loc, createMul(b, loc, centered, centered), axes),
       inverseCount);
   Value shifted = tosa::AddOp::create(
       b, loc, variance.getType(), variance,
       createScalarSplat(b, loc, epsilon, elementType, type.getRank()));
   Value invStdDev = tosa::RsqrtOp::create(b, loc, shifted.getType(), shifted);
-  return {createMul(b, loc, centered, invStdDev), mean, invStdDev};
+  return {createMul(b, loc, centered, invStdDev), mean, variance, invStdDev};
 }
 
 /// Per sample and channel over the spatial dimensions, then a per-channel
@@ -172,9 +229,9 @@ LogicalResult importInstanceNormalization(NodeContext &node) {
   int64_t channels = type.getDimSize(1);
   for (unsigned i = 1; i <= 2; ++i)
     if (node.getInputType(i).getShape() != ArrayRef<int64_t>{channels})
-      return node.emitError() << (i == 1 ? "scale " : "B ")
-                              << node.getInputType(i) << " must have shape ["
-                              << channels << "]";
+      return node.emitError()
+             << (i == 1 ? "scale " : "B ") << node.getInputType(i)
+             << " must have shape [" << channels << "]";
   OpBuilder &b = node.getBuilder();
   Location loc = node.getLoc();
   SmallVector<int64_t> axes, paramShape(type.getRank(), 1);
@@ -185,9 +242,9 @@ LogicalResult importInstanceNormalization(NodeContext &node) {
       createNormalize(b, loc, node.getInputValue(0), axes, *epsilon);
   Value scale = createReshape(b, loc, node.getInputValue(1), paramShape);
   Value bias = createReshape(b, loc, node.getInputValue(2), paramShape);
-  node.setOutput(0, tosa::AddOp::create(
-                        b, loc, type, createMul(b, loc, normalized.result, scale),
-                        bias));
+  node.setOutput(
+      0, tosa::AddOp::create(
+             b, loc, type, createMul(b, loc, normalized.result, scale), bias));
   return success();
 }
 
@@ -212,9 +269,9 @@ LogicalResult importLayerNormalization(NodeContext &node) {
     std::optional<SmallVector<int64_t>> shape =
         getBroadcastShape(type.getShape(), node.getInputType(i).getShape());
     if (!shape || *shape != type.getShape())
-      return node.emitError() << (i == 1 ? "Scale " : "B ")
-                              << node.getInputType(i)
-                              << " does not broadcast to the input " << type;
+      return node.emitError()
+             << (i == 1 ? "Scale " : "B ") << node.getInputType(i)
+             << " does not broadcast to the input " << type;
   }
   OpBuilder &b = node.getBuilder();
   Location loc = node.getLoc();

@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qcc/Import/ONNX/ONNXImporter.h"
+#include "qcc/Transforms/ModelABI.h"
 
 #include "NodeContext.h"
 #include "OpRegistry.h"
@@ -23,6 +24,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Verifier.h"
@@ -246,7 +248,12 @@ LogicalResult GraphImporter::importInitializers(const onnx::GraphProto &graph) {
         &externalData);
     if (failed(constant))
       return failure();
-    if (!values.try_emplace(tensor.name(), TensorValue{{}, *constant}).second)
+    if (!values
+             .try_emplace(
+                 tensor.name(),
+                 TensorValue{
+                     {}, *constant, isUnsignedElementType(tensor.data_type())})
+             .second)
       return mlir::emitError(loc)
              << "initializer '" << tensor.name() << "' is defined twice";
   }
@@ -260,6 +267,7 @@ LogicalResult GraphImporter::importInputs(const onnx::GraphProto &graph,
   llvm::StringSet<> inputNames;
   SmallVector<Type> argTypes;
   SmallVector<StringRef> argNames;
+  SmallVector<bool> argUnsigned;
   for (const auto &[index, input] : llvm::enumerate(graph.input())) {
     if (input.name().empty())
       return emitError() << "graph input #" << index << " has no name";
@@ -274,6 +282,8 @@ LogicalResult GraphImporter::importInputs(const onnx::GraphProto &graph,
       return failure();
     argTypes.push_back(*type);
     argNames.push_back(input.name());
+    argUnsigned.push_back(
+        isUnsignedElementType(input.type().tensor_type().elem_type()));
   }
   for (const auto &pin : options.inputShapes)
     if (!llvm::is_contained(argNames, pin.getKey()))
@@ -283,11 +293,14 @@ LogicalResult GraphImporter::importInputs(const onnx::GraphProto &graph,
   Block *entry = func.addEntryBlock();
   for (auto [i, type] : llvm::enumerate(argTypes)) {
     BlockArgument arg = entry->addArgument(type, getNameLoc(argNames[i]));
-    values[argNames[i]] = TensorValue{arg, {}};
+    values[argNames[i]] = TensorValue{arg, {}, argUnsigned[i]};
   }
   func.setFunctionType(builder.getFunctionType(argTypes, {}));
-  for (auto [i, name] : llvm::enumerate(argNames))
+  for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "qcc.name", builder.getStringAttr(name));
+    if (argUnsigned[i])
+      func.setArgAttr(i, kUnsignedAttrName, builder.getUnitAttr());
+  }
   builder.setInsertionPointToEnd(entry);
   return success();
 }
@@ -494,6 +507,7 @@ LogicalResult GraphImporter::importOutputs(const onnx::GraphProto &graph,
     return emitError() << "graph has no outputs";
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
+  SmallVector<bool> resultUnsigned;
   llvm::StringSet<> outputNames;
   for (const auto &[index, output] : llvm::enumerate(graph.output())) {
     Location loc = getNameLoc(output.name());
@@ -510,9 +524,12 @@ LogicalResult GraphImporter::importOutputs(const onnx::GraphProto &graph,
     if (!tensor.value)
       tensor.value = createConst(builder, loc, tensor.constant);
     RankedTensorType type = tensor.getType();
+    bool isUnsigned = tensor.isUnsigned;
     // Cross-check what the model declares, where it declares it statically.
     if (output.type().has_tensor_type()) {
       const onnx::TypeProto::Tensor &declared = output.type().tensor_type();
+      if (declared.elem_type() != onnx::TensorProto::UNDEFINED)
+        isUnsigned = isUnsignedElementType(declared.elem_type());
       Type elementType = convertElementType(declared.elem_type(), &context);
       if (elementType && elementType != type.getElementType())
         return mlir::emitError(loc)
@@ -533,12 +550,16 @@ LogicalResult GraphImporter::importOutputs(const onnx::GraphProto &graph,
     }
     results.push_back(tensor.value);
     resultTypes.push_back(type);
+    resultUnsigned.push_back(isUnsigned);
   }
   func::ReturnOp::create(builder, modelLoc, results);
   func.setFunctionType(
       builder.getFunctionType(func.getFunctionType().getInputs(), resultTypes));
-  for (const auto &[i, output] : llvm::enumerate(graph.output()))
+  for (const auto &[i, output] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "qcc.name", builder.getStringAttr(output.name()));
+    if (resultUnsigned[i])
+      func.setResultAttr(i, kUnsignedAttrName, builder.getUnitAttr());
+  }
   return success();
 }
 
@@ -583,7 +604,7 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
 }
 
 static void loadDialects(MLIRContext &context) {
-  context.loadDialect<arith::ArithDialect, func::FuncDialect,
+  context.loadDialect<arith::ArithDialect, func::FuncDialect, math::MathDialect,
                       tensor::TensorDialect, tosa::TosaDialect>();
 }
 

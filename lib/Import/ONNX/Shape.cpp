@@ -4,13 +4,14 @@
 // Split become TOSA data-movement ops, or fold at import time when their data
 // input is a constant. Expand and Tile become tosa.tile; Pad becomes
 // tosa.pad (constant mode) or slices, reversals and concatenations (reflect
-// and edge modes). Shape, ConstantOfShape, Constant and Cast of constants always
-// fold: shapes are static after import, so the int64 shape arithmetic that
-// exporters emit (Shape -> Gather -> Unsqueeze -> Concat -> Reshape) never
+// and edge modes). Shape, ConstantOfShape, Constant and Cast of constants
+// always fold: shapes are static after import, so the int64 shape arithmetic
+// that exporters emit (Shape -> Gather -> Unsqueeze -> Concat -> Reshape) never
 // reaches the IR.
 //
 //===----------------------------------------------------------------------===//
 
+#include "IntegerArith.h"
 #include "OpRegistry.h"
 #include "TensorConversion.h"
 #include "TosaBuilders.h"
@@ -381,8 +382,7 @@ LogicalResult importGather(NodeContext &node) {
 /// The elements of `constant` at `start + i * step` along each dimension,
 /// `counts[d]` of them, computed at import time.
 DenseElementsAttr sliceConstant(DenseElementsAttr constant,
-                                ArrayRef<int64_t> start,
-                                ArrayRef<int64_t> step,
+                                ArrayRef<int64_t> start, ArrayRef<int64_t> step,
                                 ArrayRef<int64_t> counts) {
   auto type = cast<RankedTensorType>(constant.getType());
   auto resultType = type.clone(counts);
@@ -416,8 +416,8 @@ Value createStridedSlice(OpBuilder &b, Location loc, Value input, int64_t axis,
   auto type = cast<RankedTensorType>(input.getType());
   int64_t extent = type.getDimSize(axis);
   if (step < 0) {
-    input = tosa::ReverseOp::create(b, loc, type, input,
-                                    b.getI32IntegerAttr(axis));
+    input =
+        tosa::ReverseOp::create(b, loc, type, input, b.getI32IntegerAttr(axis));
     start = extent - 1 - start;
     step = -step;
   }
@@ -446,12 +446,10 @@ Value createStridedSlice(OpBuilder &b, Location loc, Value input, int64_t axis,
 
 /// Sets output `index` to input 0 sliced by `start`, `step`, `counts` (one
 /// entry per dimension).
-void setSlicedOutput(NodeContext &node, unsigned index,
-                     ArrayRef<int64_t> start, ArrayRef<int64_t> step,
-                     ArrayRef<int64_t> counts) {
+void setSlicedOutput(NodeContext &node, unsigned index, ArrayRef<int64_t> start,
+                     ArrayRef<int64_t> step, ArrayRef<int64_t> counts) {
   if (DenseElementsAttr constant = node.getConstantInput(0)) {
-    node.setConstantOutput(index,
-                           sliceConstant(constant, start, step, counts));
+    node.setConstantOutput(index, sliceConstant(constant, start, step, counts));
     return;
   }
   OpBuilder &b = node.getBuilder();
@@ -459,8 +457,8 @@ void setSlicedOutput(NodeContext &node, unsigned index,
   Value result = node.getInputValue(0);
   for (auto [axis, extent] : llvm::enumerate(node.getInputType(0).getShape()))
     if (start[axis] != 0 || step[axis] != 1 || counts[axis] != extent)
-      result = createStridedSlice(b, loc, result, axis, start[axis],
-                                  step[axis], counts[axis]);
+      result = createStridedSlice(b, loc, result, axis, start[axis], step[axis],
+                                  counts[axis]);
   node.setOutput(index, result);
 }
 
@@ -482,7 +480,7 @@ LogicalResult importSlice(NodeContext &node) {
   for (size_t i = 0; i < starts->size(); ++i)
     defaultAxes.push_back(i);
   FailureOr<SmallVector<int64_t>> axes =
-      inputsAreAttrs ? node.getIntsAttr("axes", defaultAxes)
+      inputsAreAttrs     ? node.getIntsAttr("axes", defaultAxes)
       : node.hasInput(3) ? node.getConstantIntsInput(3, "axes")
                          : FailureOr<SmallVector<int64_t>>(defaultAxes);
   FailureOr<SmallVector<int64_t>> steps =
@@ -514,8 +512,8 @@ LogicalResult importSlice(NodeContext &node) {
       s = std::clamp<int64_t>(s, 0, extent - 1);
       e = std::clamp<int64_t>(e, -1, extent - 1);
     }
-    int64_t count = std::max<int64_t>(
-        0, st > 0 ? (e - s + st - 1) / st : (s - e - st - 1) / -st);
+    int64_t count = std::max<int64_t>(0, st > 0 ? (e - s + st - 1) / st
+                                                : (s - e - st - 1) / -st);
     // Empty slices only occur in import-time shape arithmetic.
     if (count == 0 && !node.getConstantInput(0))
       return node.emitError() << "slice of axis " << axis
@@ -557,9 +555,9 @@ LogicalResult importSplit(NodeContext &node) {
     sizes = *split;
   } else {
     if (extent % numOutputs != 0)
-      return node.emitError() << "axis size " << extent
-                              << " does not split evenly into " << numOutputs
-                              << " outputs";
+      return node.emitError()
+             << "axis size " << extent << " does not split evenly into "
+             << numOutputs << " outputs";
     sizes.assign(numOutputs, extent / numOutputs);
   }
   int64_t total = 0;
@@ -595,10 +593,9 @@ LogicalResult importExpand(NodeContext &node) {
   std::optional<SmallVector<int64_t>> shape =
       getBroadcastShape(type.getShape(), *requested);
   if (!shape || llvm::is_contained(*shape, 0))
-    return node.emitError() << "cannot expand " << type << " to shape ["
-                            << llvm::make_range(requested->begin(),
-                                                requested->end())
-                            << "]";
+    return node.emitError()
+           << "cannot expand " << type << " to shape ["
+           << llvm::make_range(requested->begin(), requested->end()) << "]";
   DenseElementsAttr constant = node.getConstantInput(0);
   if (constant && constant.isSplat()) {
     node.setConstantOutput(0, constant.resizeSplat(type.clone(*shape)));
@@ -685,8 +682,8 @@ LogicalResult importPad(NodeContext &node) {
   if (failed(pads))
     return failure();
   if (static_cast<int64_t>(pads->size()) != 2 * rank)
-    return node.emitError() << "pads has " << pads->size()
-                            << " values, expected " << 2 * rank;
+    return node.emitError()
+           << "pads has " << pads->size() << " values, expected " << 2 * rank;
   double value = 0.0;
   if (padsAreAttr) {
     FailureOr<float> attr = node.getFloatAttr("value", 0.0f);
@@ -738,8 +735,9 @@ LogicalResult importPad(NodeContext &node) {
 LogicalResult importSize(NodeContext &node) {
   if (failed(node.checkArity(1, 1)))
     return failure();
-  node.setConstantOutput(0, getI64Constant(node.getContext(), {},
-                                           node.getInputType(0).getNumElements()));
+  node.setConstantOutput(0,
+                         getI64Constant(node.getContext(), {},
+                                        node.getInputType(0).getNumElements()));
   return success();
 }
 
@@ -754,18 +752,21 @@ LogicalResult importCast(NodeContext &node) {
     return node.emitError()
            << "unsupported target type " << getElementTypeName(*to);
   const TensorValue &input = node.getInput(0);
+  bool isUnsigned = isUnsignedElementType(*to);
   auto resultType = input.getType().clone(elementType);
-  if (input.constant) {
+  // Folding goes through doubles: exact for the shape arithmetic it serves.
+  if (input.constant && !input.isUnsigned && !isUnsigned &&
+      !elementType.isInteger(1)) {
     node.setConstantOutput(
-        0, getConstantFromDoubles(resultType, getDoubleValues(input.constant)));
+        0, getConstantFromDoubles(resultType, getDoubleValues(input.constant)),
+        false);
     return success();
   }
-  if (resultType == input.getType()) {
-    node.setOutput(0, input.value);
-    return success();
-  }
-  node.setOutput(0, tosa::CastOp::create(node.getBuilder(), node.getLoc(),
-                                         resultType, input.value));
+  node.setOutput(0,
+                 createConversion(node.getBuilder(), node.getLoc(),
+                                  node.getInputValue(0), elementType,
+                                  input.isUnsigned, isUnsigned),
+                 isUnsigned);
   return success();
 }
 
@@ -804,7 +805,9 @@ LogicalResult importConstant(NodeContext &node) {
     FailureOr<DenseElementsAttr> value = node.getTensorAttr("value");
     if (failed(value))
       return failure();
-    node.setConstantOutput(0, *value);
+    node.setConstantOutput(
+        0, *value,
+        isUnsignedElementType(node.findAttr("value")->t().data_type()));
     return success();
   }
   if (node.hasAttr("value_float")) {

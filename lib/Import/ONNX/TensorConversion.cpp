@@ -33,13 +33,28 @@ Type convertElementType(int32_t dataType, MLIRContext *context) {
     return b.getI32Type();
   case onnx::TensorProto::INT64:
     return b.getI64Type();
+  // Unsigned integers are signless in the IR, like every integer; the
+  // importer tracks their signedness beside the value (TensorValue).
   case onnx::TensorProto::UINT8:
-    return IntegerType::get(context, 8, IntegerType::Unsigned);
+    return b.getI8Type();
+  case onnx::TensorProto::UINT16:
+    return b.getI16Type();
+  case onnx::TensorProto::UINT32:
+    return b.getI32Type();
+  case onnx::TensorProto::UINT64:
+    return b.getI64Type();
   case onnx::TensorProto::BOOL:
     return b.getI1Type();
   default:
     return {};
   }
+}
+
+bool isUnsignedElementType(int32_t dataType) {
+  return dataType == onnx::TensorProto::UINT8 ||
+         dataType == onnx::TensorProto::UINT16 ||
+         dataType == onnx::TensorProto::UINT32 ||
+         dataType == onnx::TensorProto::UINT64;
 }
 
 StringRef getElementTypeName(int32_t dataType) {
@@ -338,7 +353,7 @@ convertTensorProto(const onnx::TensorProto &tensor, MLIRContext *context,
   if (isExternal) {
     if (tensor.has_raw_data() || tensor.float_data_size() ||
         tensor.int32_data_size() || tensor.int64_data_size() ||
-        tensor.double_data_size()) {
+        tensor.uint64_data_size() || tensor.double_data_size()) {
       emitError() << "has both external and inline data";
       return failure();
     }
@@ -369,6 +384,10 @@ convertTensorProto(const onnx::TensorProto &tensor, MLIRContext *context,
   case onnx::TensorProto::INT64:
     fieldSize = tensor.int64_data_size();
     break;
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64:
+    fieldSize = tensor.uint64_data_size();
+    break;
   default:
     fieldSize = tensor.int32_data_size();
     break;
@@ -385,6 +404,10 @@ convertTensorProto(const onnx::TensorProto &tensor, MLIRContext *context,
     return fromField<double>(type, tensor.double_data());
   case onnx::TensorProto::INT64:
     return fromField<int64_t>(type, tensor.int64_data());
+  case onnx::TensorProto::UINT32:
+    return fromField<uint32_t>(type, tensor.uint64_data());
+  case onnx::TensorProto::UINT64:
+    return fromField<uint64_t>(type, tensor.uint64_data());
   default:
     return fromInt32Field(type, tensor.int32_data());
   }

@@ -29,6 +29,9 @@ using ErrorEmitter = llvm::function_ref<mlir::InFlightDiagnostic()>;
 /// qcc does not support it (strings, complex, ...).
 mlir::Type convertElementType(int32_t dataType, mlir::MLIRContext *context);
 
+/// Whether `dataType` is one of ONNX's unsigned integer types.
+bool isUnsignedElementType(int32_t dataType);
+
 /// A printable name for an ONNX data type code ("FLOAT", "INT64", ...).
 llvm::StringRef getElementTypeName(int32_t dataType);
 

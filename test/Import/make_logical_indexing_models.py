@@ -23,11 +23,15 @@ from qcc_tools import tensorio  # noqa: E402
 
 FLOAT, INT64, BOOL = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
 _DTYPES = {np.dtype(np.float32): ("<f4", FLOAT),
-           np.dtype(np.int64): ("<i8", INT64)}
+           np.dtype(np.int64): ("<i8", INT64),
+           np.dtype(np.uint8): ("u1", TensorProto.UINT8)}
+# Unsigned bytes on both sides of the signed range.
+_BYTES = np.array([0, 1, 127, 128, 200, 255], np.uint8)
 
 
 class Model(make_models.Model):
-    """make_models.Model with float32 and int64 inputs and outputs."""
+    """make_models.Model with float32, int64 and uint8 inputs and
+    outputs."""
 
     def input(self, name, data, dims=None):
         self.inputs.append(helper.make_tensor_value_info(
@@ -101,9 +105,9 @@ def space_to_depth(x, b):
 # ---- models ------------------------------------------------------------------
 
 def logical(m):
-    """Comparisons of floats (broadcast) and int64s, And/Or/Xor/Not, Where
-    (three-way broadcast), IsNaN, IsInf (all attribute combinations), Sign of
-    floats and ints, and a Less -> Where chain on constants that must fold
+    """Comparisons of floats (broadcast), int64s and uint8s, And/Or/Xor/Not,
+    Where (three-way broadcast), IsNaN, IsInf (all attribute combinations),
+    Sign of floats, int64s and uint8s, and a Less -> Where chain on constants that must fold
     because it feeds a Reshape shape. Bool results are cast to float."""
     a = m.input("a", m.integers((2, 3, 4), -2, 3))
     b = m.input("b", m.integers((3, 1), -2, 3))
@@ -156,11 +160,23 @@ def logical(m):
     m.node("Where", ["s_neg", "full", "s"], ["shape"])
     m.node("Reshape", ["a", "shape"], ["flat"])
     m.output("flat", a.reshape(2, 12))
+
+    # Unsigned comparisons, Where and Sign.
+    ua = m.input("ua", _BYTES)
+    ub = m.input("ub", _BYTES[::-1].copy())
+    m.node("Greater", ["ua", "ub"], ["gtu"])
+    m.node("Where", ["gtu", "ua", "ub"], ["maxu"])
+    m.output("maxu", np.maximum(ua, ub), np.uint8)
+    m.node("LessOrEqual", ["ua", "ub"], ["leu"])
+    m.bool_output("leu_f", "leu", ua <= ub)
+    m.node("Sign", ["ua"], ["signu"])
+    m.output("signu", np.sign(ua), np.uint8)
     return 16
 
 
 def indexing(m):
-    """ArgMax/ArgMin (axis, keepdims, select_last_index, ties, ints),
+    """ArgMax/ArgMin (axis, keepdims, select_last_index, ties, int64,
+    uint8),
     Hardmax-13, Trilu (upper/lower, constant and run-time k), CumSum
     (exclusive, reverse, ints), GatherElements (negative indices, smaller
     index extents, constant indices), OneHot (negative indices and axis,
@@ -226,6 +242,12 @@ def indexing(m):
     m.output("d2s_crd", depth_to_space(d, 2, "CRD"))
     m.node("SpaceToDepth", ["d"], ["s2d"], blocksize=2)
     m.output("s2d", space_to_depth(d, 2))
+
+    m.input("u", _BYTES[[3, 0, 5, 2, 4, 1]].copy())
+    m.node("ArgMax", ["u"], ["amax_u"])
+    m.output("amax_u", np.array([2]), np.int64)
+    m.node("ArgMin", ["u"], ["amin_u"], select_last_index=1)
+    m.output("amin_u", np.array([1]), np.int64)
     return 14
 
 

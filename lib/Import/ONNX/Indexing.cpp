@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "IntegerArith.h"
 #include "OpRegistry.h"
 #include "TosaBuilders.h"
 
@@ -133,12 +134,26 @@ template <bool IsMin> LogicalResult importArgExtremum(NodeContext &node) {
   OpBuilder &b = node.getBuilder();
   Location loc = node.getLoc();
   Value input = node.getInputValue(0);
-  // The minimum of x is the maximum of -x (floats) or of ~x = -x - 1
-  // (integers, where -x overflows).
-  if (IsMin && isa<FloatType>(type.getElementType()))
-    input = tosa::NegateOp::create(b, loc, type, input);
-  else if (IsMin)
-    input = tosa::BitwiseNotOp::create(b, loc, type, input);
+  if (isa<FloatType>(type.getElementType())) {
+    // The minimum of x is the maximum of -x.
+    if (IsMin)
+      input = tosa::NegateOp::create(b, loc, type, input);
+  } else {
+    // Integers are XORed with a mask: all ones reverses their order (~x is
+    // -x - 1, without overflow) and the sign bit maps the unsigned order
+    // onto the signed one tosa.argmax uses.
+    unsigned width = type.getElementTypeBitWidth();
+    APInt mask = IsMin ? APInt::getAllOnes(width) : APInt::getZero(width);
+    if (node.isInputUnsigned(0))
+      mask ^= APInt::getSignedMinValue(width);
+    if (!mask.isZero()) {
+      auto maskType = RankedTensorType::get(
+          SmallVector<int64_t>(type.getRank(), 1), type.getElementType());
+      input = tosa::BitwiseXorOp::create(
+          b, loc, type, input,
+          createConst(b, loc, DenseElementsAttr::get(maskType, mask)));
+    }
+  }
   // tosa.argmax picks the first extremum: the last one is the first of the
   // reversed axis, at extent - 1 - index.
   if (*selectLastIndex)
@@ -154,7 +169,7 @@ template <bool IsMin> LogicalResult importArgExtremum(NodeContext &node) {
     shape[*axis] = 1;
     index = createReshape(b, loc, index, shape);
   }
-  node.setOutput(0, index);
+  node.setOutput(0, index, /*isUnsigned=*/false);
   return success();
 }
 
@@ -341,6 +356,9 @@ LogicalResult importGatherElements(NodeContext &node) {
     return failure();
   RankedTensorType dataType = node.getInputType(0);
   RankedTensorType indicesType = node.getInputType(1);
+  if (node.isInputUnsigned(1))
+    return node.emitError()
+           << "indices must be int32 or int64, got unsigned " << indicesType;
   int64_t rank = dataType.getRank();
   if (indicesType.getRank() != rank)
     return node.emitError() << "indices " << indicesType
@@ -413,24 +431,6 @@ LogicalResult importGatherElements(NodeContext &node) {
   return success();
 }
 
-/// The int64 value of integer or float `index` tensor, truncating floats
-/// toward zero as a cast to int64 does.
-Value createInt64Indices(OpBuilder &b, Location loc, Value index) {
-  auto type = cast<RankedTensorType>(index.getType());
-  auto resultType = type.clone(b.getI64Type());
-  if (type.getElementType().isInteger(64))
-    return index;
-  if (isa<FloatType>(type.getElementType())) {
-    Value isNegative =
-        tosa::GreaterOp::create(b, loc, type.clone(b.getI1Type()),
-                                createSplatLike(b, loc, index, 0.0), index);
-    index = tosa::SelectOp::create(b, loc, type, isNegative,
-                                   tosa::CeilOp::create(b, loc, type, index),
-                                   tosa::FloorOp::create(b, loc, type, index));
-  }
-  return tosa::CastOp::create(b, loc, resultType, index);
-}
-
 /// output[..., i, ...] = indices[...] == i ? on : off, where i runs over the
 /// new axis of size depth.
 LogicalResult importOneHot(NodeContext &node) {
@@ -464,7 +464,10 @@ LogicalResult importOneHot(NodeContext &node) {
 
   OpBuilder &b = node.getBuilder();
   Location loc = node.getLoc();
-  Value indices = createInt64Indices(b, loc, node.getInputValue(0));
+  // Float indices truncate toward zero, as a cast to int64 does.
+  Value indices =
+      createConversion(b, loc, node.getInputValue(0), b.getI64Type(),
+                       node.isInputUnsigned(0), /*isTargetUnsigned=*/false);
   indices = wrapNegativeIndices(b, loc, indices, depth);
   indices = createReshape(b, loc, indices,
                           insertDim(indicesType.getShape(), *axis, 1));
@@ -484,8 +487,10 @@ LogicalResult importOneHot(NodeContext &node) {
     Value element = createSlice(b, loc, node.getInputValue(2), {position}, {1});
     return createReshape(b, loc, element, unitShape);
   };
-  node.setOutput(0, tosa::SelectOp::create(b, loc, valuesType.clone(shape),
-                                           isOn, getValue(1), getValue(0)));
+  node.setOutput(0,
+                 tosa::SelectOp::create(b, loc, valuesType.clone(shape), isOn,
+                                        getValue(1), getValue(0)),
+                 node.isInputUnsigned(2));
   return success();
 }
 

@@ -14,9 +14,11 @@
 #include "TosaBuilders.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
 #include <limits>
+#include <string>
 
 using namespace mlir;
 
@@ -147,6 +149,41 @@ SmallVector<Value> getExpandedInputs(NodeContext &node,
   return values;
 }
 
+/// The element type of input `index` as ONNX sees it, quoted ('ui8' for
+/// unsigned bytes).
+std::string getTypeName(NodeContext &node, unsigned index) {
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  Type elementType = node.getInputType(index).getElementType();
+  os << "'";
+  if (node.isInputUnsigned(index))
+    os << "ui" << elementType.getIntOrFloatBitWidth();
+  else
+    os << elementType;
+  os << "'";
+  return name;
+}
+
+/// The values of an integer constant, zero-extended.
+SmallVector<uint64_t> getUnsignedValues(DenseElementsAttr values) {
+  SmallVector<uint64_t> result;
+  for (const APInt &value : values.getValues<APInt>())
+    result.push_back(value.getZExtValue());
+  return result;
+}
+
+/// `input` (integers) with the sign bit flipped.
+Value flipSignBit(OpBuilder &b, Location loc, Value input) {
+  auto type = cast<RankedTensorType>(input.getType());
+  unsigned width = type.getElementTypeBitWidth();
+  auto maskType = RankedTensorType::get(SmallVector<int64_t>(type.getRank(), 1),
+                                        type.getElementType());
+  Value mask = createConst(
+      b, loc,
+      DenseElementsAttr::get(maskType, APInt::getSignedMinValue(width)));
+  return tosa::BitwiseXorOp::create(b, loc, type, input, mask);
+}
+
 //===----------------------------------------------------------------------===//
 // Comparisons
 //===----------------------------------------------------------------------===//
@@ -188,9 +225,12 @@ template <CompareKind Kind> LogicalResult importCompare(NodeContext &node) {
       failed(checkNumericOrBoolInput(node, 1, allowBool)))
     return failure();
   Type elementType = node.getInputType(0).getElementType();
-  if (node.getInputType(1).getElementType() != elementType)
-    return node.emitError() << "operand element types differ: " << elementType
-                            << " vs " << node.getInputType(1).getElementType();
+  bool isUnsigned = node.isInputUnsigned(0);
+  if (node.getInputType(1).getElementType() != elementType ||
+      node.isInputUnsigned(1) != isUnsigned)
+    return node.emitError()
+           << "operand element types differ: " << getTypeName(node, 0) << " vs "
+           << getTypeName(node, 1);
   FailureOr<SmallVector<int64_t>> shape = getInputsBroadcastShape(node, {0, 1});
   if (failed(shape))
     return failure();
@@ -200,12 +240,18 @@ template <CompareKind Kind> LogicalResult importCompare(NodeContext &node) {
     SmallVector<int64_t> rhsOffsets = getInputOffsets(node, 1, *shape);
     DenseElementsAttr lhs = node.getConstantInput(0);
     DenseElementsAttr rhs = node.getConstantInput(1);
-    SmallVector<bool> result =
-        isa<FloatType>(elementType)
-            ? foldCompare<double>(Kind, getDoubleValues(lhs),
-                                  getDoubleValues(rhs), lhsOffsets, rhsOffsets)
-            : foldCompare<int64_t>(Kind, getIntValues(lhs), getIntValues(rhs),
-                                   lhsOffsets, rhsOffsets);
+    SmallVector<bool> result;
+    if (isa<FloatType>(elementType))
+      result =
+          foldCompare<double>(Kind, getDoubleValues(lhs), getDoubleValues(rhs),
+                              lhsOffsets, rhsOffsets);
+    else if (isUnsigned)
+      result =
+          foldCompare<uint64_t>(Kind, getUnsignedValues(lhs),
+                                getUnsignedValues(rhs), lhsOffsets, rhsOffsets);
+    else
+      result = foldCompare<int64_t>(Kind, getIntValues(lhs), getIntValues(rhs),
+                                    lhsOffsets, rhsOffsets);
     setBoolOutput(node, *shape, result);
     return success();
   }
@@ -214,6 +260,12 @@ template <CompareKind Kind> LogicalResult importCompare(NodeContext &node) {
   Location loc = node.getLoc();
   SmallVector<Value> operands = getExpandedInputs(node, {0, 1}, shape->size());
   Value lhs = operands[0], rhs = operands[1];
+  // Flipping the sign bit maps the unsigned order onto the signed one that
+  // the TOSA comparisons use.
+  if (isUnsigned && Kind != CompareKind::Equal) {
+    lhs = flipSignBit(b, loc, lhs);
+    rhs = flipSignBit(b, loc, rhs);
+  }
   // Less and LessOrEqual are Greater and GreaterOrEqual with swapped
   // operands.
   if (Kind == CompareKind::Less || Kind == CompareKind::LessOrEqual)
@@ -308,9 +360,12 @@ LogicalResult importWhere(NodeContext &node) {
   if (failed(node.checkArity(3, 3)) || failed(checkBoolInput(node, 0)))
     return failure();
   Type elementType = node.getInputType(1).getElementType();
-  if (node.getInputType(2).getElementType() != elementType)
-    return node.emitError() << "X and Y element types differ: " << elementType
-                            << " vs " << node.getInputType(2).getElementType();
+  bool isUnsigned = node.isInputUnsigned(1);
+  if (node.getInputType(2).getElementType() != elementType ||
+      node.isInputUnsigned(2) != isUnsigned)
+    return node.emitError()
+           << "X and Y element types differ: " << getTypeName(node, 1) << " vs "
+           << getTypeName(node, 2);
   FailureOr<SmallVector<int64_t>> shape =
       getInputsBroadcastShape(node, {0, 1, 2});
   if (failed(shape))
@@ -330,7 +385,7 @@ LogicalResult importWhere(NodeContext &node) {
     for (auto [c, t, f] :
          llvm::zip_equal(conditionOffsets, trueOffsets, falseOffsets))
       result.push_back(condition[c] ? onTrue[t] : onFalse[f]);
-    node.setConstantOutput(0, DenseElementsAttr::get(type, result));
+    node.setConstantOutput(0, DenseElementsAttr::get(type, result), isUnsigned);
     return success();
   }
 
@@ -338,7 +393,8 @@ LogicalResult importWhere(NodeContext &node) {
       getExpandedInputs(node, {0, 1, 2}, shape->size());
   node.setOutput(0,
                  tosa::SelectOp::create(node.getBuilder(), node.getLoc(), type,
-                                        operands[0], operands[1], operands[2]));
+                                        operands[0], operands[1], operands[2]),
+                 isUnsigned);
   return success();
 }
 
@@ -391,7 +447,8 @@ LogicalResult importIsInf(NodeContext &node) {
   return success();
 }
 
-/// x > 0 ? 1 : (x < 0 ? -1 : x), which keeps zeros and NaNs.
+/// x > 0 ? 1 : (x < 0 ? -1 : x), which keeps zeros and NaNs; unsigned x
+/// is 0 or 1.
 LogicalResult importSign(NodeContext &node) {
   if (failed(node.checkArity(1, 1)) ||
       failed(checkNumericOrBoolInput(node, 0, /*allowBool=*/false)))
@@ -402,13 +459,19 @@ LogicalResult importSign(NodeContext &node) {
   RankedTensorType type = node.getInputType(0);
   auto boolType = type.clone(b.getI1Type());
   Value zero = createSplatLike(node, input, 0.0);
+  Value one = createSplatLike(node, input, 1.0);
+  if (node.isInputUnsigned(0)) {
+    // x == 0 ? x : 1.
+    Value isZero = tosa::EqualOp::create(b, loc, boolType, input, zero);
+    node.setOutput(0, tosa::SelectOp::create(b, loc, type, isZero, input, one));
+    return success();
+  }
   Value isPositive = tosa::GreaterOp::create(b, loc, boolType, input, zero);
   Value isNegative = tosa::GreaterOp::create(b, loc, boolType, zero, input);
   Value negative = tosa::SelectOp::create(
       b, loc, type, isNegative, createSplatLike(node, input, -1.0), input);
-  node.setOutput(0, tosa::SelectOp::create(b, loc, type, isPositive,
-                                           createSplatLike(node, input, 1.0),
-                                           negative));
+  node.setOutput(
+      0, tosa::SelectOp::create(b, loc, type, isPositive, one, negative));
   return success();
 }
 

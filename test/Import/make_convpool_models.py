@@ -310,6 +310,8 @@ BAD = {
         [1, 3, 4, 4], [3, 1, 3, 3], group=2),
     "bad_deconv_weight": lambda: _convtranspose(
         [1, 2, 4, 4], [3, 1, 3, 3]),
+    "bad_deconv_huge": lambda: _convtranspose(
+        [1, 2, 4, 4], [2, 1, 3, 3], strides=[2**30, 1]),
     "bad_deconv_rank": lambda: _convtranspose(
         [1, 2, 2, 2, 2, 2], [2, 1, 1, 1, 1, 1]),
     "bad_pool_dilations": lambda: _maxpool(

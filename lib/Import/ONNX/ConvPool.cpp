@@ -570,7 +570,9 @@ template <PoolKind Kind> LogicalResult importPool(NodeContext &node) {
   Location loc = node.getLoc();
   Value input = node.getInputValue(0);
   // Unsigned integers pool as signed ones with the sign bit flipped.
-  bool isUnsigned = inputType.getElementType().isUnsignedInteger();
+  bool isUnsigned = inputType.getElementType().isInteger() &&
+                    (node.isInputUnsigned(0) ||
+                     inputType.getElementType().isUnsignedInteger());
   if (isUnsigned)
     input = flipSignBit(b, loc, input);
   SmallVector<int64_t> outputShape(xShape.take_front(2));

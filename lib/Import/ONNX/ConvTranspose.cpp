@@ -27,6 +27,7 @@
 #include "TosaBuilders.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <limits>
 
@@ -34,6 +35,9 @@ using namespace mlir;
 
 namespace qcc::onnx_import {
 namespace {
+
+/// The largest attribute value and upsampled size along one dimension.
+constexpr int64_t kMaxValue = std::numeric_limits<int32_t>::max();
 
 /// One spatial dimension of a transposed convolution, as the stride-1
 /// convolution over the upsampled input that computes it.
@@ -62,7 +66,6 @@ FailureOr<SmallVector<int64_t>> getDimsAttr(NodeContext &node, StringRef name,
     return node.emitError() << "attribute '" << name << "' must have " << size
                             << " values, got " << values->size();
   // Bounded so that the size arithmetic below cannot overflow.
-  constexpr int64_t kMaxValue = std::numeric_limits<int32_t>::max();
   for (int64_t v : *values) {
     if (v < min)
       return node.emitError()
@@ -121,8 +124,21 @@ FailureOr<SmallVector<TransposedDim>> computeDims(NodeContext &node,
              << "output_padding " << extraOutput << " along spatial dimension "
              << i << " must be smaller than the stride (" << dim.stride
              << ") or the dilation (" << dim.dilation << ")";
+    if (dim.kernel > kMaxValue)
+      return node.emitError() << "kernel size " << dim.kernel
+                              << " is too large (at most " << kMaxValue << ")";
     int64_t extent = (dim.kernel - 1) * dim.dilation + 1;
-    int64_t full = (dim.input - 1) * dim.stride + extraOutput + extent;
+    // The upsampled input (input * stride elements) and the full output
+    // must stay within bounds the IR can hold.
+    int64_t upsampled, full;
+    if (llvm::MulOverflow(dim.input, dim.stride, upsampled) ||
+        upsampled > kMaxValue ||
+        llvm::AddOverflow(upsampled - dim.stride, extraOutput + extent, full) ||
+        full > kMaxValue)
+      return node.emitError()
+             << "output size along spatial dimension " << i
+             << " is too large (input " << dim.input << ", stride "
+             << dim.stride << ", kernel extent " << extent << ")";
     int64_t begin = (*pads)[i], end = (*pads)[i + rank];
     std::optional<int64_t> target;
     if (outputShape)
@@ -329,6 +345,18 @@ LogicalResult importConvTranspose(NodeContext &node) {
   SmallVector<int64_t> outputShape = {xShape[0], outChannels};
   for (const TransposedDim &dim : *dims)
     outputShape.push_back(dim.output);
+  // The upsampled input and the output must have element counts the IR can
+  // hold.
+  int64_t upsampledCount = xShape[0] * channels, outputCount = xShape[0];
+  bool overflow = llvm::MulOverflow(outputCount, outChannels, outputCount);
+  for (const TransposedDim &dim : *dims)
+    overflow |= llvm::MulOverflow(upsampledCount, dim.input * dim.stride,
+                                  upsampledCount) ||
+                llvm::MulOverflow(outputCount, dim.output, outputCount);
+  if (overflow)
+    return node.emitError() << "the upsampled input or the output "
+                            << RankedTensorType::get(outputShape, f32)
+                            << " has too many elements";
 
   if (llvm::any_of(*dims, [](const TransposedDim &dim) {
         return dim.getConvInputSize() < 1;

@@ -190,6 +190,11 @@ def integer_arith():
     # numpy computes float16 arithmetic in float32 and rounds once, as qcc.
     m.node("Add", ["h", "h"], "h_add")
     m.output("h_add", h + h)
+    # Gather with run-time indices: negative ones count from the end, and
+    # out-of-range ones (undefined in ONNX) are clamped into range.
+    idx = m.input("idx", np.array([[0, -1], [2, 40]], np.int64))
+    m.node("Gather", ["x", "idx"], "gathered")
+    m.output("gathered", x[np.clip(np.where(idx < 0, idx + 16, idx), 0, 15)])
     return m
 
 
@@ -204,7 +209,26 @@ def _info(name, elem_type, shape=(4,)):
     return helper.make_tensor_value_info(name, elem_type, list(shape))
 
 
+def _preview_domain_only():
+    node = helper.make_node("Adagrad", ["r", "t", "x", "g", "h"],
+                            ["x2", "h2"], name="adagrad",
+                            domain="ai.onnx.preview.training")
+    inputs = [_info(n, TensorProto.FLOAT, ()) for n in ("r", "x", "g", "h")]
+    inputs.insert(1, _info("t", TensorProto.INT64, ()))
+    graph = helper.make_graph([node], "g", inputs,
+                              [_info("x2", TensorProto.FLOAT, ()),
+                               _info("h2", TensorProto.FLOAT, ())])
+    return helper.make_model(graph, opset_imports=[
+        helper.make_opsetid("ai.onnx.preview.training", 1)])
+
+
 BAD = {
+    # Unsupported operators are reported before anything else about the
+    # graph (here: a string input, and a model without the default domain).
+    "bad_unsupported_before_inputs": lambda: _tiny(
+        helper.make_node("StringNormalizer", ["x"], ["z"], name="norm"),
+        [_info("x", TensorProto.STRING)], _info("z", TensorProto.STRING)),
+    "bad_preview_domain_only": _preview_domain_only,
     "bad_bitshift_signed": lambda: _tiny(
         helper.make_node("BitShift", ["x", "y"], ["z"], name="shift",
                          direction="LEFT"),

@@ -309,7 +309,7 @@ def _external():
 
 BAD = {
     "bad_unsupported_op": lambda: _tiny(
-        [helper.make_node("Trilu", ["x"], ["y"], name="trilu_node")]),
+        [helper.make_node("LpNormalization", ["x"], ["y"], name="lpnorm_node")]),
     "bad_unknown_domain": lambda: _tiny(
         [helper.make_node("Relu", ["x"], ["y"], name="custom_relu",
                           domain="com.example")]),

@@ -28,10 +28,18 @@ func.func @main(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 // -----
 
 // Element types without a C spelling are rejected.
-// expected-error @+1 {{the model's output #0 has element type 'i1', which the C ABI does not support}}
-func.func @main(%x: tensor<4xf32>) -> tensor<4xi1> {
-  %0 = arith.constant dense<true> : tensor<4xi1>
-  return %0 : tensor<4xi1>
+// expected-error @+1 {{the model's output #0 has element type 'i4', which the C ABI does not support}}
+func.func @main(%x: tensor<4xf32>) -> tensor<4xi4> {
+  %0 = arith.constant dense<1> : tensor<4xi4>
+  return %0 : tensor<4xi4>
+}
+
+// -----
+
+// Only integers can be unsigned at the C boundary.
+// expected-error @+1 {{the model's input #0 is marked 'qcc.unsigned' but has type 'tensor<4xf32>'}}
+func.func @main(%x: tensor<4xf32> {qcc.unsigned}) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
 }
 
 // -----

@@ -29,3 +29,18 @@ func.func @model(%x: tensor<2xi8>) -> tensor<2xi8> {
   return %0 : tensor<2xi8>
 }
 
+
+// -----
+
+// Signless integers marked qcc.unsigned are unsigned in the ABI (uint8_t in
+// the header); the code keeps them signless. Booleans are i1.
+// CHECK-LABEL: module attributes {qcc.abi = {inputs = [{name = "pixels", type = tensor<4xui8>}], outputs = [{name = "mask", type = tensor<4xi1>}, {name = "doubled", type = tensor<4xui8>}]
+// CHECK: func.func @net_run(%{{.*}}: tensor<4xi8> {bufferization.writable = false}, %{{.*}}: memref<4xi1>, %{{.*}}: memref<4xi8>)
+func.func @main(%x: tensor<4xi8> {qcc.name = "pixels", qcc.unsigned})
+    -> (tensor<4xi1> {qcc.name = "mask"},
+        tensor<4xi8> {qcc.name = "doubled", qcc.unsigned}) {
+  %zero = arith.constant dense<0> : tensor<4xi8>
+  %mask = arith.cmpi ne, %x, %zero : tensor<4xi8>
+  %sum = arith.addi %x, %x : tensor<4xi8>
+  return %mask, %sum : tensor<4xi1>, tensor<4xi8>
+}

@@ -98,6 +98,12 @@ public:
 private:
   LogicalResult readOpsets(const onnx::ModelProto &model);
   FailureOr<RankedTensorType> getInputType(const onnx::ValueInfoProto &input);
+  /// Fails on the first node whose operator is not supported, before the
+  /// graph's inputs and initializers are looked at.
+  LogicalResult checkOperatorsSupported(const onnx::GraphProto &graph);
+  InFlightDiagnostic emitUnsupportedOperator(const onnx::NodeProto &node,
+                                             int index, llvm::StringRef domain,
+                                             int64_t opset);
   LogicalResult importInitializers(const onnx::GraphProto &graph);
   LogicalResult importInputs(const onnx::GraphProto &graph, func::FuncOp func);
   FailureOr<SmallVector<int>> sortNodes(const onnx::GraphProto &graph);
@@ -145,14 +151,48 @@ LogicalResult GraphImporter::readOpsets(const onnx::ModelProto &model) {
       return emitError() << "opset domain '" << domain
                          << "' is imported more than once";
   }
+  // A missing default domain is reported after unsupported operators (see
+  // checkOperatorsSupported): models of other domains hear about those first.
   auto it = opsets.find("");
   if (it == opsets.end())
-    return emitError() << "model does not import the default ONNX opset "
-                          "domain (opset_import is empty or lacks 'ai.onnx')";
+    return success();
   if (it->second < kMinOpset || it->second > kMaxOpset)
     return emitError() << "ONNX opset " << it->second
                        << " is not supported (supported: " << kMinOpset
                        << " to " << kMaxOpset << ")";
+  return success();
+}
+
+InFlightDiagnostic
+GraphImporter::emitUnsupportedOperator(const onnx::NodeProto &node, int index,
+                                       StringRef domain, int64_t opset) {
+  std::string name = getNodeName(node, index);
+  return mlir::emitError(getNameLoc(name))
+         << "node '" << name << "' (" << node.op_type()
+         << "): unsupported ONNX operator '" << node.op_type() << "' (domain '"
+         << (domain.empty() ? "ai.onnx" : domain) << "', opset " << opset
+         << ")";
+}
+
+LogicalResult
+GraphImporter::checkOperatorsSupported(const onnx::GraphProto &graph) {
+  for (int index = 0; index < graph.node_size(); ++index) {
+    const onnx::NodeProto &node = graph.node(index);
+    StringRef domain = node.domain();
+    if (isDefaultDomain(domain))
+      domain = "";
+    auto opset = opsets.find(domain);
+    // Nodes without an op type or of a domain the model does not import are
+    // malformed; importNode says so.
+    if (node.op_type().empty() || opset == opsets.end())
+      continue;
+    if (domain.empty() && getOpRegistry().lookup(node.op_type()))
+      continue;
+    return emitUnsupportedOperator(node, index, domain, opset->second);
+  }
+  if (!opsets.count(""))
+    return emitError() << "model does not import the default ONNX opset "
+                          "domain (opset_import is empty or lacks 'ai.onnx')";
   return success();
 }
 
@@ -442,10 +482,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   if (domain.empty())
     import = getOpRegistry().lookup(node.op_type());
   if (!import)
-    return emitNodeError() << "unsupported ONNX operator '" << node.op_type()
-                           << "' (domain '"
-                           << (domain.empty() ? "ai.onnx" : domain)
-                           << "', opset " << opset->second << ")";
+    return emitUnsupportedOperator(node, index, domain, opset->second);
   for (const std::string &input : node.input())
     if (!input.empty() && !values.count(input))
       return emitNodeError() << "input '" << input
@@ -580,9 +617,9 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
                 << kMaxIRVersion << ")";
     return {};
   }
-  if (failed(readOpsets(model)))
-    return {};
   const onnx::GraphProto &graph = model.graph();
+  if (failed(readOpsets(model)) || failed(checkOperatorsSupported(graph)))
+    return {};
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(modelLoc);
   builder.setInsertionPointToEnd(module->getBody());

@@ -312,6 +312,66 @@ LogicalResult importShape(NodeContext &node) {
   return success();
 }
 
+/// Gather with indices known only at run time (token ids, class labels):
+/// tosa.gather over the data viewed as [outer, extent, inner]. ONNX leaves
+/// out-of-range indices undefined; they are clamped into range so that no
+/// input can make the generated code read outside its buffers.
+LogicalResult importRuntimeGather(NodeContext &node, int64_t axis) {
+  RankedTensorType dataType = node.getInputType(0);
+  RankedTensorType indicesType = node.getInputType(1);
+  Type indexElementType = indicesType.getElementType();
+  if (!indexElementType.isInteger(32) && !indexElementType.isInteger(64))
+    return node.emitError()
+           << "indices must be int32 or int64, got " << indicesType;
+  ArrayRef<int64_t> dataShape = dataType.getShape();
+  int64_t extent = dataShape[axis];
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= dataShape[d];
+  for (int64_t d = axis + 1; d < dataType.getRank(); ++d)
+    inner *= dataShape[d];
+  int64_t count = indicesType.getNumElements();
+
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  // Negative indices count from the end; then clamp to [0, extent).
+  Value indices = createReshape(b, loc, node.getInputValue(1), {1, count});
+  auto flatType = cast<RankedTensorType>(indices.getType());
+  Value zero = createScalarSplat(b, loc, 0, indexElementType, 2);
+  Value isNegative = tosa::GreaterOp::create(
+      b, loc, flatType.clone(b.getI1Type()), zero, indices);
+  Value wrapped = tosa::SelectOp::create(
+      b, loc, flatType, isNegative,
+      tosa::AddOp::create(
+          b, loc, flatType, indices,
+          createScalarSplat(b, loc, extent, indexElementType, 2)),
+      indices);
+  auto i32Type = flatType.clone(b.getI32Type());
+  Value narrowed = indexElementType.isInteger(32)
+                       ? wrapped
+                       : tosa::CastOp::create(
+                             b, loc, i32Type,
+                             tosa::ClampOp::create(
+                                 b, loc, flatType, wrapped,
+                                 b.getIntegerAttr(indexElementType, 0),
+                                 b.getIntegerAttr(indexElementType, extent - 1))
+                                 .getResult())
+                             .getResult();
+  Value clamped =
+      tosa::ClampOp::create(b, loc, i32Type, narrowed, b.getI32IntegerAttr(0),
+                            b.getI32IntegerAttr(extent - 1));
+  Value tiled = createTile(b, loc, clamped, {outer, 1});
+  Value values =
+      createReshape(b, loc, node.getInputValue(0), {outer, extent, inner});
+  Value gathered = tosa::GatherOp::create(
+      b, loc, dataType.clone({outer, count, inner}), values, tiled);
+  SmallVector<int64_t> resultShape(dataShape.take_front(axis));
+  llvm::append_range(resultShape, indicesType.getShape());
+  llvm::append_range(resultShape, dataShape.drop_front(axis + 1));
+  node.setOutput(0, createReshape(b, loc, gathered, resultShape));
+  return success();
+}
+
 LogicalResult importGather(NodeContext &node) {
   if (failed(node.checkArity(2, 2)))
     return failure();
@@ -322,6 +382,12 @@ LogicalResult importGather(NodeContext &node) {
   FailureOr<int64_t> axis = node.normalizeAxis(*axisAttr, dataType.getRank());
   if (failed(axis))
     return failure();
+  // Many indices are cheaper as one gather than as a slice per index.
+  constexpr int64_t kMaxSlicedIndices = 16;
+  if (!node.getConstantInput(1) ||
+      (!node.getConstantInput(0) &&
+       node.getInputType(1).getNumElements() > kMaxSlicedIndices))
+    return importRuntimeGather(node, *axis);
   FailureOr<SmallVector<int64_t>> indices =
       node.getConstantIntsInput(1, "indices");
   if (failed(indices))

@@ -22,6 +22,7 @@ const OpRegistry &getOpRegistry() {
     registerLinearOps(r);
     registerLogicalOps(r);
     registerNormalizationOps(r);
+    registerQuantizedOps(r);
     registerReductionOps(r);
     registerResizeOps(r);
     registerShapeOps(r);

@@ -45,6 +45,7 @@ void registerIndexingOps(OpRegistry &registry);
 void registerLinearOps(OpRegistry &registry);
 void registerLogicalOps(OpRegistry &registry);
 void registerNormalizationOps(OpRegistry &registry);
+void registerQuantizedOps(OpRegistry &registry);
 void registerReductionOps(OpRegistry &registry);
 void registerResizeOps(OpRegistry &registry);
 void registerShapeOps(OpRegistry &registry);

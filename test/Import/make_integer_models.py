@@ -6,8 +6,8 @@ Usage: make_integer_models.py <model> <outdir>
 Writes into <outdir>: model.onnx, input_<i>.bin (raw little-endian data of
 each graph input's type) and expected_<i>.bin (the exact expected bytes of
 each output, compared with `cmp`). The references spell out the semantics
-qcc documents for the cases ONNX leaves open (docs/ONNXSupport.md, "Integer
-semantics"): division and modulo by zero give 0, INT_MIN / -1 wraps, shifts
+qcc documents for the cases ONNX leaves open (docs/Numerics.md, "Integer
+semantics of imported operators"): division and modulo by zero give 0, INT_MIN / -1 wraps, shifts
 by the element width or more give 0, float to integer casts truncate and
 saturate (NaN gives 0), and casts to bfloat16 round to nearest even.
 Models named `bad_*` are rejected with a diagnostic; they have no data.

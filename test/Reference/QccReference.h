@@ -14,5 +14,6 @@
 #include "LookupTables.h"
 #include "Ops.h"
 #include "Tensor.h"
+#include "WeightOnly.h"
 
 #endif // QCC_TEST_REFERENCE_QCCREFERENCE_H

@@ -37,6 +37,14 @@ ref::Result<Case> makeAddCase(Random &random, int64_t variant);
 ref::Result<Case> makeMulCase(Random &random, int64_t variant);
 ref::Result<Case> makeMaxPool2DCase(Random &random, int64_t variant);
 ref::Result<Case> makeAvgPool2DCase(Random &random, int64_t variant);
+// Weight-only quantized float matmuls (compiled with
+// --quantize=weight-only-int8/int4 and, for *Block16, --weight-block-size=16).
+ref::Result<Case> makeWeightOnlyInt8Case(Random &random, int64_t variant);
+ref::Result<Case> makeWeightOnlyInt4Case(Random &random, int64_t variant);
+ref::Result<Case> makeWeightOnlyInt8Block16Case(Random &random,
+                                                int64_t variant);
+ref::Result<Case> makeWeightOnlyInt4Block16Case(Random &random,
+                                                int64_t variant);
 
 /// A random shape of rank in [minRank, maxRank] with dims in [1, maxDim].
 ref::Shape pickShape(Random &random, int64_t minRank, int64_t maxRank,

@@ -38,6 +38,10 @@ const std::vector<OpCases> &qcc::bitexact::allOpCases() {
       {"concat", makeConcatCase},
       {"clamp", makeClampCase},
       {"lookup", makeLookupCase},
+      {"weight_only_int8", makeWeightOnlyInt8Case},
+      {"weight_only_int4", makeWeightOnlyInt4Case},
+      {"weight_only_int8_block16", makeWeightOnlyInt8Block16Case},
+      {"weight_only_int4_block16", makeWeightOnlyInt4Block16Case},
   };
   return ops;
 }

@@ -23,6 +23,19 @@ ModelWriter::emitOperand(const Operand &operand) {
   }
   if (const auto *real = std::get_if<FloatTensor>(&operand.value)) {
     std::string type = tensorType(real->shape, "f32");
+    if (operand.isConstant) {
+      // Hex: the exact bits of every value.
+      static const char digits[] = "0123456789ABCDEF";
+      std::string hex = "0x";
+      for (uint8_t byte : floatBytes(*real)) {
+        hex += digits[byte >> 4];
+        hex += digits[byte & 0xF];
+      }
+      std::string name = newValue();
+      body << "  " << name << " = \"tosa.const\"() <{values = dense<\"" << hex
+           << "\"> : " << type << "}> : () -> " << type << "\n";
+      return {name, type};
+    }
     inputs.push_back(floatBytes(*real));
     argumentTypes.push_back(type);
     return {"%arg" + std::to_string(argumentTypes.size() - 1), type};

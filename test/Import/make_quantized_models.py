@@ -26,12 +26,10 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-ONNX_TYPES = {
-    np.dtype(np.uint8): TensorProto.UINT8,
-    np.dtype(np.int8): TensorProto.INT8,
-    np.dtype(np.int32): TensorProto.INT32,
-    np.dtype(np.float32): TensorProto.FLOAT,
-}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import make_integer_models  # noqa: E402
+from make_integer_models import check  # noqa: E402
 
 # ---- references ------------------------------------------------------------
 
@@ -118,38 +116,18 @@ def i64(a):
 
 # ---- model building --------------------------------------------------------
 
-class Model:
-    def __init__(self):
-        self.nodes, self.inits, self.inputs, self.outputs = [], [], [], []
-        self.data, self.expected = [], []
-
-    def input(self, name, data):
-        data = np.asarray(data)
-        self.inputs.append(helper.make_tensor_value_info(
-            name, ONNX_TYPES[data.dtype], data.shape))
-        self.data.append(data)
-        return data
+class Model(make_integer_models.Model):
+    """make_integer_models.Model with nodes of several outputs, and
+    initializers that return their value."""
 
     def init(self, name, array):
-        self.inits.append(numpy_helper.from_array(np.asarray(array), name))
+        super().init(name, array)
         return np.asarray(array)
 
     def node(self, op, inputs, outputs, **attrs):
         outputs = [outputs] if isinstance(outputs, str) else outputs
         self.nodes.append(helper.make_node(op, inputs, outputs,
                                            name=outputs[0], **attrs))
-
-    def output(self, name, ref):
-        ref = np.asarray(ref)
-        self.outputs.append(helper.make_tensor_value_info(
-            name, ONNX_TYPES[ref.dtype], ref.shape))
-        self.expected.append(ref)
-
-    def proto(self, opset=13):
-        graph = helper.make_graph(self.nodes, "g", self.inputs, self.outputs,
-                                  initializer=self.inits)
-        return helper.make_model(graph, producer_name="qcc-test",
-                                 opset_imports=[helper.make_opsetid("", opset)])
 
 
 def quantized():
@@ -370,22 +348,6 @@ BAD = {
     "bad_dynamic_int": lambda: _single(
         "DynamicQuantizeLinear", [("x", U8, (4,))], {}, U8),
 }
-
-
-def check(outdir, prefix):
-    bad = 0
-    i = 0
-    while os.path.exists(os.path.join(outdir, f"expected_{i}.bin")):
-        with open(os.path.join(outdir, f"expected_{i}.bin"), "rb") as f:
-            expected = f.read()
-        with open(f"{prefix}{i}.bin", "rb") as f:
-            actual = f.read()
-        if actual != expected:
-            print(f"output {i}: expected {expected.hex()}, got {actual.hex()}")
-            bad += 1
-        i += 1
-    print(f"{i - bad} of {i} outputs match exactly")
-    sys.exit(1 if bad or i == 0 else 0)
 
 
 def main(argv):

@@ -337,8 +337,8 @@ getSliceParamShape(NodeContext &node, unsigned index, unsigned paramIndex,
     valid = shape[d] == 1 || shape[d] == type.getDimSize(d);
   if (!valid)
     return node.emitError()
-           << "'" << node.getNode().input(paramIndex) << "' " << paramType
-           << " is neither per-tensor nor per-"
+           << "'" << node.getNode().input(paramIndex) << "' of type "
+           << paramType << " is neither per-tensor nor per-"
            << (sliceDim == 2 ? "row" : "column") << " for operand " << type;
   return shape;
 }
@@ -548,8 +548,8 @@ checkConvOperands(NodeContext &node, unsigned xIndex, unsigned wIndex,
     wParamShape[0] = outChannels;
   else if (getNumElements(paramType) != 1 || paramType.getRank() > 1)
     return node.emitError()
-           << "'" << node.getNode().input(wParamIndex) << "' " << paramType
-           << " must have one element or one per output channel ("
+           << "'" << node.getNode().input(wParamIndex) << "' of type "
+           << paramType << " must have one element or one per output channel ("
            << outChannels << ")";
   return wParamShape;
 }

@@ -34,8 +34,16 @@ void buildQccRangeAnalysisPipeline(OpPassManager &pm,
 
 void buildQccQuantizeOpsPipeline(OpPassManager &pm,
                                  const QccPipelineOptions &options) {
+  if (!options.keepFloat.empty() || !options.int16.empty()) {
+    AssignPrecisionPassOptions precision;
+    precision.keepFloat.assign(options.keepFloat.begin(),
+                               options.keepFloat.end());
+    precision.int16.assign(options.int16.begin(), options.int16.end());
+    pm.addNestedPass<func::FuncOp>(createAssignPrecisionPass(precision));
+  }
   QuantizePassOptions quantize;
   quantize.perTensorWeights = options.perTensorWeights;
+  quantize.activationType = options.activationType;
   pm.addNestedPass<func::FuncOp>(createQuantizePass(quantize));
   pm.addNestedPass<func::FuncOp>(createCheckAccumulatorsPass());
   CheckIntegerPathPassOptions check;

@@ -60,21 +60,32 @@ static LogicalResult checkContraction(Operation *op, Value input,
   std::optional<DenseIntElementsAttr> biasValues;
   if (bias)
     biasValues = getStoredConstant(bias);
+  // Activations wider than 8 bits (16x8) accumulate in int64 (see
+  // ContractionPatterns.cpp); the bound is then checked against int64.
+  bool wide = inputType.getStorageTypeIntegralWidth() > 8;
+  int64_t limit = wide ? INT64_MAX : INT32_MAX;
   int64_t largest = 0;
   for (int64_t c = 0; c < channels; ++c) {
     int64_t biasMagnitude =
         biasValues ? std::abs((*biasValues).getValues<APInt>()[c]
                                   .getSExtValue())
                    : 0;
-    // Both factors are far below 2^31, so the product fits in int64.
-    int64_t bound = biasMagnitude + maxInput * sums[c];
-    if (bound > INT32_MAX)
-      return op->emitError("the int32 accumulator of output channel ")
-             << c << " may overflow: |acc| <= " << bound << " > 2^31 - 1";
+    int64_t product = 0, bound = 0;
+    if (__builtin_mul_overflow(maxInput, sums[c], &product) ||
+        __builtin_add_overflow(biasMagnitude, product, &bound) ||
+        bound > limit)
+      return op->emitError("the ")
+             << (wide ? "int64" : "int32")
+             << " accumulator of output channel " << c << " may overflow: "
+             << (bound > limit ? "|acc| <= " + std::to_string(bound) + " > "
+                               : std::string("|acc| > "))
+             << (wide ? "2^63 - 1" : "2^31 - 1");
     largest = std::max(largest, bound);
   }
-  op->setAttr("qcc.accumulator_bound",
-              Builder(op->getContext()).getI64IntegerAttr(largest));
+  Builder builder(op->getContext());
+  op->setAttr("qcc.accumulator_bound", builder.getI64IntegerAttr(largest));
+  if (wide)
+    op->setAttr("qcc.accumulator_bits", builder.getI64IntegerAttr(64));
   return success();
 }
 

@@ -1,6 +1,7 @@
 //===- CheckIntegerPath.cpp - no float arithmetic between layers ----------===//
 
 #include "qcc/Quantization/Passes.h"
+#include "qcc/Quantization/Precision.h"
 
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
 
@@ -48,7 +49,8 @@ struct CheckIntegerPathPass
     }
     bool failedCheck = false;
     func.walk([&](Operation *op) {
-      if (!downstream.contains(op) || !upstream.contains(op))
+      if (!downstream.contains(op) || !upstream.contains(op) ||
+          isKeptFloat(op))
         return;
       auto diag = allowFloat ? op->emitWarning() : op->emitError();
       diag << "'" << op->getName()

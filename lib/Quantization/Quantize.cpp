@@ -9,9 +9,15 @@
 // Each value gets one quantized type (from its range), so the cleanup that
 // follows can remove every internal dequantize/quantize pair.
 //
+// Precision per op: `qcc.precision = "int8"` (the default), `"int16"` (16x8:
+// symmetric int16 activations in and out, int8 weights) or `"float"` (left
+// alone). A value produced in one precision and read in another is
+// requantized; the conversion is chosen from the value's original range.
+//
 //===----------------------------------------------------------------------===//
 
 #include "qcc/Quantization/Passes.h"
+#include "qcc/Quantization/Precision.h"
 #include "qcc/Quantization/Ranges.h"
 #include "qcc/Quantization/Scheme.h"
 
@@ -57,13 +63,26 @@ struct FusedClamp {
   int64_t max;
 };
 
+static ActivationKind kindOf(UniformQuantizedType type) {
+  if (type.getStorageTypeIntegralWidth() > 8)
+    return ActivationKind::Int16;
+  return type.isSigned() ? ActivationKind::Int8 : ActivationKind::UInt8;
+}
+
 class Quantizer {
 public:
-  Quantizer(MLIRContext *context, bool perTensorWeights)
-      : context(context), perTensorWeights(perTensorWeights) {}
+  Quantizer(MLIRContext *context, bool perTensorWeights,
+            ActivationKind defaultKind)
+      : context(context), perTensorWeights(perTensorWeights),
+        defaultKind(defaultKind), kind(defaultKind) {}
 
   /// Rewrites `op` if it is quantizable; returns whether it did.
   FailureOr<bool> rewrite(Operation *op) {
+    auto precision = op->getAttrOfType<StringAttr>(kPrecisionAttrName);
+    if (precision && precision.getValue() == "float")
+      return false;
+    kind = precision && precision.getValue() == "int16" ? ActivationKind::Int16
+                                                        : defaultKind;
     return TypeSwitch<Operation *, FailureOr<bool>>(op)
         .Case([&](tosa::Conv2DOp conv) { return rewriteConv(conv); })
         .Case([&](tosa::DepthwiseConv2DOp conv) {
@@ -86,17 +105,29 @@ public:
   }
 
 private:
+  /// The type of `value` as the op being rewritten reads or writes it (in
+  /// that op's precision).
   std::optional<UniformQuantizedType> typeOf(Value value) {
     if (!isFloatTensor(value))
       return std::nullopt;
-    // A value an earlier rewrite produced keeps the type it was computed in.
-    if (auto dequantize = value.getDefiningOp<DequantizeOp>())
-      return dyn_cast<UniformQuantizedType>(
+    std::optional<RealRange> range;
+    // A value an earlier rewrite produced keeps the type it was computed in,
+    // unless this op needs another precision.
+    if (auto dequantize = value.getDefiningOp<DequantizeOp>()) {
+      auto type = dyn_cast<UniformQuantizedType>(
           dequantize.getInput().getType().getElementType());
-    std::optional<RealRange> range = getValueRange(value);
+      if (!type || kindOf(type) == kind)
+        return type;
+      auto original = producedRanges.find(value);
+      if (original == producedRanges.end())
+        return type;
+      range = original->second;
+    } else {
+      range = getValueRange(value);
+    }
     if (!range || !std::isfinite(range->min) || !std::isfinite(range->max))
       return std::nullopt;
-    return getActivationType(context, *range);
+    return getActivationType(context, *range, kind);
   }
 
   static RankedTensorType withElement(Value value, Type element) {
@@ -122,6 +153,8 @@ private:
     Value dequantized = DequantizeOp::create(
         b, last->getLoc(), cast<RankedTensorType>(last->getResult(0).getType()),
         result);
+    if (std::optional<RealRange> range = getValueRange(last->getResult(0)))
+      producedRanges[dequantized] = *range;
     last->getResult(0).replaceAllUsesWith(dequantized);
     for (Operation *op : llvm::reverse(chain)) {
       erased.insert(op);
@@ -437,22 +470,28 @@ private:
     return true;
   }
 
-  /// Unary functions of one int8 value become a 256-entry table built at
-  /// compile time.
+  /// Unary functions of one 8-bit value become a 256-entry table built at
+  /// compile time. Tables need 8-bit inputs: an int16 op uses the default
+  /// 8-bit type here.
   FailureOr<bool> rewriteTable(Operation *op,
                                llvm::function_ref<double(double)> function) {
+    kind = defaultKind;
     Value input = op->getOperand(0), output = op->getResult(0);
     std::optional<UniformQuantizedType> inputType = typeOf(input);
     std::optional<UniformQuantizedType> outputType = typeOf(output);
     if (!inputType || !outputType)
       return false;
     SmallVector<int8_t> table;
-    for (int64_t q = -128; q <= 127; ++q) {
+    for (int64_t q = inputType->getStorageTypeMin();
+         q <= inputType->getStorageTypeMax(); ++q) {
       double real = double(q - inputType->getZeroPoint()) *
                     inputType->getScale();
       double y = std::nearbyint(function(real) / outputType->getScale()) +
                  outputType->getZeroPoint();
-      table.push_back(static_cast<int8_t>(std::clamp(y, -128.0, 127.0)));
+      y = std::clamp(y, double(outputType->getStorageTypeMin()),
+                     double(outputType->getStorageTypeMax()));
+      // Stored as the result's 8-bit pattern (u8 values wrap into i8).
+      table.push_back(static_cast<int8_t>(static_cast<int64_t>(y)));
     }
     OpBuilder b(op);
     Location loc = op->getLoc();
@@ -468,6 +507,12 @@ private:
 
   MLIRContext *context;
   bool perTensorWeights;
+  /// The activation kind of int8-precision ops (int8 or uint8).
+  ActivationKind defaultKind;
+  /// The activation kind of the op being rewritten.
+  ActivationKind kind;
+  /// The range of the float value each rewrite's dequantize replaced.
+  DenseMap<Value, RealRange> producedRanges;
 
 public:
   /// Every op a rewrite erased (the rewritten op and its fused followers).
@@ -481,7 +526,22 @@ struct QuantizePass : public qcc::impl::QuantizePassBase<QuantizePass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    Quantizer quantizer(&getContext(), perTensorWeights);
+    bool valid = true;
+    func.walk([&](Operation *op) {
+      if (failed(verifyPrecisionAttr(op)))
+        valid = false;
+    });
+    if (!valid)
+      return signalPassFailure();
+    ActivationKind defaultKind = activationType == "uint8"
+                                     ? ActivationKind::UInt8
+                                     : ActivationKind::Int8;
+    if (activationType != "int8" && activationType != "uint8") {
+      func.emitError("activation-type must be int8 or uint8, not '")
+          << activationType << "'";
+      return signalPassFailure();
+    }
+    Quantizer quantizer(&getContext(), perTensorWeights, defaultKind);
     // Rewrite in program order; ops erased as part of an earlier fused chain
     // are skipped.
     SmallVector<Operation *> ops;

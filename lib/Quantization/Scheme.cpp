@@ -11,9 +11,20 @@ using namespace mlir;
 namespace qcc {
 
 quant::UniformQuantizedType getActivationType(MLIRContext *context,
-                                              RealRange range) {
+                                              RealRange range,
+                                              ActivationKind kind) {
   double lo = std::min(range.min, 0.0);
   double hi = std::max(range.max, 0.0);
+  Builder builder(context);
+  if (kind == ActivationKind::Int16) {
+    // Symmetric: s = max|x| / 32767, z = 0, the full storage range.
+    double magnitude = std::max(-lo, hi);
+    if (!(magnitude > 0.0) || !std::isfinite(magnitude))
+      magnitude = 1.0;
+    return quant::UniformQuantizedType::get(
+        quant::QuantizationFlags::Signed, builder.getIntegerType(16),
+        builder.getF32Type(), magnitude / 32767.0, 0, -32768, 32767);
+  }
   double span = hi - lo;
   // A value that is always zero still needs a valid scale; any works.
   if (!(span > 0.0) || !std::isfinite(span)) {
@@ -21,12 +32,14 @@ quant::UniformQuantizedType getActivationType(MLIRContext *context,
     span = 1.0;
   }
   double scale = span / 255.0;
-  double zeroPoint = std::nearbyint(-128.0 - lo / scale);
-  zeroPoint = std::clamp(zeroPoint, -128.0, 127.0);
-  Builder builder(context);
+  bool isUnsigned = kind == ActivationKind::UInt8;
+  double qmin = isUnsigned ? 0.0 : -128.0, qmax = qmin + 255.0;
+  double zeroPoint = std::nearbyint(qmin - lo / scale);
+  zeroPoint = std::clamp(zeroPoint, qmin, qmax);
   return quant::UniformQuantizedType::get(
-      quant::QuantizationFlags::Signed, builder.getI8Type(),
-      builder.getF32Type(), scale, static_cast<int64_t>(zeroPoint), -128, 127);
+      isUnsigned ? 0 : quant::QuantizationFlags::Signed, builder.getI8Type(),
+      builder.getF32Type(), scale, static_cast<int64_t>(zeroPoint),
+      static_cast<int64_t>(qmin), static_cast<int64_t>(qmax));
 }
 
 QuantizedWeights quantizeWeights(MLIRContext *context, ArrayRef<float> values,

@@ -149,6 +149,18 @@ static llvm::json::Object describeLayer(const Layer &layer) {
         llvm::json::Array{clampMin.getInt(), clampMax.getInt()};
   if (auto bound = op->getAttrOfType<IntegerAttr>("qcc.accumulator_bound"))
     object["accumulator_bound"] = bound.getInt();
+  // The precision the layer was computed in (from its result's storage:
+  // int8, uint8, or int16 for 16x8) and its accumulator width.
+  if (auto type = dyn_cast<quant::QuantizedType>(
+          cast<ShapedType>(op->getResult(0).getType()).getElementType()))
+    object["precision"] =
+        (type.getStorageTypeIntegralWidth() > 8 ? "int16"
+         : type.isSigned()                      ? "int8"
+                                                : "uint8");
+  if (isa<Conv2DOp, MatMulOp>(op)) {
+    auto bits = op->getAttrOfType<IntegerAttr>("qcc.accumulator_bits");
+    object["accumulator_bits"] = bits ? bits.getInt() : 32;
+  }
   Value floatValue = layer.reference->getResult(0);
   std::optional<RealRange> range = getValueRange(floatValue);
   object["range"] = rangeValue(range);

@@ -17,3 +17,13 @@ func.func @tail(%x: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4xf32> {
   %e = tosa.exp %d : (tensor<4xf32>) -> tensor<4xf32>
   return %e : tensor<4xf32>
 }
+
+// -----
+
+// An op the user kept in float (qcc.precision = "float") is accepted.
+func.func @kept_float(%x: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {
+  %d = qcc.dequantize %x : tensor<4x!quant.uniform<i8:f32, 0.1>> -> tensor<4xf32>
+  %e = tosa.exp %d {qcc.precision = "float"} : (tensor<4xf32>) -> tensor<4xf32>
+  %q = qcc.quantize %e : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.1>>
+}

@@ -84,6 +84,23 @@ int64_t applyMultiplier(int64_t value, FixedPointMultiplier multiplier) {
   return roundingRightShift(product, multiplier.shift);
 }
 
+__int128 applyMultiplierWide(int64_t value, FixedPointMultiplier multiplier) {
+  // |v| < 2^63 and M <= 2^31: the product fits in 128 bits.
+  __int128 product = static_cast<__int128>(value) * multiplier.multiplier;
+  int shift = multiplier.shift;
+  __int128 quotient = product >> shift;
+  unsigned __int128 remainder =
+      static_cast<unsigned __int128>(product) -
+      (static_cast<unsigned __int128>(quotient) << shift);
+  unsigned __int128 half = static_cast<unsigned __int128>(1) << (shift - 1);
+  bool tie = remainder == half;
+  RoundingStats &stats = roundingStats();
+  ++stats.roundings;
+  stats.ties += tie;
+  bool roundUp = remainder > half || (tie && (quotient & 1));
+  return quotient + (roundUp ? 1 : 0);
+}
+
 Result<SharedShiftMultipliers> deriveSharedShiftMultipliers(double lhsRatio,
                                                             double rhsRatio) {
   bool lhsIsLarger = lhsRatio >= rhsRatio;

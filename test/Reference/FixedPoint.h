@@ -38,6 +38,10 @@ Result<FixedPointMultiplier> deriveMultiplier(double real);
 /// apply(v, M, n) = RHE(v * M, n), the product exact in int64.
 int64_t applyMultiplier(int64_t value, FixedPointMultiplier multiplier);
 
+/// apply(v, M, n) for the int64 accumulators of 16-bit activations: the
+/// product v * M and the rounding shift are exact in 128 bits.
+__int128 applyMultiplierWide(int64_t value, FixedPointMultiplier multiplier);
+
 /// The multipliers of `add`: both operands share the shift n of the larger
 /// ratio; the other multiplier is roundeven(r' * 2^n) and may be 0.
 struct SharedShiftMultipliers {

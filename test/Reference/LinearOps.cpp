@@ -32,12 +32,19 @@ deriveChannelMultipliers(double inputScale, const QuantType &weightType,
   return multipliers;
 }
 
-/// y = clamp(z_y + apply(acc, M, n), lo, hi) after checking that the exact
-/// accumulator fits int32 (the contract leaves overflow undefined).
+/// y = clamp(z_y + apply(acc, M, n), lo, hi). With 8-bit activations the
+/// exact accumulator must fit int32 (the contract leaves overflow
+/// undefined); with wider activations the accumulator is int64 and the
+/// multiplication is exact in 128 bits.
 static Result<int32_t> requantizeAccumulator(int64_t accumulator,
+                                             bool wideAccumulator,
                                              FixedPointMultiplier multiplier,
                                              int64_t zeroPoint, int64_t lo,
                                              int64_t hi) {
+  if (wideAccumulator) {
+    __int128 value = zeroPoint + applyMultiplierWide(accumulator, multiplier);
+    return static_cast<int32_t>(value < lo ? lo : value > hi ? hi : value);
+  }
   if (accumulator < std::numeric_limits<int32_t>::min() ||
       accumulator > std::numeric_limits<int32_t>::max())
     return Failure{"accumulator " + std::to_string(accumulator) +
@@ -126,7 +133,8 @@ Result<QTensor> conv2d(const QTensor &input, const QTensor &weight,
             }
           }
           Result<int32_t> value = requantizeAccumulator(
-              accumulator, (*multipliers)[o], resultType.zeroPoint(), lo, hi);
+              accumulator, storageBits(input.type.storage) > 8,
+              (*multipliers)[o], resultType.zeroPoint(), lo, hi);
           if (!value)
             return Failure{value.error()};
           result.values.push_back(*value);
@@ -178,7 +186,8 @@ Result<QTensor> matmul(const QTensor &lhs, const QTensor &rhs,
         accumulator += (lhs.values[m * depth + k] - lhsZero) *
                        int64_t(rhs.values[k * columns + j] - rhsZero);
       Result<int32_t> value = requantizeAccumulator(
-          accumulator, (*multipliers)[j], resultType.zeroPoint(), lo, hi);
+          accumulator, storageBits(lhs.type.storage) > 8, (*multipliers)[j],
+          resultType.zeroPoint(), lo, hi);
       if (!value)
         return Failure{value.error()};
       result.values.push_back(*value);

@@ -131,6 +131,21 @@ cl::opt<bool> allowFloat(
     cl::desc("Accept float ops between quantized layers (a warning instead "
              "of an error)"),
     cl::cat(qccCategory));
+cl::list<std::string> keepFloatOps(
+    "keep-float",
+    cl::desc("Keep these ops in float: comma-separated ONNX node names, ONNX "
+             "operator types (Conv, MatMul, ...) or TOSA op names"),
+    cl::value_desc("list"), cl::CommaSeparated, cl::cat(qccCategory));
+cl::list<std::string> int16Ops(
+    "int16",
+    cl::desc("Quantize these ops with int16 activations and int8 weights "
+             "(16x8): names as for --keep-float, or 'all'"),
+    cl::value_desc("list"), cl::CommaSeparated, cl::cat(qccCategory));
+cl::opt<std::string> activationType(
+    "activation-type",
+    cl::desc("Activation storage of int8-precision ops: int8 (default) or "
+             "uint8 (asymmetric)"),
+    cl::init("int8"), cl::cat(qccCategory));
 cl::opt<std::string> reportFilename(
     "report",
     cl::desc("Write a JSON report of the quantization: per layer, the "
@@ -237,6 +252,18 @@ int main(int argc, char **argv) {
       return fail("--load-profile needs --quantize=int8");
     quantize = quantizeMode == "int8";
   }
+  if (activationType != "int8" && activationType != "uint8")
+    return fail("unknown --activation-type='" + activationType +
+                "'; expected int8 or uint8");
+  bool precisionFlags = !keepFloatOps.empty() || !int16Ops.empty() ||
+                        activationType.getNumOccurrences();
+  if (precisionFlags && !quantize)
+    return fail("--keep-float, --int16 and --activation-type need "
+                "--quantize=int8 (--calibration or --load-profile)");
+  for (const cl::list<std::string> *list : {&keepFloatOps, &int16Ops})
+    for (const std::string &name : *list)
+      if (name.empty())
+        return fail("empty name in --keep-float or --int16");
   std::optional<qcc::CalibrationChoice> method =
       qcc::parseCalibrationChoice(calibrationMethod);
   if (!method)
@@ -324,6 +351,9 @@ int main(int argc, char **argv) {
   options.loadProfile = loadProfile;
   options.perTensorWeights = perTensorWeights;
   options.allowFloat = allowFloat;
+  options.keepFloat = keepFloatOps;
+  options.int16 = int16Ops;
+  options.activationType = activationType;
   qcc::Stage last = lastStage.value_or(qcc::Stage::LLVM);
   auto runPipeline =
       [&](llvm::function_ref<void(mlir::OpPassManager &)> build) -> bool {

@@ -93,6 +93,19 @@ struct QccPipelineOptions
       *this, "allow-float",
       llvm::cl::desc("Accept float ops between quantized layers (warn)"),
       llvm::cl::init(false)};
+  // Precision choices (qcc-assign-precision, qcc-quantize).
+  ListOption<std::string> keepFloat{
+      *this, "keep-float",
+      llvm::cl::desc("Ops to keep in float: ONNX node names, operator types "
+                     "or TOSA op names")};
+  ListOption<std::string> int16{
+      *this, "int16",
+      llvm::cl::desc("Ops with int16 activations (16x8); 'all' for every "
+                     "op")};
+  Option<std::string> activationType{
+      *this, "activation-type",
+      llvm::cl::desc("Activations of int8-precision ops: int8 or uint8"),
+      llvm::cl::init("int8")};
 };
 
 void buildQccInputPipeline(mlir::OpPassManager &pm,

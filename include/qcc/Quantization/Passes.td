@@ -45,6 +45,26 @@ def PropagateRangesPass : Pass<"qcc-propagate-ranges", "mlir::func::FuncOp"> {
   }];
 }
 
+def AssignPrecisionPass : Pass<"qcc-assign-precision", "mlir::func::FuncOp"> {
+  let summary = "Mark ops with the precision qcc-quantize computes them in";
+  let description = [{
+    Sets `qcc.precision = "int16"` (16x8: symmetric int16 activations, int8
+    weights) or `"float"` (kept in float) on the TOSA ops that the list
+    entries select. An entry is an ONNX node name (the op's location name),
+    an ONNX operator type (`Conv`, `MatMul`, `Gemm`, `Add`, `Mul`,
+    `MaxPool`, `AveragePool`, `GlobalAveragePool`, `Concat`, `Relu`,
+    `Clip`, `Sigmoid`, `Tanh`), a TOSA op name with or without `tosa.`
+    (`tosa.conv2d`, `matmul`), or `all`. `keep-float` wins over `int16`.
+    An entry that selects no op is an error listing the valid names.
+  }];
+  let options = [
+    ListOption<"keepFloat", "keep-float", "std::string",
+               "Ops to keep in float">,
+    ListOption<"int16", "int16", "std::string",
+               "Ops to quantize with int16 activations (16x8)">,
+  ];
+}
+
 def QuantizePass : Pass<"qcc-quantize", "mlir::func::FuncOp"> {
   let summary = "Rewrite ranged float TOSA ops into qcc integer ops";
   let description = [{
@@ -60,11 +80,18 @@ def QuantizePass : Pass<"qcc-quantize", "mlir::func::FuncOp"> {
     matching pairs, turns mismatched ones into `qcc.requantize`, and moves
     reshapes and transposes into the integer domain, so that only the model
     inputs are quantized and only its outputs dequantized.
+
+    `qcc.precision` on an op (see qcc-assign-precision) overrides the
+    default: "int16" gives it symmetric int16 activations (zero point 0)
+    with int8 weights, "float" leaves it alone. Values crossing between
+    precisions are requantized.
   }];
   let options = [
     Option<"perTensorWeights", "per-tensor-weights", "bool", "false",
            "Quantize weights with one scale per tensor instead of per "
            "output channel">,
+    Option<"activationType", "activation-type", "std::string", "\"int8\"",
+           "Activations of int8-precision ops: int8 or uint8 (asymmetric)">,
   ];
   let dependentDialects = ["qcc::QccDialect", "mlir::quant::QuantDialect",
                            "mlir::arith::ArithDialect",
@@ -79,7 +106,8 @@ def CheckIntegerPathPass : Pass<"qcc-check-integer-path", "mlir::func::FuncOp"> 
     results (possibly through reshapes). A dequantized value consumed by
     float arithmetic means that op fell back to float in the middle of the
     integer path; the check names it (and its ONNX node through its
-    location) and fails, or only warns with `allow-float`.
+    location) and fails, or only warns with `allow-float`. Ops marked
+    `qcc.precision = "float"` are accepted: the user asked for them.
   }];
   let options = [
     Option<"allowFloat", "allow-float", "bool", "false",

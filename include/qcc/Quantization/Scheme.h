@@ -18,9 +18,20 @@
 
 namespace qcc {
 
-/// The int8 activation type for values in `range`.
-mlir::quant::UniformQuantizedType getActivationType(mlir::MLIRContext *context,
-                                                    RealRange range);
+/// How an activation is stored.
+enum class ActivationKind {
+  /// Asymmetric int8 (the default).
+  Int8,
+  /// Asymmetric uint8 (`--activation-type=uint8`).
+  UInt8,
+  /// Symmetric int16 with zero point 0 (16x8, as TFLite's 16x8 scheme).
+  Int16,
+};
+
+/// The activation type of `kind` for values in `range`.
+mlir::quant::UniformQuantizedType
+getActivationType(mlir::MLIRContext *context, RealRange range,
+                  ActivationKind kind = ActivationKind::Int8);
 
 /// Symmetric narrow-range int8 weights, quantized along `axis` (or per
 /// tensor when `axis` is negative).

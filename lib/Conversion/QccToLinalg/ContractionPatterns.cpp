@@ -11,6 +11,10 @@
 // so the inner loop multiplies stored values only. Padding holds z_x, the
 // stored form of real zero, which makes the folded form exact everywhere.
 //
+// Activations wider than 8 bits (int16 x int8, "16x8") accumulate in int64
+// instead: 32767 * 127 * K passes 2^31 from K = 517 on, so int32 would need
+// a proof for every layer. The epilogue then multiplies in 128 bits.
+//
 //===----------------------------------------------------------------------===//
 
 #include "GenericBuilder.h"
@@ -69,20 +73,25 @@ struct FoldedContraction {
   SmallVector<int64_t> bias;
 };
 
+/// The accumulator width of a contraction over activations `x`.
+static unsigned getAccumulatorWidth(const QuantParams &x) {
+  return x.storageWidth > 8 ? 64 : 32;
+}
+
 static FoldedContraction
-foldZeroPoints(ArrayRef<int64_t> weights,
-               const QuantParams &weightParams, int64_t channels,
-               llvm::function_ref<int64_t(size_t)> channelOf,
-               int64_t inputZeroPoint, std::optional<DenseIntElementsAttr> bias) {
+foldZeroPoints(ArrayRef<int64_t> weights, const QuantParams &weightParams,
+               int64_t channels, llvm::function_ref<int64_t(size_t)> channelOf,
+               int64_t inputZeroPoint, std::optional<DenseIntElementsAttr> bias,
+               unsigned accWidth) {
   FoldedContraction folded;
-  bool centered = llvm::any_of(weightParams.zeroPoints,
-                               [](int64_t zp) { return zp != 0; });
+  bool centered =
+      llvm::any_of(weightParams.zeroPoints, [](int64_t zp) { return zp != 0; });
   SmallVector<int64_t> sums(channels, 0);
   SmallVector<int64_t> adjusted;
   for (auto [index, value] : llvm::enumerate(weights)) {
     int64_t channel = channelOf(index);
-    int64_t zp = weightParams.zeroPoints[weightParams.isPerTensor() ? 0
-                                                                    : channel];
+    int64_t zp =
+        weightParams.zeroPoints[weightParams.isPerTensor() ? 0 : channel];
     adjusted.push_back(value - zp);
     sums[channel] += value - zp;
   }
@@ -94,8 +103,11 @@ foldZeroPoints(ArrayRef<int64_t> weights,
     // The accumulator is exact whenever its final value fits in int32 (the
     // contract; qcc-check-accumulators proves it), and int32 arithmetic is
     // exact modulo 2^32, so the folded bias may wrap like any partial sum.
+    // An int64 accumulator holds the folded bias exactly.
     int64_t value = biasValue - inputZeroPoint * sums[channel];
-    folded.bias.push_back(static_cast<int32_t>(static_cast<uint32_t>(value)));
+    folded.bias.push_back(
+        accWidth == 64 ? value
+                       : static_cast<int32_t>(static_cast<uint32_t>(value)));
   }
   return folded;
 }
@@ -127,29 +139,35 @@ static Value buildEpilogue(OpBuilder &b, Location loc, Value acc,
   AffineMap channelMap = AffineMap::get(rank, 0, channelExprs, context);
   Value m = createIntTensor(b, loc, channelShape, multipliers, 64);
   Value n = createIntTensor(b, loc, channelShape, shifts, 64);
-  auto resultType = RankedTensorType::get(accType.getShape(),
-                                          out.getStorageType(context));
+  // v * M is exact in i64 for an int32 accumulator, in i128 for an int64 one.
+  unsigned width = accType.getElementType().getIntOrFloatBitWidth() * 2;
+  auto resultType =
+      RankedTensorType::get(accType.getShape(), out.getStorageType(context));
   return buildParallelGeneric(
       b, loc, resultType, {acc, m, n},
       {b.getMultiDimIdentityMap(rank), channelMap, channelMap},
       [&](OpBuilder &nested, Location loc, ValueRange args) -> Value {
-        Value wide = arith::ExtSIOp::create(nested, loc, nested.getI64Type(),
-                                            args[0]);
-        Value scaled = applyMultiplier(nested, loc, wide, args[1], args[2]);
-        return saturateToStorage(nested, loc, scaled,
-                                 intConstant(nested, loc, out.zeroPoints[0], 64),
-                                 lo, hi, out.storageWidth);
+        Type wideType = nested.getIntegerType(width);
+        auto extend = [&](Value v) -> Value {
+          if (v.getType() == wideType)
+            return v;
+          return arith::ExtSIOp::create(nested, loc, wideType, v);
+        };
+        Value scaled = applyMultiplier(nested, loc, extend(args[0]),
+                                       extend(args[1]), extend(args[2]));
+        return saturateToStorage(
+            nested, loc, scaled,
+            intConstant(nested, loc, out.zeroPoints[0], width), lo, hi,
+            out.storageWidth);
       });
 }
 
 /// Requantization multipliers s_x * s_w[c] / s_y per output channel.
-static LogicalResult getContractionMultipliers(Operation *op,
-                                               const QuantParams &x,
-                                               const QuantParams &w,
-                                               const QuantParams &y,
-                                               int64_t channels,
-                                               SmallVectorImpl<int64_t> &m,
-                                               SmallVectorImpl<int64_t> &n) {
+static LogicalResult
+getContractionMultipliers(Operation *op, const QuantParams &x,
+                          const QuantParams &w, const QuantParams &y,
+                          int64_t channels, SmallVectorImpl<int64_t> &m,
+                          SmallVectorImpl<int64_t> &n) {
   SmallVector<double> reals;
   for (int64_t c = 0; c < channels; ++c)
     reals.push_back((x.scales[0] * w.scales[w.isPerTensor() ? 0 : c]) /
@@ -170,9 +188,9 @@ struct WeightOperand {
 /// Folds or keeps the weights; returns the weight operand and the bias
 /// vector (one int32 per output channel) to seed the accumulator with.
 static FailureOr<std::pair<WeightOperand, Value>>
-prepareWeights(OpBuilder &b, Operation *op, Value originalWeight,
-               Value weight, Value bias, const QuantParams &x,
-               const QuantParams &w, int64_t channels,
+prepareWeights(OpBuilder &b, Operation *op, Value originalWeight, Value weight,
+               Value bias, const QuantParams &x, const QuantParams &w,
+               int64_t channels,
                llvm::function_ref<int64_t(size_t)> channelOf) {
   Location loc = op->getLoc();
   auto weightType = cast<RankedTensorType>(weight.getType());
@@ -180,17 +198,20 @@ prepareWeights(OpBuilder &b, Operation *op, Value originalWeight,
       getConstantStorage(originalWeight, weight);
   std::optional<DenseIntElementsAttr> constantBias = getConstantBias(bias);
   WeightOperand operand{weight, Value(), w.isSigned, false};
+  unsigned accWidth = getAccumulatorWidth(x);
   if (constantWeights && (!bias || constantBias)) {
     SmallVector<int64_t> values = readStorage(*constantWeights, w);
-    FoldedContraction folded = foldZeroPoints(
-        values, w, channels, channelOf, x.zeroPoints[0], constantBias);
+    FoldedContraction folded =
+        foldZeroPoints(values, w, channels, channelOf, x.zeroPoints[0],
+                       constantBias, accWidth);
     if (folded.weights) {
       unsigned width = w.storageWidth <= 8 ? 16 : 32;
       operand.value = createIntTensor(b, loc, weightType.getShape(),
                                       *folded.weights, width);
       operand.isSigned = true;
     }
-    Value biasVector = createIntTensor(b, loc, {channels}, folded.bias, 32);
+    Value biasVector =
+        createIntTensor(b, loc, {channels}, folded.bias, accWidth);
     return std::make_pair(operand, biasVector);
   }
 
@@ -199,7 +220,7 @@ prepareWeights(OpBuilder &b, Operation *op, Value originalWeight,
   SmallVector<int64_t> zps;
   for (int64_t c = 0; c < channels; ++c)
     zps.push_back(w.zeroPoints[w.isPerTensor() ? 0 : c]);
-  operand.zeroPoints = createIntVector(b, loc, zps, 32);
+  operand.zeroPoints = createIntVector(b, loc, zps, accWidth);
   Value biasVector =
       bias ? bias
            : createIntTensor(b, loc, {channels},
@@ -211,17 +232,17 @@ prepareWeights(OpBuilder &b, Operation *op, Value originalWeight,
 static Value accumulate(OpBuilder &b, Location loc, ValueRange args,
                         const QuantParams &x, const WeightOperand &weight,
                         bool hasWeightZeroPoints) {
-  Value xv = extendStorage(b, loc, args[0], x, 32);
+  unsigned accWidth = getAccumulatorWidth(x);
+  Type accType = b.getIntegerType(accWidth);
+  Value xv = extendStorage(b, loc, args[0], x, accWidth);
   Value wv = args[1];
   unsigned wWidth = wv.getType().getIntOrFloatBitWidth();
-  if (wWidth < 32)
-    wv = weight.isSigned ? Value(arith::ExtSIOp::create(b, loc, b.getI32Type(),
-                                                        wv))
-                         : Value(arith::ExtUIOp::create(b, loc, b.getI32Type(),
-                                                        wv));
+  if (wWidth < accWidth)
+    wv = weight.isSigned ? Value(arith::ExtSIOp::create(b, loc, accType, wv))
+                         : Value(arith::ExtUIOp::create(b, loc, accType, wv));
   if (weight.centeredInLoop) {
     xv = arith::SubIOp::create(b, loc, xv,
-                               intConstant(b, loc, x.zeroPoints[0], 32));
+                               intConstant(b, loc, x.zeroPoints[0], accWidth));
     if (hasWeightZeroPoints)
       wv = arith::SubIOp::create(b, loc, wv, args[2]);
   }
@@ -230,27 +251,33 @@ static Value accumulate(OpBuilder &b, Location loc, ValueRange args,
 }
 
 /// Fills a tensor of `shape` with the bias broadcast along its trailing
-/// channel dimensions.
+/// channel dimensions, sign-extended to the accumulator type.
 static Value broadcastBias(OpBuilder &b, Location loc, Value bias,
                            ArrayRef<int64_t> shape,
-                           ArrayRef<int64_t> channelShape) {
+                           ArrayRef<int64_t> channelShape, unsigned accWidth) {
   MLIRContext *context = b.getContext();
   unsigned rank = shape.size();
+  Type biasElement = cast<RankedTensorType>(bias.getType()).getElementType();
   if (channelShape.size() > 1) {
     SmallVector<ReassociationIndices> reassociation(1);
     for (unsigned i = 0; i < channelShape.size(); ++i)
       reassociation[0].push_back(i);
     bias = tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get(channelShape, b.getI32Type()), bias,
+        b, loc, RankedTensorType::get(channelShape, biasElement), bias,
         reassociation);
   }
   SmallVector<AffineExpr> exprs;
   for (unsigned i = rank - channelShape.size(); i < rank; ++i)
     exprs.push_back(getAffineDimExpr(i, context));
+  Type accType = b.getIntegerType(accWidth);
   return buildParallelGeneric(
-      b, loc, RankedTensorType::get(shape, b.getI32Type()), bias,
+      b, loc, RankedTensorType::get(shape, accType), bias,
       AffineMap::get(rank, 0, exprs, context),
-      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+      [&](OpBuilder &nested, Location loc, ValueRange args) -> Value {
+        if (args[0].getType() == accType)
+          return args[0];
+        return arith::ExtSIOp::create(nested, loc, accType, args[0]);
+      });
 }
 
 struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
@@ -282,14 +309,15 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
                       dilation = op.getDilation();
 
     SmallVector<int64_t> multipliers, shifts;
-    if (failed(getContractionMultipliers(op, x, w, y, outChannels,
-                                         multipliers, shifts)))
+    if (failed(getContractionMultipliers(op, x, w, y, outChannels, multipliers,
+                                         shifts)))
       return failure();
     int64_t perChannel = kh * kw * groupIn;
-    auto prepared = prepareWeights(
-        rewriter, op, op.getWeight(), adaptor.getWeight(), adaptor.getBias(),
-        x, w, outChannels,
-        [&](size_t index) { return static_cast<int64_t>(index) / perChannel; });
+    auto prepared =
+        prepareWeights(rewriter, op, op.getWeight(), adaptor.getWeight(),
+                       adaptor.getBias(), x, w, outChannels, [&](size_t index) {
+                         return static_cast<int64_t>(index) / perChannel;
+                       });
     if (failed(prepared))
       return failure();
     WeightOperand weight = prepared->first;
@@ -301,30 +329,29 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
     if (llvm::any_of(pad, [](int64_t p) { return p != 0; })) {
       Value padValue = arith::ConstantOp::create(
           rewriter, loc,
-          rewriter.getIntegerAttr(storage, APInt(x.storageWidth,
-                                                 x.zeroPoints[0], true)));
+          rewriter.getIntegerAttr(
+              storage, APInt(x.storageWidth, x.zeroPoints[0], true)));
       SmallVector<int64_t> low = {0, pad[0], pad[2], 0};
       SmallVector<int64_t> high = {0, pad[1], pad[3], 0};
       auto paddedType = RankedTensorType::get(
           {batch, inputType.getDimSize(1) + pad[0] + pad[1],
            inputType.getDimSize(2) + pad[2] + pad[3], inputType.getDimSize(3)},
           storage);
-      input = tensor::PadOp::create(
-          rewriter, loc, paddedType, input,
-          getAsIndexOpFoldResult(context, low),
-          getAsIndexOpFoldResult(context, high), padValue);
+      input = tensor::PadOp::create(rewriter, loc, paddedType, input,
+                                    getAsIndexOpFoldResult(context, low),
+                                    getAsIndexOpFoldResult(context, high),
+                                    padValue);
     }
 
     // Split channels into (group, channel-in-group) so every map is a plain
     // projection.
     auto paddedType = cast<RankedTensorType>(input.getType());
-    auto groupedInputType = RankedTensorType::get(
-        {batch, paddedType.getDimSize(1), paddedType.getDimSize(2), groups,
-         groupIn},
-        storage);
+    auto groupedInputType =
+        RankedTensorType::get({batch, paddedType.getDimSize(1),
+                               paddedType.getDimSize(2), groups, groupIn},
+                              storage);
     input = tensor::ExpandShapeOp::create(rewriter, loc, groupedInputType,
-                                          input,
-                                          {{0}, {1}, {2}, {3, 4}});
+                                          input, {{0}, {1}, {2}, {3, 4}});
     auto weightStorage = cast<RankedTensorType>(weight.value.getType());
     weight.value = tensor::ExpandShapeOp::create(
         rewriter, loc,
@@ -332,8 +359,8 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
                               weightStorage.getElementType()),
         weight.value, {{0, 1}, {2}, {3}, {4}});
     SmallVector<int64_t> accShape = {batch, oh, ow, groups, groupOut};
-    Value acc = broadcastBias(rewriter, loc, bias, accShape,
-                              {groups, groupOut});
+    Value acc = broadcastBias(rewriter, loc, bias, accShape, {groups, groupOut},
+                              getAccumulatorWidth(x));
 
     // Loops: n, oh, ow, g, og | kh, kw, i.
     auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
@@ -348,33 +375,32 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
     if (hasWeightZeroPoints) {
       inputs.push_back(tensor::ExpandShapeOp::create(
           rewriter, loc,
-          RankedTensorType::get({groups, groupOut}, rewriter.getI32Type()),
+          RankedTensorType::get(
+              {groups, groupOut},
+              rewriter.getIntegerType(getAccumulatorWidth(x))),
           weight.zeroPoints, {{0, 1}}));
       maps.push_back(AffineMap::get(8, 0, {d(3), d(4)}, context));
     }
-    maps.push_back(AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)},
-                                  context));
+    maps.push_back(
+        AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)}, context));
     SmallVector<utils::IteratorType> iterators(5,
                                                utils::IteratorType::parallel);
     iterators.append(3, utils::IteratorType::reduction);
     auto conv = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{acc.getType()}, inputs, ValueRange{acc},
-        maps, iterators,
-        [&](OpBuilder &b, Location loc, ValueRange args) {
+        rewriter, loc, TypeRange{acc.getType()}, inputs, ValueRange{acc}, maps,
+        iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
           linalg::YieldOp::create(
-              b, loc,
-              accumulate(b, loc, args, x, weight, hasWeightZeroPoints));
+              b, loc, accumulate(b, loc, args, x, weight, hasWeightZeroPoints));
         });
 
     std::pair<int64_t, int64_t> range = op.getSaturationRange();
     int64_t lo = range.first, hi = range.second;
     SmallVector<int64_t> channelShape = {groups, groupOut};
-    Value result = buildEpilogue(rewriter, loc, conv.getResult(0),
-                                 channelShape, multipliers, shifts, y, lo, hi);
+    Value result = buildEpilogue(rewriter, loc, conv.getResult(0), channelShape,
+                                 multipliers, shifts, y, lo, hi);
     result = tensor::CollapseShapeOp::create(
         rewriter, loc,
-        RankedTensorType::get(outputType.getShape(),
-                              y.getStorageType(context)),
+        RankedTensorType::get(outputType.getShape(), y.getStorageType(context)),
         result, {{0}, {1}, {2}, {3, 4}});
     rewriter.replaceOp(op, result);
     return success();
@@ -404,10 +430,11 @@ struct MatMulLowering : public OpConversionPattern<MatMulOp> {
     if (failed(getContractionMultipliers(op, a, w, y, columns, multipliers,
                                          shifts)))
       return failure();
-    auto prepared = prepareWeights(
-        rewriter, op, op.getRhs(), adaptor.getRhs(), adaptor.getBias(), a, w,
-        columns,
-        [&](size_t index) { return static_cast<int64_t>(index) % columns; });
+    auto prepared =
+        prepareWeights(rewriter, op, op.getRhs(), adaptor.getRhs(),
+                       adaptor.getBias(), a, w, columns, [&](size_t index) {
+                         return static_cast<int64_t>(index) % columns;
+                       });
     if (failed(prepared))
       return failure();
     WeightOperand weight = prepared->first;
@@ -426,7 +453,8 @@ struct MatMulLowering : public OpConversionPattern<MatMulOp> {
           rewriter, loc, RankedTensorType::get({rows, k}, lhsStorage), lhs,
           collapse);
 
-    Value acc = broadcastBias(rewriter, loc, bias, {rows, columns}, {columns});
+    Value acc = broadcastBias(rewriter, loc, bias, {rows, columns}, {columns},
+                              getAccumulatorWidth(a));
     auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
     SmallVector<Value> inputs = {lhs, weight.value};
     SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, context),
@@ -438,20 +466,18 @@ struct MatMulLowering : public OpConversionPattern<MatMulOp> {
     }
     maps.push_back(AffineMap::get(3, 0, {d(0), d(1)}, context));
     auto matmul = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{acc.getType()}, inputs, ValueRange{acc},
-        maps,
+        rewriter, loc, TypeRange{acc.getType()}, inputs, ValueRange{acc}, maps,
         {utils::IteratorType::parallel, utils::IteratorType::parallel,
          utils::IteratorType::reduction},
         [&](OpBuilder &b, Location loc, ValueRange args) {
           linalg::YieldOp::create(
-              b, loc,
-              accumulate(b, loc, args, a, weight, hasWeightZeroPoints));
+              b, loc, accumulate(b, loc, args, a, weight, hasWeightZeroPoints));
         });
 
     std::pair<int64_t, int64_t> range = op.getSaturationRange();
     int64_t lo = range.first, hi = range.second;
-    Value result = buildEpilogue(rewriter, loc, matmul.getResult(0),
-                                 {columns}, multipliers, shifts, y, lo, hi);
+    Value result = buildEpilogue(rewriter, loc, matmul.getResult(0), {columns},
+                                 multipliers, shifts, y, lo, hi);
     if (rank != 2)
       result = tensor::ExpandShapeOp::create(
           rewriter, loc,
@@ -465,8 +491,8 @@ struct MatMulLowering : public OpConversionPattern<MatMulOp> {
 
 } // namespace
 
-void qcc::populateQccContractionToLinalgPatterns(
-    const TypeConverter &converter, RewritePatternSet &patterns) {
+void qcc::populateQccContractionToLinalgPatterns(const TypeConverter &converter,
+                                                 RewritePatternSet &patterns) {
   patterns.add<Conv2DLowering, MatMulLowering>(converter,
                                                patterns.getContext());
 }

@@ -35,7 +35,11 @@ quant::QuantizedType getQuantizedType(Type type) {
 }
 
 Value intConstant(OpBuilder &b, Location loc, int64_t value, unsigned width) {
-  return arith::ConstantIntOp::create(b, loc, value, width);
+  // Sign-extended: the int64 overload would zero-extend into an i128.
+  Type type = b.getIntegerType(width);
+  return arith::ConstantIntOp::create(b, loc, type,
+                                      APInt(width, value, /*isSigned=*/true,
+                                            /*implicitTrunc=*/true));
 }
 
 Value extendStorage(OpBuilder &b, Location loc, Value stored,
@@ -48,30 +52,32 @@ Value extendStorage(OpBuilder &b, Location loc, Value stored,
   return arith::ExtUIOp::create(b, loc, type, stored);
 }
 
-Value roundingShiftRight(OpBuilder &b, Location loc, Value value,
-                         Value shift) {
+Value roundingShiftRight(OpBuilder &b, Location loc, Value value, Value shift) {
   // q = v >> n (floor); r = v - (q << n); round up when r > h or when r == h
-  // and q is odd, with h = 1 << (n - 1).
-  Value one = intConstant(b, loc, 1, 64);
+  // and q is odd, with h = 1 << (n - 1). Any width: i64, or i128 for the
+  // products of int64 accumulators.
+  unsigned width = value.getType().getIntOrFloatBitWidth();
+  Value one = intConstant(b, loc, 1, width);
   Value quotient = arith::ShRSIOp::create(b, loc, value, shift);
   Value floor = arith::ShLIOp::create(b, loc, quotient, shift);
   Value remainder = arith::SubIOp::create(b, loc, value, floor);
-  Value half = arith::ShLIOp::create(
-      b, loc, one, arith::SubIOp::create(b, loc, shift, one));
-  Value above = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
-                                      remainder, half);
-  Value tie = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                    remainder, half);
+  Value half = arith::ShLIOp::create(b, loc, one,
+                                     arith::SubIOp::create(b, loc, shift, one));
+  Value above =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, remainder, half);
+  Value tie =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, remainder, half);
   Value odd = arith::TruncIOp::create(
       b, loc, b.getI1Type(), arith::AndIOp::create(b, loc, quotient, one));
-  Value roundUp = arith::OrIOp::create(
-      b, loc, above, arith::AndIOp::create(b, loc, tie, odd));
-  Value increment = arith::ExtUIOp::create(b, loc, b.getI64Type(), roundUp);
+  Value roundUp = arith::OrIOp::create(b, loc, above,
+                                       arith::AndIOp::create(b, loc, tie, odd));
+  Value increment =
+      arith::ExtUIOp::create(b, loc, b.getIntegerType(width), roundUp);
   return arith::AddIOp::create(b, loc, quotient, increment);
 }
 
-Value applyMultiplier(OpBuilder &b, Location loc, Value value,
-                      Value multiplier, Value shift) {
+Value applyMultiplier(OpBuilder &b, Location loc, Value value, Value multiplier,
+                      Value shift) {
   Value product = arith::MulIOp::create(b, loc, value, multiplier);
   return roundingShiftRight(b, loc, product, shift);
 }
@@ -79,18 +85,19 @@ Value applyMultiplier(OpBuilder &b, Location loc, Value value,
 Value saturateToStorage(OpBuilder &b, Location loc, Value value,
                         Value zeroPoint, int64_t lo, int64_t hi,
                         unsigned storageWidth) {
+  unsigned width = value.getType().getIntOrFloatBitWidth();
   Value shifted = arith::AddIOp::create(b, loc, value, zeroPoint);
-  Value clamped = arith::MaxSIOp::create(b, loc, shifted,
-                                         intConstant(b, loc, lo, 64));
-  clamped = arith::MinSIOp::create(b, loc, clamped,
-                                   intConstant(b, loc, hi, 64));
+  Value clamped =
+      arith::MaxSIOp::create(b, loc, shifted, intConstant(b, loc, lo, width));
+  clamped =
+      arith::MinSIOp::create(b, loc, clamped, intConstant(b, loc, hi, width));
   return arith::TruncIOp::create(b, loc, b.getIntegerType(storageWidth),
                                  clamped);
 }
 
 LogicalResult getFixedPointMultipliers(Operation *op, ArrayRef<double> reals,
-                                      SmallVectorImpl<int64_t> &multipliers,
-                                      SmallVectorImpl<int64_t> &shifts) {
+                                       SmallVectorImpl<int64_t> &multipliers,
+                                       SmallVectorImpl<int64_t> &shifts) {
   for (double real : reals) {
     std::optional<FixedPointMultiplier> fixed = getFixedPointMultiplier(real);
     if (!fixed)

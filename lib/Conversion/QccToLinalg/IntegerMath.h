@@ -45,7 +45,8 @@ mlir::Value extendStorage(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value intConstant(mlir::OpBuilder &b, mlir::Location loc, int64_t value,
                         unsigned width);
 
-/// RHE(value, shift) on i64 values (the contract's rounding shift).
+/// RHE(value, shift) on i64 (or i128) values (the contract's rounding
+/// shift); `shift` has the type of `value`.
 mlir::Value roundingShiftRight(mlir::OpBuilder &b, mlir::Location loc,
                                mlir::Value value, mlir::Value shift);
 
@@ -55,7 +56,7 @@ mlir::Value applyMultiplier(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value shift);
 
 /// clamp(zeroPoint + value, lo, hi) truncated to `storageWidth` bits; value
-/// and zeroPoint are i64.
+/// and zeroPoint are integers of one width (i64, or i128).
 mlir::Value saturateToStorage(mlir::OpBuilder &b, mlir::Location loc,
                               mlir::Value value, mlir::Value zeroPoint,
                               int64_t lo, int64_t hi, unsigned storageWidth);

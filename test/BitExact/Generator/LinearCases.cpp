@@ -120,6 +120,18 @@ std::optional<std::vector<int32_t>> pickBias(Random &random, int64_t size,
   return bias;
 }
 
+/// The 16x8 scheme: symmetric int16 activations (zero point 0) and narrow
+/// int8 weights, per channel or per tensor.
+void make16x8Types(QuantType &input, QuantType &weight, int64_t axis,
+                   int64_t channels, bool perChannel) {
+  input = QuantType::perTensor(Storage::I16, 1.0, 0);
+  weight = perChannel ? QuantType::perAxis(Storage::I8, axis,
+                                           std::vector<double>(channels, 1.0),
+                                           std::vector<int64_t>(channels, 0))
+                      : QuantType::perTensor(Storage::I8, 1.0, 0);
+  weight = weight.withRange(-127, 127);
+}
+
 /// Mostly i8, some u8, rarely i16. Callers move i16 weights near their zero
 /// point: full-range i16 weights leave no room in an int32 accumulator.
 Storage pickWeightStorage(Random &random) {
@@ -156,14 +168,18 @@ enum class ConvVariant {
   DeepInput,
   Batched,
   Ties, // Small accumulators and ratios odd * 2^-m: dense exact ties.
+  // 16x8: int16 activations, int8 weights, int64 accumulators whose worst
+  // case (and, for the limit variant, actual value) passes int32.
+  Wide16x8,
+  Wide16x8Limit,
   Count
 };
 
 const char *convVariantName(ConvVariant variant) {
-  static const char *names[] = {"plain",     "depthwise",   "grouped",
-                                "window",    "per-channel", "acc-limit",
-                                "i16-input", "pointwise",   "deep",
-                                "batched",   "ties"};
+  static const char *names[] = {
+      "plain",     "depthwise", "grouped",   "window", "per-channel",
+      "acc-limit", "i16-input", "pointwise", "deep",   "batched",
+      "ties",      "16x8",      "16x8-limit"};
   return names[static_cast<int>(variant)];
 }
 
@@ -225,6 +241,23 @@ ConvShape pickConvShape(Random &random, ConvVariant variant) {
     s.groupIn = random.uniform(1, 3);
     s.groupOut = random.uniform(1, 4);
     break;
+  case ConvVariant::Wide16x8:
+    s.kernelH = random.uniform(1, 3);
+    s.kernelW = random.uniform(1, 3);
+    s.height = random.uniform(2, 5);
+    s.width = random.uniform(2, 5);
+    s.groupIn = random.uniform(48, 200);
+    s.groupOut = random.uniform(1, 4);
+    break;
+  case ConvVariant::Wide16x8Limit:
+    // One output position per image over K = 5 * 5 * 60 = 1500 terms of up
+    // to 32767 * 127: |acc| reaches 6.2e9 > 2^32.
+    s.batch = 2;
+    s.height = s.width = s.kernelH = s.kernelW = 5;
+    s.groupIn = 60;
+    s.groupOut = 2;
+    s.attrs = Conv2DAttrs{};
+    break;
   case ConvVariant::Batched:
     s.batch = random.uniform(2, 3);
     s.height = random.uniform(1, 4);
@@ -254,6 +287,9 @@ Result<Case> makeConv2DCase(Random &random, int64_t index) {
   int64_t depth = s.kernelH * s.kernelW * s.groupIn;
   bool limit = variant == ConvVariant::AccumulatorLimit;
   bool ties = variant == ConvVariant::Ties;
+  bool wide =
+      variant == ConvVariant::Wide16x8 || variant == ConvVariant::Wide16x8Limit;
+  bool wideLimit = variant == ConvVariant::Wide16x8Limit;
   bool weightsAreConstant = !limit && variant != ConvVariant::Pointwise;
   RatioStyle style = ties ? RatioStyle::Tie : pickRatioStyle(random);
 
@@ -281,6 +317,9 @@ Result<Case> makeConv2DCase(Random &random, int64_t index) {
     weightType = QuantType::perAxis(Storage::I8, 0, {1.0, 1.0}, {-128, 127});
     bias = std::vector<int32_t>{kLimitBias, -kLimitBias - 1};
   }
+  if (wide)
+    make16x8Types(inputType, weightType, 0, outChannels,
+                  perChannel && !wideLimit);
 
   Shape inputShape = {s.batch, s.height, s.width, inChannels};
   Shape weightShape = {outChannels, s.kernelH, s.kernelW, s.groupIn};
@@ -291,6 +330,16 @@ Result<Case> makeConv2DCase(Random &random, int64_t index) {
     weight.values.assign(perChannel, 127);
     weight.values.insert(weight.values.end(), perChannel, -128);
     input.values.assign(numElements(inputShape) / 2, 127);
+    std::vector<int32_t> second =
+        pickValues(random, numElements(inputShape) / 2, inputType);
+    input.values.insert(input.values.end(), second.begin(), second.end());
+  } else if (wideLimit) {
+    // Channel 0 sums +32767 * 127 per term, channel 1 -32767 * 127 on the
+    // first image; the second image is random.
+    int64_t perChannel = numElements(weightShape) / 2;
+    weight.values.assign(perChannel, 127);
+    weight.values.insert(weight.values.end(), perChannel, -127);
+    input.values.assign(numElements(inputShape) / 2, 32767);
     std::vector<int32_t> second =
         pickValues(random, numElements(inputShape) / 2, inputType);
     input.values.insert(input.values.end(), second.begin(), second.end());
@@ -314,12 +363,16 @@ Result<Case> makeConv2DCase(Random &random, int64_t index) {
     auto first = weight.values.begin() + o * depth;
     channels.rows.emplace_back(first, first + depth);
   }
-  if (!accumulatorsFitInt32(inputType, channels, weightsAreConstant, bias))
+  // Activations wider than 8 bits accumulate in int64 (exact here).
+  if (storageBits(inputType.storage) <= 8 &&
+      !accumulatorsFitInt32(inputType, channels, weightsAreConstant, bias))
     return Failure{"the worst-case accumulator exceeds int32"};
 
-  Storage resultStorage = pickStorage(random);
+  Storage resultStorage =
+      wide && random.percent(70) ? Storage::I16 : pickStorage(random);
   int exponent =
-      limit ? static_cast<int>(random.uniform(-31, -22))
+      wideLimit ? static_cast<int>(random.uniform(-30, -18))
+      : limit   ? static_cast<int>(random.uniform(-31, -22))
       : ties
           ? -static_cast<int>(random.uniform(0, 1))
           : typicalRatioExponent(
@@ -380,13 +433,16 @@ enum class MatMulVariant {
   WideLhs,
   Vector,
   Ties, // Small accumulators and ratios odd * 2^-m: dense exact ties.
+  // 16x8: int16 activations, int8 weights, int64 accumulators.
+  Wide16x8,
+  Wide16x8Limit,
   Count
 };
 
 const char *matMulVariantName(MatMulVariant variant) {
-  static const char *names[] = {"plain",   "batched",   "per-column",
-                                "deep",    "acc-limit", "rhs-arg",
-                                "i16-lhs", "vector",    "ties"};
+  static const char *names[] = {"plain",     "batched", "per-column", "deep",
+                                "acc-limit", "rhs-arg", "i16-lhs",    "vector",
+                                "ties",      "16x8",    "16x8-limit"};
   return names[static_cast<int>(variant)];
 }
 } // namespace
@@ -396,6 +452,9 @@ Result<Case> makeMatMulCase(Random &random, int64_t index) {
       index % static_cast<int64_t>(MatMulVariant::Count));
   bool limit = variant == MatMulVariant::AccumulatorLimit;
   bool ties = variant == MatMulVariant::Ties;
+  bool wide = variant == MatMulVariant::Wide16x8 ||
+              variant == MatMulVariant::Wide16x8Limit;
+  bool wideLimit = variant == MatMulVariant::Wide16x8Limit;
   Shape lhsShape = {random.uniform(1, 8), random.uniform(1, 64)};
   int64_t columns = random.uniform(1, 16);
   switch (variant) {
@@ -417,6 +476,14 @@ Result<Case> makeMatMulCase(Random &random, int64_t index) {
     break;
   case MatMulVariant::Ties:
     lhsShape.back() = random.uniform(1, 12);
+    break;
+  case MatMulVariant::Wide16x8:
+    lhsShape.back() = random.uniform(600, 3000);
+    break;
+  case MatMulVariant::Wide16x8Limit:
+    // Row 0: 3000 terms of +-32767 * 127, |acc| = 1.25e10 > 2^33.
+    lhsShape = {2, 3000};
+    columns = 2;
     break;
   default:
     break;
@@ -446,6 +513,8 @@ Result<Case> makeMatMulCase(Random &random, int64_t index) {
     rhsType = QuantType::perAxis(Storage::I8, 1, {1.0, 1.0}, {-128, 127});
     bias = std::vector<int32_t>{kLimitBias, -kLimitBias - 1};
   }
+  if (wide)
+    make16x8Types(lhsType, rhsType, 1, columns, perColumn && !wideLimit);
 
   QTensor lhs{lhsShape, {}, lhsType};
   QTensor rhs{{depth, columns}, {}, rhsType};
@@ -456,6 +525,12 @@ Result<Case> makeMatMulCase(Random &random, int64_t index) {
     lhs.values.insert(lhs.values.end(), second.begin(), second.end());
     for (int64_t k = 0; k < depth; ++k)
       rhs.values.insert(rhs.values.end(), {127, -128});
+  } else if (wideLimit) {
+    lhs.values.assign(depth, 32767);
+    std::vector<int32_t> second = pickValues(random, depth, lhsType);
+    lhs.values.insert(lhs.values.end(), second.begin(), second.end());
+    for (int64_t k = 0; k < depth; ++k)
+      rhs.values.insert(rhs.values.end(), {127, -127});
   } else if (ties) {
     lhs.values = pickValuesNear(random, numElements(lhsShape), lhsType,
                                 random.uniform(1, 3));
@@ -476,22 +551,26 @@ Result<Case> makeMatMulCase(Random &random, int64_t index) {
     for (int64_t k = 0; k < depth; ++k)
       channels.rows.back().push_back(rhs.values[k * columns + j]);
   }
-  if (!accumulatorsFitInt32(lhsType, channels, rhsIsConstant, bias))
+  // Activations wider than 8 bits accumulate in int64 (exact here).
+  if (storageBits(lhsType.storage) <= 8 &&
+      !accumulatorsFitInt32(lhsType, channels, rhsIsConstant, bias))
     return Failure{"the worst-case accumulator exceeds int32"};
 
-  Storage resultStorage = pickStorage(random);
+  Storage resultStorage =
+      wide && random.percent(70) ? Storage::I16 : pickStorage(random);
   int exponent =
-      limit  ? static_cast<int>(random.uniform(-31, -22))
-      : ties ? -static_cast<int>(random.uniform(0, 1))
-             : typicalRatioExponent(
-                   depth,
-                   deviationStats(lhs.values,
-                                  [&](size_t) { return lhsType.zeroPoint(); }),
-                   deviationStats(rhs.values,
-                                  [&](size_t i) {
+      wideLimit ? static_cast<int>(random.uniform(-32, -19))
+      : limit   ? static_cast<int>(random.uniform(-31, -22))
+      : ties    ? -static_cast<int>(random.uniform(0, 1))
+                : typicalRatioExponent(
+                      depth,
+                      deviationStats(lhs.values,
+                                     [&](size_t) { return lhsType.zeroPoint(); }),
+                      deviationStats(rhs.values,
+                                     [&](size_t i) {
                                     return rhsType.zeroPoint(i % columns);
                                   }),
-                   bias, resultStorage);
+                      bias, resultStorage);
   RatioScales scales = pickRatioScales(
       random, style, rhsType.isPerAxis() ? columns : 1, false, exponent);
   assignProductScales(random, scales, lhs.type, rhs.type);

@@ -58,6 +58,16 @@ void buildQccQuantizePipeline(OpPassManager &pm,
   buildQccQuantizeOpsPipeline(pm, options);
 }
 
+void buildQccWeightOnlyPipeline(OpPassManager &pm,
+                                const QccPipelineOptions &options) {
+  pm.addNestedPass<func::FuncOp>(createFoldAffinePass());
+  pm.addPass(createCanonicalizerPass());
+  QuantizeWeightsPassOptions weights;
+  weights.bits = options.weightOnlyBits;
+  weights.blockSize = options.weightBlockSize;
+  pm.addNestedPass<func::FuncOp>(createQuantizeWeightsPass(weights));
+}
+
 void buildQccPipeline(OpPassManager &pm, const QccPipelineOptions &options,
                       Stage last) {
   buildQccInputPipeline(pm, options);
@@ -65,6 +75,8 @@ void buildQccPipeline(OpPassManager &pm, const QccPipelineOptions &options,
     return;
   if (options.quantize)
     buildQccQuantizePipeline(pm, options);
+  if (options.weightOnlyBits != 0)
+    buildQccWeightOnlyPipeline(pm, options);
   buildQccLoweringStages(pm, options, last);
 }
 
@@ -76,6 +88,11 @@ void registerQccPipelines() {
       "qcc-quantize-pipeline",
       "Fold batch norm, calibrate, quantize and check the integer path",
       buildQccQuantizePipeline);
+  PassPipelineRegistration<QccPipelineOptions>(
+      "qcc-weight-only-pipeline",
+      "Fold batch norm and store constant weights as int8/int4 "
+      "(weight-only-bits)",
+      buildQccWeightOnlyPipeline);
   PassPipelineRegistration<QccPipelineOptions>(
       "qcc-linalg-pipeline", "Lower TOSA to linalg on tensors",
       buildQccLinalgPipeline);

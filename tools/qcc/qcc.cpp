@@ -118,9 +118,16 @@ cl::opt<std::string> loadProfile(
     cl::value_desc("file.json"), cl::cat(qccCategory));
 cl::opt<std::string> quantizeMode(
     "quantize",
-    cl::desc("int8 (default with --calibration) or none; int8 without "
-             "calibration data uses the ranges already on the MLIR"),
+    cl::desc("int8 (default with --calibration), weight-only-int8, "
+             "weight-only-int4 or none; int8 without calibration data uses "
+             "the ranges already on the MLIR"),
     cl::init(""), cl::cat(qccCategory));
+cl::opt<int64_t> weightBlockSize(
+    "weight-block-size",
+    cl::desc("With --quantize=weight-only-*: one matmul weight scale per "
+             "block of <n> rows of K and output column (default: per "
+             "output column)"),
+    cl::value_desc("n"), cl::init(0), cl::cat(qccCategory));
 cl::opt<bool> perTensorWeights(
     "per-tensor-weights",
     cl::desc("Quantize weights with one scale per tensor instead of per "
@@ -242,10 +249,30 @@ int main(int argc, char **argv) {
   if (!saveProfile.empty() && calibrationData.empty())
     return fail("--save-profile needs --calibration data to measure");
   bool quantize = !calibrationData.empty() || !loadProfile.empty();
+  int64_t weightOnlyBits = 0;
+  if (quantizeMode == "weight-only-int8" ||
+      quantizeMode == "weight-only-int4") {
+    weightOnlyBits = quantizeMode == "weight-only-int8" ? 8 : 4;
+    if (!calibrationData.empty() || !loadProfile.empty())
+      return fail("--quantize=" + quantizeMode +
+                  " needs no calibration; drop --calibration/--load-profile");
+    if (perTensorWeights)
+      return fail("--per-tensor-weights applies to --quantize=int8 only");
+    quantizeMode = "none";
+  }
+  if (weightBlockSize.getNumOccurrences()) {
+    if (!weightOnlyBits)
+      return fail("--weight-block-size needs --quantize=weight-only-int8 or "
+                  "weight-only-int4");
+    if (weightBlockSize <= 0)
+      return fail("--weight-block-size must be positive, got " +
+                  Twine(weightBlockSize));
+  }
   if (!quantizeMode.empty()) {
     if (quantizeMode != "int8" && quantizeMode != "none")
       return fail("unknown --quantize='" + quantizeMode +
-                  "'; expected int8 or none");
+                  "'; expected int8, weight-only-int8, weight-only-int4 or "
+                  "none");
     if (quantizeMode == "none" && !calibrationData.empty())
       return fail("--calibration needs --quantize=int8");
     if (quantizeMode == "none" && !loadProfile.empty())
@@ -354,6 +381,8 @@ int main(int argc, char **argv) {
   options.keepFloat = keepFloatOps;
   options.int16 = int16Ops;
   options.activationType = activationType;
+  options.weightOnlyBits = weightOnlyBits;
+  options.weightBlockSize = weightBlockSize;
   qcc::Stage last = lastStage.value_or(qcc::Stage::LLVM);
   auto runPipeline =
       [&](llvm::function_ref<void(mlir::OpPassManager &)> build) -> bool {

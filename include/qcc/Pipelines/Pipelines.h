@@ -106,6 +106,18 @@ struct QccPipelineOptions
       *this, "activation-type",
       llvm::cl::desc("Activations of int8-precision ops: int8 or uint8"),
       llvm::cl::init("int8")};
+
+  // Weight-only quantization (no calibration; the model stays float).
+  Option<int64_t> weightOnlyBits{
+      *this, "weight-only-bits",
+      llvm::cl::desc("Store constant matmul/conv weights as 8- or 4-bit "
+                     "integers and compute in float (0: off)"),
+      llvm::cl::init(0)};
+  Option<int64_t> weightBlockSize{
+      *this, "weight-block-size",
+      llvm::cl::desc("Weight-only matmul scales per block of this many rows "
+                     "of K (0: per output column)"),
+      llvm::cl::init(0)};
 };
 
 void buildQccInputPipeline(mlir::OpPassManager &pm,
@@ -119,6 +131,10 @@ void buildQccQuantizeOpsPipeline(mlir::OpPassManager &pm,
                                  const QccPipelineOptions &options);
 void buildQccQuantizePipeline(mlir::OpPassManager &pm,
                               const QccPipelineOptions &options);
+/// Weight-only quantization: fold batch norm, then store the constant
+/// weights of matmuls and convolutions as integers (`weight-only-bits`).
+void buildQccWeightOnlyPipeline(mlir::OpPassManager &pm,
+                                const QccPipelineOptions &options);
 void buildQccLinalgPipeline(mlir::OpPassManager &pm,
                             const QccPipelineOptions &options);
 void buildQccBufferizePipeline(mlir::OpPassManager &pm,
@@ -127,7 +143,8 @@ void buildQccLLVMPipeline(mlir::OpPassManager &pm,
                           const QccPipelineOptions &options);
 
 /// Every stage from the input up to and including `last`; the quantized
-/// stage only when `options.quantize` is set.
+/// stage only when `options.quantize` or `options.weightOnlyBits` is set
+/// (both: int8 first, then weight-only on the float ops left).
 void buildQccPipeline(mlir::OpPassManager &pm,
                       const QccPipelineOptions &options,
                       Stage last = Stage::LLVM);

@@ -146,4 +146,28 @@ def CheckAccumulatorsPass : Pass<"qcc-check-accumulators", "mlir::func::FuncOp">
   }];
 }
 
+def QuantizeWeightsPass : Pass<"qcc-quantize-weights", "mlir::func::FuncOp"> {
+  let summary = "Weight-only quantization: store constant weights as int8 or "
+                "int4, compute in float";
+  let description = [{
+    Rewrites the float constant weights of `tosa.matmul`, `tosa.conv2d` and
+    `tosa.depthwise_conv2d` into `qcc.dequantized_constant`: symmetric
+    integers in the narrow range ([-127, 127] for `bits=8`, [-7, 7] for
+    `bits=4`, packed two per byte) with one f32 scale per output channel,
+    `s = f32(max|w| / qmax)` (1 for an all-zero channel), and
+    `q = clamp(roundeven(w / s), -qmax, qmax)`. With `block-size=n` the
+    scales of a matmul are per (block of n along K, output column); n must
+    divide K. Convolutions stay per output channel. The ops themselves and
+    the activations stay float, so no calibration data is needed. Weights
+    with a non-finite value are left as they are.
+  }];
+  let options = [
+    Option<"bits", "bits", "int64_t", "8", "Storage bits: 8 or 4">,
+    Option<"blockSize", "block-size", "int64_t", "0",
+           "Matmul scales per block of this many rows of K (0: one scale "
+           "per output column)">,
+  ];
+  let dependentDialects = ["qcc::QccDialect"];
+}
+
 #endif // QCC_QUANTIZATION_PASSES_TD

@@ -42,6 +42,7 @@ struct LowerQccToLinalgPass
     populateQccElementwiseToLinalgPatterns(converter, patterns);
     populateQccContractionToLinalgPatterns(converter, patterns);
     populateQccPoolingToLinalgPatterns(converter, patterns);
+    populateQccWeightToLinalgPatterns(converter, patterns);
     populateQccStructuralTypeConversionPatterns(converter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

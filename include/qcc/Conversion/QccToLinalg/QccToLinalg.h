@@ -21,6 +21,11 @@ void populateQccElementwiseToLinalgPatterns(
 void populateQccContractionToLinalgPatterns(
     const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
+/// dequantized_constant (weight-only quantization): integer storage and a
+/// dequantizing linalg.generic.
+void populateQccWeightToLinalgPatterns(const mlir::TypeConverter &converter,
+                                       mlir::RewritePatternSet &patterns);
+
 /// max_pool2d, avg_pool2d and concat.
 void populateQccPoolingToLinalgPatterns(const mlir::TypeConverter &converter,
                                         mlir::RewritePatternSet &patterns);

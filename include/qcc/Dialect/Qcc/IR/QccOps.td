@@ -268,4 +268,41 @@ def Qcc_LookupOp : Qcc_Op<"lookup", [Pure, SameOperandsAndResultShape]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Weight-only quantization: constant weights stored as integers, consumed as
+// float by the float ops of the model (docs/Numerics.md#weight-only).
+//===----------------------------------------------------------------------===//
+
+def Qcc_DequantizedConstantOp : Qcc_Op<"dequantized_constant", [Pure]> {
+  let summary = "A float constant stored as 8-bit or 4-bit integers with "
+                "block scales";
+  let description = [{
+    The float tensor `w = f32(q) * scales[i_0 / b_0, ..., i_r / b_r]` (one
+    f32 multiplication per element), where `q` is the stored integer of the
+    element and `b_d = dim_d / scales.dim_d` is the block size along
+    dimension `d`: `scales` has the result's rank and each of its sizes
+    divides the result's. A per-output-channel weight has size-1 scale
+    dimensions everywhere but the channel axis; a block-wise one also splits
+    the reduction dimension into blocks.
+
+    `bits = 8`: `storage` has the result's shape, values in [-127, 127].
+    `bits = 4`: two values per byte along the innermost dimension: element
+    `(..., j)` is in byte `(..., j / 2)` of `storage` (innermost size
+    `ceil(n / 2)`), in the low nibble (bits 0-3) for even `j` and in the
+    high nibble (bits 4-7) for odd `j`, as a 4-bit two's complement value in
+    [-7, 7]; when `n` is odd the unused high nibble of each row is 0.
+    Scales are positive and finite.
+
+    ```mlir
+    %w = qcc.dequantized_constant dense<[[1, 2], [3, 4], [5, 6], [7, -7]]> : tensor<4x2xi8>, dense<[[0.5, 0.25], [1.0, 2.0]]> : tensor<2x2xf32> {bits = 8 : i64} : tensor<4x2xf32>
+    ```
+  }];
+  let arguments = (ins AnyIntElementsAttr:$storage,
+                       FloatElementsAttr<32>:$scales,
+                       I64Attr:$bits);
+  let results = (outs RankedTensorOf<[F32]>:$output);
+  let assemblyFormat = "$storage `,` $scales attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
 #endif // QCC_DIALECT_QCC_IR_QCCOPS_TD

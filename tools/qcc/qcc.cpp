@@ -287,7 +287,7 @@ int main(int argc, char **argv) {
   if (precisionFlags && !quantize)
     return fail("--keep-float, --int16 and --activation-type need "
                 "--quantize=int8 (--calibration or --load-profile)");
-  for (const cl::list<std::string> *list : {&keepFloatOps, &int16Ops})
+  for (const auto *list : {&keepFloatOps, &int16Ops})
     for (const std::string &name : *list)
       if (name.empty())
         return fail("empty name in --keep-float or --int16");

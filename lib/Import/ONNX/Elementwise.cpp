@@ -477,6 +477,18 @@ LogicalResult importSqrt(NodeContext &node) {
   return success();
 }
 
+/// Round to nearest, ties to even (ONNX Round); TOSA has no such op.
+LogicalResult importRound(NodeContext &node) {
+  if (failed(node.checkArity(1, 1)) || failed(checkNumericInput(node, 0)))
+    return failure();
+  if (!isa<FloatType>(node.getInputType(0).getElementType()))
+    return node.emitError() << "Round takes floats, got "
+                            << node.getInputType(0);
+  node.setOutput(0, math::RoundEvenOp::create(node.getBuilder(), node.getLoc(),
+                                              node.getInputValue(0)));
+  return success();
+}
+
 /// Builds the elementwise activations TOSA has no op for. Every helper takes
 /// and returns values of the input's type; constants are rank-matched splats.
 class ActivationBuilder {
@@ -721,6 +733,7 @@ void registerElementwiseOps(OpRegistry &registry) {
   registry.add("Erf", importUnary<tosa::ErfOp>);
   registry.add("Neg", importNeg);
   registry.add("Sqrt", importSqrt);
+  registry.add("Round", importRound);
   registry.add("Pow", importPow);
   registry.add("Mod", importMod);
   registry.add("BitShift", importBitShift);

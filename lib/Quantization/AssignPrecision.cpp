@@ -103,8 +103,11 @@ struct AssignPrecisionPass
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     SmallVector<Operation *> ops;
+    // Constants and shape operands have no precision to choose.
     func.walk([&](Operation *op) {
-      if (op->getDialect() && op->getDialect()->getNamespace() == "tosa")
+      if (op->getDialect() && op->getDialect()->getNamespace() == "tosa" &&
+          !op->hasTrait<OpTrait::ConstantLike>() &&
+          !isa<tosa::ConstShapeOp>(op))
         ops.push_back(op);
     });
     Builder builder(&getContext());

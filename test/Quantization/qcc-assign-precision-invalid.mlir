@@ -1,7 +1,7 @@
 // RUN: qcc-opt %s -split-input-file -verify-diagnostics -qcc-assign-precision='int16=/nope/Conv'
 
 // A name that selects nothing is an error that lists the valid names.
-// expected-error @+1 {{int16: '/nope/Conv' names no op of @net; valid: 'all', '/conv/Conv', 'tosa.const', 'tosa.conv2d', or an ONNX operator type of these ops}}
+// expected-error @+1 {{int16: '/nope/Conv' names no op of @net; valid: 'all', '/conv/Conv', 'tosa.conv2d', or an ONNX operator type of these ops}}
 func.func @net(%x: tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32> {
   %w = "tosa.const"() {values = dense<0.5> : tensor<1x1x1x1xf32>} : () -> tensor<1x1x1x1xf32>
   %b = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>

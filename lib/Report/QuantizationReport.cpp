@@ -20,8 +20,8 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "mlir/Support/FileUtilities.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -91,8 +91,8 @@ static std::string layerName(Operation *op) {
 }
 
 static llvm::json::Object describeType(Type type) {
-  auto quantized = cast<quant::QuantizedType>(
-      cast<RankedTensorType>(type).getElementType());
+  auto quantized =
+      cast<quant::QuantizedType>(cast<RankedTensorType>(type).getElementType());
   llvm::json::Object object;
   object["storage"] = (quantized.isSigned() ? "i" : "u") +
                       std::to_string(quantized.getStorageTypeIntegralWidth());
@@ -153,10 +153,9 @@ static llvm::json::Object describeLayer(const Layer &layer) {
   // int8, uint8, or int16 for 16x8) and its accumulator width.
   if (auto type = dyn_cast<quant::QuantizedType>(
           cast<ShapedType>(op->getResult(0).getType()).getElementType()))
-    object["precision"] =
-        (type.getStorageTypeIntegralWidth() > 8 ? "int16"
-         : type.isSigned()                      ? "int8"
-                                                : "uint8");
+    object["precision"] = (type.getStorageTypeIntegralWidth() > 8 ? "int16"
+                           : type.isSigned()                      ? "int8"
+                                                                  : "uint8");
   if (isa<Conv2DOp, MatMulOp>(op)) {
     auto bits = op->getAttrOfType<IntegerAttr>("qcc.accumulator_bits");
     object["accumulator_bits"] = bits ? bits.getInt() : 32;
@@ -170,10 +169,10 @@ static llvm::json::Object describeLayer(const Layer &layer) {
         llvm::json::Array{calibrated[0], calibrated[1]};
   else
     object["calibrated_range"] = rangeValue(range);
-  object["sqnr_db"] = layer.noise > 0.0
-                          ? llvm::json::Value(10.0 * std::log10(layer.signal /
-                                                                layer.noise))
-                          : llvm::json::Value(nullptr);
+  object["sqnr_db"] =
+      layer.noise > 0.0
+          ? llvm::json::Value(10.0 * std::log10(layer.signal / layer.noise))
+          : llvm::json::Value(nullptr);
   object["max_abs_error"] = layer.maxAbsError;
   return object;
 }
@@ -237,7 +236,8 @@ LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
         index.getInt() >= static_cast<int64_t>(tosaOps.size()))
       return;
     Operation *floatOp = tosaOps[index.getInt()];
-    auto floatType = dyn_cast<RankedTensorType>(floatOp->getResult(0).getType());
+    auto floatType =
+        dyn_cast<RankedTensorType>(floatOp->getResult(0).getType());
     auto quantizedType = cast<RankedTensorType>(op->getResult(0).getType());
     if (!floatType || floatType.getShape() != quantizedType.getShape())
       return;
@@ -265,8 +265,8 @@ LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
   if (!data)
     return reference.emitError(llvm::toString(data.takeError()));
 
-  auto floatModel = JitModel::compile(*floatProbe->module, options.entry,
-                                      "qcc_report_float");
+  auto floatModel =
+      JitModel::compile(*floatProbe->module, options.entry, "qcc_report_float");
   auto quantizedModel = JitModel::compile(*quantizedProbe->module,
                                           options.entry, "qcc_report_int8");
   if (failed(floatModel) || failed(quantizedModel))
@@ -326,8 +326,7 @@ LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
           return tensor && isa<FloatType>(tensor.getElementType());
         }))
       floatLeft.push_back(llvm::json::Object{
-          {"name", layerName(op)},
-          {"op", op->getName().getStringRef().str()}});
+          {"name", layerName(op)}, {"op", op->getName().getStringRef().str()}});
   });
 
   llvm::json::Object report{
@@ -340,12 +339,13 @@ LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
                            : "int8 [-127, 127], per-channel, symmetric"},
            {"bias", "int32 at scale s_input * s_weight"},
            {"rounding", "half to even"}}},
-      {"calibration",
-       llvm::json::Object{{"data", options.calibrationData},
-                          {"method", options.calibrationMethod},
-                          {"samples", data->getNumSamples()}}},
+      {"calibration", llvm::json::Object{{"data", options.calibrationData},
+                                         {"method", options.calibrationMethod},
+                                         {"samples", data->getNumSamples()}}},
       {"layers", std::move(layerArray)},
       {"float_ops", std::move(floatLeft)}};
+  if (options.mixedPrecision)
+    report["mixed_precision"] = *options.mixedPrecision;
 
   std::string error;
   auto file = openOutputFile(path, &error);

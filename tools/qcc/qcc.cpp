@@ -11,6 +11,7 @@
 #include "qcc/Import/ONNX/ONNXImporter.h"
 #include "qcc/InitAll.h"
 #include "qcc/Pipelines/Pipelines.h"
+#include "qcc/Report/PrecisionSearch.h"
 #include "qcc/Report/QuantizationReport.h"
 #include "qcc/Target/HeaderEmitter.h"
 #include "qcc/Target/ObjectEmitter.h"
@@ -23,14 +24,18 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace llvm;
@@ -45,17 +50,19 @@ cl::opt<std::string> inputFilename(cl::Positional,
                                    cl::desc("<model.onnx|model.mlir>"),
                                    cl::Required, cl::cat(qccCategory));
 cl::opt<std::string> outputFilename(
-    "o", cl::desc("Output file (default: the input's name with the emitted "
-                  "kind's extension; '-' for stdout)"),
+    "o",
+    cl::desc("Output file (default: the input's name with the emitted "
+             "kind's extension; '-' for stdout)"),
     cl::value_desc("file"), cl::cat(qccCategory));
 cl::opt<std::string>
     targetName("target",
                cl::desc("Target: x86_64 (x86-64, amd64), aarch64 (arm64), "
                         "riscv64, host, or a triple of one of those"),
                cl::init("host"), cl::cat(qccCategory));
-cl::opt<std::string> cpuName("mcpu", cl::desc("Target CPU (default per target: "
-                                              "x86-64-v3, generic, "
-                                              "generic-rv64)"),
+cl::opt<std::string> cpuName("mcpu",
+                             cl::desc("Target CPU (default per target: "
+                                      "x86-64-v3, generic, "
+                                      "generic-rv64)"),
                              cl::cat(qccCategory));
 cl::opt<std::string>
     cpuAttrs("mattr",
@@ -82,10 +89,11 @@ cl::opt<std::string> symbolName(
     cl::desc("Prefix of the exported C symbols (default: the output file's "
              "stem)"),
     cl::cat(qccCategory));
-cl::opt<std::string> entryName(
-    "entry", cl::desc("Model function to compile (default: the only public "
-                      "function)"),
-    cl::cat(qccCategory));
+cl::opt<std::string>
+    entryName("entry",
+              cl::desc("Model function to compile (default: the only public "
+                       "function)"),
+              cl::cat(qccCategory));
 cl::opt<std::string>
     headerFilename("header",
                    cl::desc("Where to write the C header with --emit=obj "
@@ -153,6 +161,16 @@ cl::opt<std::string> activationType(
     cl::desc("Activation storage of int8-precision ops: int8 (default) or "
              "uint8 (asymmetric)"),
     cl::init("int8"), cl::cat(qccCategory));
+cl::opt<std::string> mixedPrecision(
+    "mixed-precision",
+    cl::desc("none (default), or auto: promote the layers whose int8 "
+             "quantization costs the outputs most to int16, then float, "
+             "until --min-sqnr is met on the calibration data"),
+    cl::init("none"), cl::cat(qccCategory));
+cl::opt<double>
+    minSqnr("min-sqnr",
+            cl::desc("Output SQNR budget in dB for --mixed-precision=auto"),
+            cl::value_desc("dB"), cl::cat(qccCategory));
 cl::opt<std::string> reportFilename(
     "report",
     cl::desc("Write a JSON report of the quantization: per layer, the "
@@ -287,6 +305,22 @@ int main(int argc, char **argv) {
   if (precisionFlags && !quantize)
     return fail("--keep-float, --int16 and --activation-type need "
                 "--quantize=int8 (--calibration or --load-profile)");
+  if (mixedPrecision != "none" && mixedPrecision != "auto")
+    return fail("unknown --mixed-precision='" + mixedPrecision +
+                "'; expected none or auto");
+  bool autoPrecision = mixedPrecision == "auto";
+  if (autoPrecision && (!quantize || calibrationData.empty()))
+    return fail("--mixed-precision=auto measures layers on the calibration "
+                "data: it needs --calibration");
+  if (autoPrecision && !minSqnr.getNumOccurrences())
+    return fail("--mixed-precision=auto needs --min-sqnr=<dB>");
+  if (minSqnr.getNumOccurrences() && !autoPrecision)
+    return fail("--min-sqnr needs --mixed-precision=auto");
+  if (autoPrecision && (!keepFloatOps.empty() || !int16Ops.empty()))
+    return fail("--mixed-precision=auto chooses --int16 and --keep-float "
+                "itself; give one or the other");
+  if (autoPrecision && !std::isfinite(minSqnr))
+    return fail("--min-sqnr must be a finite number of dB");
   for (const auto *list : {&keepFloatOps, &int16Ops})
     for (const std::string &name : *list)
       if (name.empty())
@@ -329,8 +363,7 @@ int main(int argc, char **argv) {
 
   StringRef extension = sys::path::extension(inputFilename);
   bool isONNX = extension.equals_insensitive(".onnx");
-  if (!isONNX && !extension.equals_insensitive(".mlir") &&
-      inputFilename != "-")
+  if (!isONNX && !extension.equals_insensitive(".mlir") && inputFilename != "-")
     return fail("unsupported input '" + inputFilename +
                 "': expected an .onnx or .mlir model");
   qcc::ONNXImportOptions importOptions;
@@ -356,8 +389,8 @@ int main(int argc, char **argv) {
 
   OwningOpRef<ModuleOp> module;
   if (isONNX) {
-    module = qcc::importONNXModel(input->getMemBufferRef(), context,
-                                  importOptions);
+    module =
+        qcc::importONNXModel(input->getMemBufferRef(), context, importOptions);
   } else {
     sourceMgr->AddNewSourceBuffer(std::move(input), SMLoc());
     module = parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
@@ -394,14 +427,15 @@ int main(int argc, char **argv) {
     build(pm);
     return succeeded(pm.run(*module));
   };
-  if (reportFilename.empty()) {
+  if (reportFilename.empty() && !autoPrecision) {
     if (!runPipeline([&](mlir::OpPassManager &pm) {
           qcc::buildQccPipeline(pm, options, last);
         }))
       return 1;
   } else {
     // The report compares the model right before and right after the
-    // rewrite into qcc ops, so the pipeline runs in three parts.
+    // rewrite into qcc ops, and the precision search quantizes copies of
+    // the ranged model, so the pipeline runs in three parts.
     if (!quantize || calibrationData.empty())
       return fail("--report needs quantization with --calibration data");
     if (!runPipeline([&](mlir::OpPassManager &pm) {
@@ -410,33 +444,77 @@ int main(int argc, char **argv) {
         }))
       return 1;
     OwningOpRef<ModuleOp> reference = module->clone();
+    std::optional<llvm::json::Value> precisionReport;
+    if (autoPrecision) {
+      auto quantizeWith = [&](ModuleOp copy, ArrayRef<std::string> int16,
+                              ArrayRef<std::string> keepFloat) {
+        options.int16 = int16;
+        options.keepFloat = keepFloat;
+        mlir::PassManager pm(&context);
+        qcc::buildQccQuantizeOpsPipeline(pm, options);
+        return pm.run(copy);
+      };
+      qcc::PrecisionSearchOptions searchOptions;
+      searchOptions.entry = entryName;
+      searchOptions.calibrationData = calibrationData;
+      searchOptions.minSqnrDb = minSqnr;
+      FailureOr<qcc::PrecisionSearchResult> choice =
+          qcc::searchPrecision(*module, quantizeWith, searchOptions);
+      if (failed(choice))
+        return 1;
+      options.int16 = ArrayRef<std::string>(choice->int16);
+      options.keepFloat = ArrayRef<std::string>(choice->keepFloat);
+      auto list = [](ArrayRef<std::string> names) {
+        return names.empty() ? std::string("none") : llvm::join(names, ", ");
+      };
+      (choice->met ? WithColor::remark(errs(), "qcc")
+                   : WithColor::warning(errs(), "qcc"))
+          << "mixed precision: int8 output SQNR "
+          << llvm::formatv("{0:f2}", choice->int8SqnrDb)
+          << " dB; int16: " << list(choice->int16)
+          << "; float: " << list(choice->keepFloat) << "; output SQNR "
+          << llvm::formatv("{0:f2}", choice->finalSqnrDb) << " dB (budget "
+          << llvm::formatv("{0:f2}", double(minSqnr)) << " dB"
+          << (choice->met ? ")" : ", not met)") << "\n";
+      precisionReport = choice->toJSON(minSqnr);
+    }
     if (!runPipeline([&](mlir::OpPassManager &pm) {
           qcc::buildQccQuantizeOpsPipeline(pm, options);
         }))
       return 1;
-    qcc::ReportOptions reportOptions;
-    reportOptions.model = inputFilename;
-    reportOptions.entry = entryName;
-    reportOptions.calibrationData = calibrationData;
-    reportOptions.calibrationMethod =
-        qcc::stringifyCalibrationChoice(*method);
-    for (const std::string &spec : calibrationMethodFor)
-      reportOptions.calibrationMethod += ", " + spec;
-    reportOptions.perTensorWeights = perTensorWeights;
-    if (failed(qcc::writeQuantizationReport(*reference, *module,
-                                            reportFilename, reportOptions)))
-      return 1;
-    if (!runPipeline([&](mlir::OpPassManager &pm) {
-          qcc::buildQccLoweringStages(pm, options, last);
-        }))
-      return 1;
+    if (reportFilename.empty()) {
+      if (!runPipeline([&](mlir::OpPassManager &pm) {
+            qcc::buildQccLoweringStages(pm, options, last);
+          }))
+        return 1;
+    }
+    if (!reportFilename.empty()) {
+      qcc::ReportOptions reportOptions;
+      reportOptions.model = inputFilename;
+      reportOptions.entry = entryName;
+      reportOptions.calibrationData = calibrationData;
+      reportOptions.calibrationMethod =
+          qcc::stringifyCalibrationChoice(*method);
+      for (const std::string &spec : calibrationMethodFor)
+        reportOptions.calibrationMethod += ", " + spec;
+      reportOptions.perTensorWeights = perTensorWeights;
+      reportOptions.mixedPrecision = std::move(precisionReport);
+      if (failed(qcc::writeQuantizationReport(*reference, *module,
+                                              reportFilename, reportOptions)))
+        return 1;
+      if (!runPipeline([&](mlir::OpPassManager &pm) {
+            qcc::buildQccLoweringStages(pm, options, last);
+          }))
+        return 1;
+    }
   }
 
   if (lastStage || emitKind == EmitKind::MLIR) {
-    return writeFile(output, [&](raw_pwrite_stream &os) {
-             module->print(os);
-             return success();
-           })
+    return writeFile(output,
+                     [&](raw_pwrite_stream &os) {
+                       module->print(os);
+                       return success();
+                     })
                ? 0
                : 1;
   }
@@ -453,10 +531,11 @@ int main(int argc, char **argv) {
   if (emitKind == EmitKind::Header)
     return writeHeader(output) ? 0 : 1;
 
-  qcc::OutputKind kind = llvm::StringSwitch<qcc::OutputKind>(extensionFor(emitKind))
-                             .Case(".ll", qcc::OutputKind::LLVMIR)
-                             .Case(".s", qcc::OutputKind::Assembly)
-                             .Default(qcc::OutputKind::Object);
+  qcc::OutputKind kind =
+      llvm::StringSwitch<qcc::OutputKind>(extensionFor(emitKind))
+          .Case(".ll", qcc::OutputKind::LLVMIR)
+          .Case(".s", qcc::OutputKind::Assembly)
+          .Default(qcc::OutputKind::Object);
   if (!writeFile(output, [&](raw_pwrite_stream &os) {
         return qcc::emitModule(*module, **machine, optLevel, kind, os);
       }))

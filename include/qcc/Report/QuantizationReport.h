@@ -12,6 +12,9 @@
 #define QCC_REPORT_QUANTIZATIONREPORT_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/JSON.h"
+
+#include <optional>
 
 #include <string>
 
@@ -25,6 +28,8 @@ struct ReportOptions {
   std::string calibrationData;
   std::string calibrationMethod;
   bool perTensorWeights = false;
+  /// The decisions of --mixed-precision=auto, if it ran.
+  std::optional<llvm::json::Value> mixedPrecision;
 };
 
 /// Compares `quantized` (after qcc-quantize) with `reference` (the same

@@ -54,8 +54,16 @@ TEST_F(TensorConversionTest, ElementTypes) {
   EXPECT_TRUE(convertElementType(onnx::TensorProto::FLOAT, &context).isF32());
   EXPECT_TRUE(
       convertElementType(onnx::TensorProto::INT64, &context).isInteger(64));
+  // Unsigned integers are signless in the IR; the flag lives beside them.
   EXPECT_TRUE(convertElementType(onnx::TensorProto::UINT8, &context)
-                  .isUnsignedInteger(8));
+                  .isSignlessInteger(8));
+  EXPECT_TRUE(convertElementType(onnx::TensorProto::UINT64, &context)
+                  .isSignlessInteger(64));
+  EXPECT_TRUE(isUnsignedElementType(onnx::TensorProto::UINT16));
+  EXPECT_FALSE(isUnsignedElementType(onnx::TensorProto::INT16));
+  EXPECT_TRUE(convertElementType(onnx::TensorProto::FLOAT16, &context).isF16());
+  EXPECT_TRUE(
+      convertElementType(onnx::TensorProto::BFLOAT16, &context).isBF16());
   EXPECT_TRUE(
       convertElementType(onnx::TensorProto::BOOL, &context).isInteger(1));
   EXPECT_FALSE(convertElementType(onnx::TensorProto::STRING, &context));

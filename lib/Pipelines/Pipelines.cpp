@@ -68,6 +68,12 @@ void buildQccWeightOnlyPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createQuantizeWeightsPass(weights));
 }
 
+void buildQccDynamicPipeline(OpPassManager &pm, const QccPipelineOptions &) {
+  pm.addNestedPass<func::FuncOp>(createFoldAffinePass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createQuantizeDynamicPass());
+}
+
 void buildQccPipeline(OpPassManager &pm, const QccPipelineOptions &options,
                       Stage last) {
   buildQccInputPipeline(pm, options);
@@ -77,6 +83,8 @@ void buildQccPipeline(OpPassManager &pm, const QccPipelineOptions &options,
     buildQccQuantizePipeline(pm, options);
   if (options.weightOnlyBits != 0)
     buildQccWeightOnlyPipeline(pm, options);
+  if (options.dynamicQuantization)
+    buildQccDynamicPipeline(pm, options);
   buildQccLoweringStages(pm, options, last);
 }
 
@@ -93,6 +101,10 @@ void registerQccPipelines() {
       "Fold batch norm and store constant weights as int8/int4 "
       "(weight-only-bits)",
       buildQccWeightOnlyPipeline);
+  PassPipelineRegistration<QccPipelineOptions>(
+      "qcc-dynamic-pipeline",
+      "Fold batch norm and quantize matmul inputs at run time",
+      buildQccDynamicPipeline);
   PassPipelineRegistration<QccPipelineOptions>(
       "qcc-linalg-pipeline", "Lower TOSA to linalg on tensors",
       buildQccLinalgPipeline);

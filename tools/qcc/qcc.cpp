@@ -126,7 +126,7 @@ cl::opt<std::string> loadProfile(
     cl::value_desc("file.json"), cl::cat(qccCategory));
 cl::opt<std::string> quantizeMode(
     "quantize",
-    cl::desc("int8 (default with --calibration), weight-only-int8, "
+    cl::desc("int8 (default with --calibration), dynamic, weight-only-int8, "
              "weight-only-int4 or none; int8 without calibration data uses "
              "the ranges already on the MLIR"),
     cl::init(""), cl::cat(qccCategory));
@@ -278,6 +278,15 @@ int main(int argc, char **argv) {
       return fail("--per-tensor-weights applies to --quantize=int8 only");
     quantizeMode = "none";
   }
+  bool dynamicQuantization = quantizeMode == "dynamic";
+  if (dynamicQuantization) {
+    if (!calibrationData.empty() || !loadProfile.empty())
+      return fail("--quantize=dynamic measures ranges at run time; drop "
+                  "--calibration/--load-profile");
+    if (perTensorWeights)
+      return fail("--per-tensor-weights applies to --quantize=int8 only");
+    quantizeMode = "none";
+  }
   if (weightBlockSize.getNumOccurrences()) {
     if (!weightOnlyBits)
       return fail("--weight-block-size needs --quantize=weight-only-int8 or "
@@ -289,8 +298,8 @@ int main(int argc, char **argv) {
   if (!quantizeMode.empty()) {
     if (quantizeMode != "int8" && quantizeMode != "none")
       return fail("unknown --quantize='" + quantizeMode +
-                  "'; expected int8, weight-only-int8, weight-only-int4 or "
-                  "none");
+                  "'; expected int8, dynamic, weight-only-int8, "
+                  "weight-only-int4 or none");
     if (quantizeMode == "none" && !calibrationData.empty())
       return fail("--calibration needs --quantize=int8");
     if (quantizeMode == "none" && !loadProfile.empty())
@@ -416,6 +425,7 @@ int main(int argc, char **argv) {
   options.activationType = activationType;
   options.weightOnlyBits = weightOnlyBits;
   options.weightBlockSize = weightBlockSize;
+  options.dynamicQuantization = dynamicQuantization;
   qcc::Stage last = lastStage.value_or(qcc::Stage::LLVM);
   auto runPipeline =
       [&](llvm::function_ref<void(mlir::OpPassManager &)> build) -> bool {

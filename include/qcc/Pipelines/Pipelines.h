@@ -6,9 +6,10 @@
 //   input       parse, verify, inline, canonicalize         (TOSA on tensors)
 //   quantized   fold BN, calibrate, quantize, fuse           (qcc on tensors)
 //               (only when quantization is requested)
-//   linalg      qcc/TOSA -> linalg/arith/tensor, fusion      (linalg on tensors)
-//   bufferized  entry point ABI, bufferization, workspace   (linalg on memrefs)
-//   llvm        loops -> LLVM dialect, packed entry          (LLVM dialect)
+//   linalg      qcc/TOSA -> linalg/arith/tensor, fusion      (linalg on
+//   tensors) bufferized  entry point ABI, bufferization, workspace   (linalg on
+//   memrefs) llvm        loops -> LLVM dialect, packed entry          (LLVM
+//   dialect)
 //
 //===----------------------------------------------------------------------===//
 
@@ -59,15 +60,14 @@ struct QccPipelineOptions
       *this, "calibration-method",
       llvm::cl::desc("How observed values become ranges"),
       llvm::cl::init(CalibrationMethod::MinMax),
-      llvm::cl::values(
-          clEnumValN(CalibrationMethod::MinMax, "minmax",
-                     "Smallest and largest value"),
-          clEnumValN(CalibrationMethod::Percentile, "percentile",
-                     "The (100-p)-th and p-th percentiles"),
-          clEnumValN(CalibrationMethod::Entropy, "entropy",
-                     "Least KL divergence (TensorRT)"),
-          clEnumValN(CalibrationMethod::Mse, "mse",
-                     "Least expected squared error"))};
+      llvm::cl::values(clEnumValN(CalibrationMethod::MinMax, "minmax",
+                                  "Smallest and largest value"),
+                       clEnumValN(CalibrationMethod::Percentile, "percentile",
+                                  "The (100-p)-th and p-th percentiles"),
+                       clEnumValN(CalibrationMethod::Entropy, "entropy",
+                                  "Least KL divergence (TensorRT)"),
+                       clEnumValN(CalibrationMethod::Mse, "mse",
+                                  "Least expected squared error"))};
   Option<double> percentile{
       *this, "percentile",
       llvm::cl::desc("p for calibration-method=percentile"),
@@ -118,6 +118,13 @@ struct QccPipelineOptions
       llvm::cl::desc("Weight-only matmul scales per block of this many rows "
                      "of K (0: per output column)"),
       llvm::cl::init(0)};
+
+  // Dynamic quantization (no calibration; matmul inputs quantized per call).
+  Option<bool> dynamicQuantization{
+      *this, "dynamic",
+      llvm::cl::desc("Quantize the inputs of matmuls with constant weights "
+                     "at run time (int8 x int8 -> int32)"),
+      llvm::cl::init(false)};
 };
 
 void buildQccInputPipeline(mlir::OpPassManager &pm,
@@ -135,6 +142,10 @@ void buildQccQuantizePipeline(mlir::OpPassManager &pm,
 /// weights of matmuls and convolutions as integers (`weight-only-bits`).
 void buildQccWeightOnlyPipeline(mlir::OpPassManager &pm,
                                 const QccPipelineOptions &options);
+/// Dynamic quantization: fold batch norm, then rewrite matmuls with
+/// constant weights to quantize their inputs at run time.
+void buildQccDynamicPipeline(mlir::OpPassManager &pm,
+                             const QccPipelineOptions &options);
 void buildQccLinalgPipeline(mlir::OpPassManager &pm,
                             const QccPipelineOptions &options);
 void buildQccBufferizePipeline(mlir::OpPassManager &pm,

@@ -170,4 +170,24 @@ def QuantizeWeightsPass : Pass<"qcc-quantize-weights", "mlir::func::FuncOp"> {
   let dependentDialects = ["qcc::QccDialect"];
 }
 
+def QuantizeDynamicPass : Pass<"qcc-quantize-dynamic", "mlir::func::FuncOp"> {
+  let summary = "Dynamic quantization of matmuls: activations quantized at "
+                "run time";
+  let description = [{
+    Rewrites every `tosa.matmul` with a float constant right operand (MatMul
+    and Gemm with weights) into an int8 x int8 -> int32 matmul whose left
+    operand is quantized when the model runs, so no calibration data is
+    needed. Weights: symmetric narrow int8 per output column, as in the
+    static scheme. Activations, per tensor and per call, all in f32:
+    `s_x = max|x| / 127` (1 when x is all zero), `q = clamp(roundeven(x /
+    s_x), -127, 127)`. The result is `f32(acc) * (s_x * s_w[c])`, each
+    product rounded to f32. Matmuls whose input holds a non-finite value
+    produce NaN outputs (the scale is NaN or infinite). Other ops stay
+    float.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::tosa::TosaDialect"];
+}
+
 #endif // QCC_QUANTIZATION_PASSES_TD

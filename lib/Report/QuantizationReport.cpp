@@ -333,7 +333,10 @@ LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
       {"model", options.model},
       {"scheme",
        llvm::json::Object{
-           {"activations", "int8, per-tensor, asymmetric"},
+           {"activations",
+            options.activationType +
+                ", per-tensor, asymmetric (int16 layers: symmetric, see "
+                "each layer's precision)"},
            {"weights", options.perTensorWeights
                            ? "int8 [-127, 127], per-tensor, symmetric"
                            : "int8 [-127, 127], per-channel, symmetric"},

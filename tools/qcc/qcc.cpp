@@ -508,6 +508,7 @@ int main(int argc, char **argv) {
       for (const std::string &spec : calibrationMethodFor)
         reportOptions.calibrationMethod += ", " + spec;
       reportOptions.perTensorWeights = perTensorWeights;
+      reportOptions.activationType = activationType;
       reportOptions.mixedPrecision = std::move(precisionReport);
       if (failed(qcc::writeQuantizationReport(*reference, *module,
                                               reportFilename, reportOptions)))

@@ -28,6 +28,8 @@ struct ReportOptions {
   std::string calibrationData;
   std::string calibrationMethod;
   bool perTensorWeights = false;
+  /// Storage of int8-precision activations: "int8" or "uint8".
+  std::string activationType = "int8";
   /// The decisions of --mixed-precision=auto, if it ran.
   std::optional<llvm::json::Value> mixedPrecision;
 };

@@ -276,19 +276,24 @@ def check(outdir, prefix):
     sys.exit(1 if bad or i == 0 else 0)
 
 
-def main(argv):
+def run(argv, name, build, bad, check_bad=True):
+    """The command line of a model generator: `check <outdir> <prefix>`, or
+    `<model> <outdir>` for the model `name` (made by `build()`, a Model) or
+    one of the malformed models in `bad` (checked with onnx.checker only if
+    `check_bad`)."""
     if len(argv) == 4 and argv[1] == "check":
         check(argv[2], argv[3])
         return
-    if len(argv) != 3 or (argv[1] != "integer_arith" and argv[1] not in BAD):
-        sys.exit(f"usage: {argv[0]} {{integer_arith,{','.join(BAD)}}} "
-                 "<outdir>")
-    name, outdir = argv[1], argv[2]
+    if len(argv) != 3 or (argv[1] != name and argv[1] not in bad):
+        sys.exit(f"usage: {argv[0]} {{{name},{','.join(bad)}}} <outdir>")
+    outdir = argv[2]
     os.makedirs(outdir, exist_ok=True)
-    if name in BAD:
-        proto = BAD[name]()
+    if argv[1] in bad:
+        proto = bad[argv[1]]()
+        if check_bad:
+            onnx.checker.check_model(proto)
     else:
-        m = integer_arith()
+        m = build()
         proto = m.proto()
         for i, data in enumerate(m.data):
             np.ascontiguousarray(data).tofile(
@@ -296,9 +301,13 @@ def main(argv):
         for i, ref in enumerate(m.expected):
             np.ascontiguousarray(ref).tofile(
                 os.path.join(outdir, f"expected_{i}.bin"))
-    onnx.checker.check_model(proto)
+        onnx.checker.check_model(proto)
     with open(os.path.join(outdir, "model.onnx"), "wb") as f:
         f.write(proto.SerializeToString())
+
+
+def main(argv):
+    run(argv, "integer_arith", integer_arith, BAD)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ from onnx import TensorProto, helper, numpy_helper
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import make_integer_models  # noqa: E402
-from make_integer_models import check  # noqa: E402
 
 # ---- references ------------------------------------------------------------
 
@@ -351,27 +350,8 @@ BAD = {
 
 
 def main(argv):
-    if len(argv) == 4 and argv[1] == "check":
-        check(argv[2], argv[3])
-        return
-    if len(argv) != 3 or (argv[1] != "quantized" and argv[1] not in BAD):
-        sys.exit(f"usage: {argv[0]} {{quantized,{','.join(BAD)}}} <outdir>")
-    name, outdir = argv[1], argv[2]
-    os.makedirs(outdir, exist_ok=True)
-    if name in BAD:
-        proto = BAD[name]()
-    else:
-        m = quantized()
-        proto = m.proto()
-        for i, data in enumerate(m.data):
-            np.ascontiguousarray(data).tofile(
-                os.path.join(outdir, f"input_{i}.bin"))
-        for i, ref in enumerate(m.expected):
-            np.ascontiguousarray(ref).tofile(
-                os.path.join(outdir, f"expected_{i}.bin"))
-        onnx.checker.check_model(proto)
-    with open(os.path.join(outdir, "model.onnx"), "wb") as f:
-        f.write(proto.SerializeToString())
+    make_integer_models.run(argv, "quantized", quantized, BAD,
+                            check_bad=False)
 
 
 if __name__ == "__main__":

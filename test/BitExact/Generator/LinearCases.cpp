@@ -293,7 +293,8 @@ Result<Case> makeConv2DCase(Random &random, int64_t index) {
   bool weightsAreConstant = !limit && variant != ConvVariant::Pointwise;
   RatioStyle style = ties ? RatioStyle::Tie : pickRatioStyle(random);
 
-  // Types with placeholder scales (the ratio needs K and the deviations).
+  // Types with provisional unit scales; the final scales are derived below,
+  // once K and the deviations fix the requantization ratio.
   Storage inputStorage = variant == ConvVariant::WideInput
                              ? Storage::I16
                              : pickStorage(random, false);

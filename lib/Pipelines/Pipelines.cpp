@@ -74,6 +74,19 @@ void buildQccDynamicPipeline(OpPassManager &pm, const QccPipelineOptions &) {
   pm.addNestedPass<func::FuncOp>(createQuantizeDynamicPass());
 }
 
+void buildQccPreQuantizedPipeline(OpPassManager &pm,
+                                  const QccPipelineOptions &) {
+  pm.addNestedPass<func::FuncOp>(createFoldQDQPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createQuantizePass());
+  pm.addNestedPass<func::FuncOp>(createCheckAccumulatorsPass());
+  CheckIntegerPathPassOptions check;
+  // The model chose where it stays float.
+  check.allowFloat = true;
+  pm.addNestedPass<func::FuncOp>(createCheckIntegerPathPass(check));
+  pm.addPass(createExposeQuantizedIOPass());
+}
+
 void buildQccPipeline(OpPassManager &pm, const QccPipelineOptions &options,
                       Stage last) {
   buildQccInputPipeline(pm, options);
@@ -81,6 +94,8 @@ void buildQccPipeline(OpPassManager &pm, const QccPipelineOptions &options,
     return;
   if (options.quantize)
     buildQccQuantizePipeline(pm, options);
+  if (options.preQuantized)
+    buildQccPreQuantizedPipeline(pm, options);
   if (options.weightOnlyBits != 0)
     buildQccWeightOnlyPipeline(pm, options);
   if (options.dynamicQuantization)
@@ -96,6 +111,10 @@ void registerQccPipelines() {
       "qcc-quantize-pipeline",
       "Fold batch norm, calibrate, quantize and check the integer path",
       buildQccQuantizePipeline);
+  PassPipelineRegistration<QccPipelineOptions>(
+      "qcc-pre-quantized-pipeline",
+      "Rewrite a QDQ model into qcc ops with the types it gives",
+      buildQccPreQuantizedPipeline);
   PassPipelineRegistration<QccPipelineOptions>(
       "qcc-weight-only-pipeline",
       "Fold batch norm and store constant weights as int8/int4 "

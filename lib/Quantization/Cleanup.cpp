@@ -29,9 +29,8 @@ struct RequantizeFromPair : public OpRewritePattern<QuantizeOp> {
     auto resultElement = op.getOutput().getType().getElementType();
     if (isa<quant::UniformQuantizedPerAxisType>(resultElement))
       return rewriter.notifyMatchFailure(op, "per-axis activations");
-    rewriter.replaceOpWithNewOp<RequantizeOp>(op, op.getOutput().getType(),
-                                              source, IntegerAttr(),
-                                              IntegerAttr());
+    rewriter.replaceOpWithNewOp<RequantizeOp>(
+        op, op.getOutput().getType(), source, IntegerAttr(), IntegerAttr());
     return success();
   }
 };
@@ -51,8 +50,7 @@ struct HoistDataMovement : public RewritePattern {
     if (!dequantize)
       return rewriter.notifyMatchFailure(op, "not fed by a dequantize");
     Value quantized = dequantize.getInput();
-    Type element =
-        cast<RankedTensorType>(quantized.getType()).getElementType();
+    Type element = cast<RankedTensorType>(quantized.getType()).getElementType();
     if (!isa<quant::UniformQuantizedType>(element))
       return rewriter.notifyMatchFailure(op, "per-axis quantization");
     IRMapping mapping;
@@ -98,8 +96,13 @@ struct SinkQuantizeIntoDataMovement : public OpRewritePattern<QuantizeOp> {
 
 } // namespace
 
+void qcc::populateQuantizedDataMovementPatterns(RewritePatternSet &patterns) {
+  patterns.add<HoistDataMovement, SinkQuantizeIntoDataMovement>(
+      patterns.getContext());
+}
+
 void qcc::populateQuantizationCleanupPatterns(RewritePatternSet &patterns) {
-  patterns.add<RequantizeFromPair, HoistDataMovement,
-               SinkQuantizeIntoDataMovement>(patterns.getContext());
+  patterns.add<RequantizeFromPair>(patterns.getContext());
+  populateQuantizedDataMovementPatterns(patterns);
   QuantizeOp::getCanonicalizationPatterns(patterns, patterns.getContext());
 }

@@ -3,7 +3,8 @@
 // Every quantizable op whose values all have ranges is rewritten in place:
 //
 //   %y = tosa.conv2d %x, %W, %b ...          %xq = qcc.quantize %x
-//   %r = tosa.clamp %y {min = 0.0}    ==>    %yq = qcc.conv2d %xq, %Wq, %bq {clamp_min = z_y}
+//   %r = tosa.clamp %y {min = 0.0}    ==>    %yq = qcc.conv2d %xq, %Wq, %bq
+//   {clamp_min = z_y}
 //                                            %r' = qcc.dequantize %yq
 //
 // Each value gets one quantized type (from its range), so the cleanup that
@@ -46,10 +47,65 @@ using quant::UniformQuantizedType;
 
 static std::optional<SmallVector<float>> getFloatValues(Value value) {
   DenseElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) ||
-      !attr.getElementType().isF32())
+  if (!matchPattern(value, m_Constant(&attr)) || !attr.getElementType().isF32())
     return std::nullopt;
   return llvm::to_vector(attr.getValues<float>());
+}
+
+/// A constant a pre-quantized model gives as integers:
+/// `qcc.dequantize(quant.scast(constant))`.
+struct GivenConstant {
+  quant::QuantizedType type;
+  RankedTensorType shape;
+  SmallVector<int64_t> values;
+};
+
+static std::optional<GivenConstant> getGivenConstant(Value value) {
+  auto dequantize = value.getDefiningOp<DequantizeOp>();
+  auto storageCast =
+      dequantize ? dequantize.getInput().getDefiningOp<quant::StorageCastOp>()
+                 : quant::StorageCastOp();
+  DenseIntElementsAttr attr;
+  if (!storageCast || !matchPattern(storageCast.getInput(), m_Constant(&attr)))
+    return std::nullopt;
+  auto type = cast<quant::QuantizedType>(
+      dequantize.getInput().getType().getElementType());
+  GivenConstant given{type, dequantize.getInput().getType(), {}};
+  for (const APInt &v : attr.getValues<APInt>())
+    given.values.push_back(type.isSigned() ? v.getSExtValue()
+                                           : v.getZExtValue());
+  return given;
+}
+
+/// A bias: float values, or integers the model gives at their own scales.
+struct Bias {
+  SmallVector<double> real;
+  SmallVector<int64_t> integers;
+  SmallVector<double> scales;
+
+  size_t size() const {
+    return integers.empty() ? real.size() : integers.size();
+  }
+};
+
+/// The bias in `value`: a float constant, or a dequantized int32 constant
+/// quantized per tensor or along its last dimension (the channels).
+static std::optional<Bias> getBias(Value value) {
+  if (std::optional<SmallVector<float>> values = getFloatValues(value))
+    return Bias{llvm::to_vector_of<double>(*values), {}, {}};
+  std::optional<GivenConstant> given = getGivenConstant(value);
+  if (!given || given->type.getStorageTypeIntegralWidth() != 32)
+    return std::nullopt;
+  Bias bias{{}, given->values, {}};
+  if (auto perTensor = dyn_cast<UniformQuantizedType>(given->type)) {
+    bias.scales.push_back(perTensor.getScale());
+    return bias;
+  }
+  auto perAxis = cast<quant::UniformQuantizedPerAxisType>(given->type);
+  if (perAxis.getQuantizedDimension() != given->shape.getRank() - 1)
+    return std::nullopt;
+  bias.scales = llvm::to_vector(perAxis.getScales());
+  return bias;
 }
 
 static bool isFloatTensor(Value value) {
@@ -96,7 +152,8 @@ public:
         .Case([&](tosa::ConcatOp concat) { return rewriteConcat(concat); })
         .Case([&](tosa::ClampOp clamp) { return rewriteClamp(clamp); })
         .Case([&](tosa::SigmoidOp op) {
-          return rewriteTable(op, [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
+          return rewriteTable(
+              op, [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
         })
         .Case([&](tosa::TanhOp op) {
           return rewriteTable(op, [](double x) { return std::tanh(x); });
@@ -116,18 +173,42 @@ private:
     if (auto dequantize = value.getDefiningOp<DequantizeOp>()) {
       auto type = dyn_cast<UniformQuantizedType>(
           dequantize.getInput().getType().getElementType());
-      if (!type || kindOf(type) == kind)
+      if (!type)
+        return std::nullopt;
+      if (kindOf(type) == kind)
         return type;
       auto original = producedRanges.find(value);
       if (original == producedRanges.end())
         return type;
       range = original->second;
+    } else if (std::optional<UniformQuantizedType> given =
+                   getGivenType(value)) {
+      return given;
     } else {
       range = getValueRange(value);
     }
     if (!range || !std::isfinite(range->min) || !std::isfinite(range->max))
       return std::nullopt;
     return getActivationType(context, *range, kind);
+  }
+
+  /// The type a pre-quantized model gives `value`: the one per-tensor type
+  /// all its users quantize it to.
+  static std::optional<UniformQuantizedType> getGivenType(Value value) {
+    UniformQuantizedType given;
+    for (Operation *user : value.getUsers()) {
+      auto quantize = dyn_cast<QuantizeOp>(user);
+      if (!quantize)
+        return std::nullopt;
+      auto type = dyn_cast<UniformQuantizedType>(
+          quantize.getOutput().getType().getElementType());
+      if (!type || (given && type != given))
+        return std::nullopt;
+      given = type;
+    }
+    if (!given)
+      return std::nullopt;
+    return given;
   }
 
   static RankedTensorType withElement(Value value, Type element) {
@@ -202,15 +283,29 @@ private:
         b, loc, RankedTensorType::get(shape, q.type), stored);
   }
 
-  FailureOr<Value> createBias(OpBuilder &b, Operation *op,
-                              ArrayRef<float> bias, double inputScale,
+  FailureOr<Value> createBias(OpBuilder &b, Operation *op, const Bias &bias,
+                              double inputScale,
                               const QuantizedWeights &weights,
                               int64_t channels) {
     SmallVector<int32_t> values;
     for (int64_t c = 0; c < channels; ++c) {
-      double real = bias.empty() ? 0.0 : bias[bias.size() == 1 ? 0 : c];
       double scale =
           inputScale * weights.scales[weights.scales.size() == 1 ? 0 : c];
+      size_t index = bias.size() == 1 ? 0 : c;
+      double real = 0.0;
+      if (!bias.integers.empty()) {
+        // A pre-quantized bias is used as given when its scale is s_x * s_w
+        // up to the rounding of an f32 product; otherwise its real value is
+        // requantized.
+        double givenScale = bias.scales[bias.scales.size() == 1 ? 0 : index];
+        if (std::fabs(givenScale - scale) <= scale * 0x1p-20) {
+          values.push_back(static_cast<int32_t>(bias.integers[index]));
+          continue;
+        }
+        real = double(bias.integers[index]) * givenScale;
+      } else if (bias.size() != 0) {
+        real = bias.real[index];
+      }
       std::optional<int32_t> q = quantizeBias(real, scale);
       if (!q)
         return op->emitError("bias ")
@@ -225,6 +320,40 @@ private:
         .getResult();
   }
 
+  /// Weights a pre-quantized model gives as 8-bit integers in `weight`,
+  /// quantized per tensor or along `givenAxis` (the output channels),
+  /// which becomes `axis` of the layout qcc uses; `reorder` maps the given
+  /// values into that layout. None when the weights are not given that way.
+  std::optional<QuantizedWeights> getGivenWeights(
+      Value weight, int64_t givenAxis, int64_t axis,
+      llvm::function_ref<SmallVector<int8_t>(ArrayRef<int8_t>)> reorder =
+          nullptr) {
+    std::optional<GivenConstant> given = getGivenConstant(weight);
+    if (!given || given->type.getStorageTypeIntegralWidth() != 8)
+      return std::nullopt;
+    QuantizedWeights weights;
+    if (auto perTensor = dyn_cast<UniformQuantizedType>(given->type)) {
+      weights.type = perTensor;
+      weights.scales.push_back(perTensor.getScale());
+    } else {
+      auto perAxis = cast<quant::UniformQuantizedPerAxisType>(given->type);
+      if (perAxis.getQuantizedDimension() != givenAxis)
+        return std::nullopt;
+      weights.type = quant::UniformQuantizedPerAxisType::get(
+          perAxis.getFlags(), perAxis.getStorageType(),
+          perAxis.getExpressedType(), perAxis.getScales(),
+          perAxis.getZeroPoints(), axis, perAxis.getStorageTypeMin(),
+          perAxis.getStorageTypeMax());
+      weights.scales = llvm::to_vector(perAxis.getScales());
+    }
+    // The stored bit patterns (uint8 values wrap into int8).
+    for (int64_t v : given->values)
+      weights.values.push_back(static_cast<int8_t>(v));
+    if (reorder)
+      weights.values = reorder(weights.values);
+    return weights;
+  }
+
   /// The output of a contraction and its optional fused clamp.
   struct Output {
     SmallVector<Operation *> chain;
@@ -233,7 +362,8 @@ private:
     UniformQuantizedType type;
   };
 
-  std::optional<Output> getOutput(Operation *op, SmallVector<Operation *> chain) {
+  std::optional<Output> getOutput(Operation *op,
+                                  SmallVector<Operation *> chain) {
     Value value = chain.back()->getResult(0);
     tosa::ClampOp clamp = getFusableClamp(value);
     if (clamp) {
@@ -249,25 +379,21 @@ private:
     return output;
   }
 
-  FailureOr<bool> rewriteConvLike(Operation *op, Value input, Value weight,
-                                  Value bias, ArrayRef<int64_t> pad,
-                                  ArrayRef<int64_t> stride,
-                                  ArrayRef<int64_t> dilation,
-                                  SmallVector<float> weights,
-                                  SmallVector<int64_t> weightShape,
-                                  int64_t groups) {
+  FailureOr<bool>
+  rewriteConvLike(Operation *op, Value input, Value bias, ArrayRef<int64_t> pad,
+                  ArrayRef<int64_t> stride, ArrayRef<int64_t> dilation,
+                  const QuantizedWeights &q, SmallVector<int64_t> weightShape,
+                  int64_t groups) {
     std::optional<UniformQuantizedType> inputType = typeOf(input);
-    std::optional<SmallVector<float>> biasValues = getFloatValues(bias);
+    std::optional<Bias> biasValues = getBias(bias);
     std::optional<Output> output = getOutput(op, {op});
     if (!inputType || !biasValues || !output)
       return false;
     OpBuilder b(output->chain.back());
     Location loc = op->getLoc();
     int64_t channels = weightShape[0];
-    QuantizedWeights q = quantizeWeights(context, weights, weightShape,
-                                         perTensorWeights ? -1 : 0);
-    FailureOr<Value> biasValue = createBias(b, op, *biasValues,
-                                            inputType->getScale(), q, channels);
+    FailureOr<Value> biasValue =
+        createBias(b, op, *biasValues, inputType->getScale(), q, channels);
     if (failed(biasValue))
       return failure();
     auto conv = Conv2DOp::create(
@@ -283,53 +409,80 @@ private:
   }
 
   FailureOr<bool> rewriteConv(tosa::Conv2DOp conv) {
-    std::optional<SmallVector<float>> weights = getFloatValues(conv.getWeight());
-    if (!weights)
-      return false;
     auto shape = llvm::to_vector(conv.getWeight().getType().getShape());
-    return rewriteConvLike(conv, conv.getInput(), conv.getWeight(),
-                           conv.getBias(), conv.getPad(), conv.getStride(),
-                           conv.getDilation(), *weights, shape, 1);
+    std::optional<QuantizedWeights> q =
+        getGivenWeights(conv.getWeight(), /*givenAxis=*/0, /*axis=*/0);
+    if (!q) {
+      std::optional<SmallVector<float>> weights =
+          getFloatValues(conv.getWeight());
+      if (!weights)
+        return false;
+      q = quantizeWeights(context, *weights, shape, perTensorWeights ? -1 : 0);
+    }
+    return rewriteConvLike(conv, conv.getInput(), conv.getBias(), conv.getPad(),
+                           conv.getStride(), conv.getDilation(), *q, shape, 1);
   }
 
   FailureOr<bool> rewriteDepthwise(tosa::DepthwiseConv2DOp conv) {
-    std::optional<SmallVector<float>> weights = getFloatValues(conv.getWeight());
-    if (!weights)
-      return false;
     // [KH, KW, C, M] -> [C * M, KH, KW, 1]: output channel c * M + m of a
     // depthwise convolution is group c's m-th output.
     ArrayRef<int64_t> shape = conv.getWeight().getType().getShape();
     int64_t kh = shape[0], kw = shape[1], c = shape[2], m = shape[3];
-    SmallVector<float> reordered(weights->size());
-    for (int64_t i = 0; i < kh; ++i)
-      for (int64_t j = 0; j < kw; ++j)
-        for (int64_t ch = 0; ch < c; ++ch)
-          for (int64_t k = 0; k < m; ++k)
-            reordered[((ch * m + k) * kh + i) * kw + j] =
-                (*weights)[((i * kw + j) * c + ch) * m + k];
-    return rewriteConvLike(conv, conv.getInput(), conv.getWeight(),
-                           conv.getBias(), conv.getPad(), conv.getStride(),
-                           conv.getDilation(), reordered, {c * m, kh, kw, 1},
+    auto reorder = [&](auto values) {
+      SmallVector<typename decltype(values)::value_type> reordered(
+          values.size());
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t j = 0; j < kw; ++j)
+          for (int64_t ch = 0; ch < c; ++ch)
+            for (int64_t k = 0; k < m; ++k)
+              reordered[((ch * m + k) * kh + i) * kw + j] =
+                  values[((i * kw + j) * c + ch) * m + k];
+      return reordered;
+    };
+    SmallVector<int64_t> qccShape = {c * m, kh, kw, 1};
+    // Given per-axis parameters follow the output channels only when one of
+    // C and M is 1.
+    int64_t givenAxis = m == 1 ? 2 : (c == 1 ? 3 : -1);
+    std::optional<QuantizedWeights> q = getGivenWeights(
+        conv.getWeight(), givenAxis, /*axis=*/0,
+        [&](ArrayRef<int8_t> values) { return reorder(values); });
+    if (!q) {
+      std::optional<SmallVector<float>> weights =
+          getFloatValues(conv.getWeight());
+      if (!weights)
+        return false;
+      q = quantizeWeights(context, reorder(ArrayRef<float>(*weights)), qccShape,
+                          perTensorWeights ? -1 : 0);
+    }
+    return rewriteConvLike(conv, conv.getInput(), conv.getBias(), conv.getPad(),
+                           conv.getStride(), conv.getDilation(), *q, qccShape,
                            c);
   }
 
   FailureOr<bool> rewriteMatMul(tosa::MatMulOp matmul) {
-    std::optional<SmallVector<float>> weights = getFloatValues(matmul.getB());
     ArrayRef<int64_t> shape = matmul.getB().getType().getShape();
     std::optional<UniformQuantizedType> inputType = typeOf(matmul.getA());
-    if (!weights || !inputType || shape[0] != 1)
+    if (!inputType || shape[0] != 1)
       return false;
     int64_t k = shape[1], n = shape[2];
+    std::optional<QuantizedWeights> q =
+        getGivenWeights(matmul.getB(), /*givenAxis=*/2, /*axis=*/1);
+    if (!q) {
+      std::optional<SmallVector<float>> weights = getFloatValues(matmul.getB());
+      if (!weights)
+        return false;
+      q = quantizeWeights(context, *weights, {k, n}, perTensorWeights ? -1 : 1);
+    }
 
     // An add of a per-column constant right after the matmul is its bias.
     SmallVector<Operation *> chain = {matmul};
-    SmallVector<float> bias;
+    Bias bias;
     Value result = matmul.getResult();
     if (result.hasOneUse())
       if (auto add = dyn_cast<tosa::AddOp>(*result.getUsers().begin())) {
-        Value other = add.getInput1() == result ? add.getInput2()
-                                                : add.getInput1();
-        std::optional<SmallVector<float>> values = getFloatValues(other);
+        Value other =
+            add.getInput1() == result ? add.getInput2() : add.getInput1();
+        std::optional<Bias> values = getBias(other);
         auto otherType = cast<RankedTensorType>(other.getType());
         bool perColumn =
             values && add.getType() == result.getType() &&
@@ -347,24 +500,21 @@ private:
 
     OpBuilder b(output->chain.back());
     Location loc = matmul.getLoc();
-    QuantizedWeights q = quantizeWeights(context, *weights, {k, n},
-                                         perTensorWeights ? -1 : 1);
     FailureOr<Value> biasValue =
-        createBias(b, matmul, bias, inputType->getScale(), q, n);
+        createBias(b, matmul, bias, inputType->getScale(), *q, n);
     if (failed(biasValue))
       return failure();
-    auto qmatmul = MatMulOp::create(
-        b, loc, withElement(output->value, output->type),
-        quantize(b, loc, matmul.getA(), *inputType),
-        createWeights(b, loc, q, {k, n}), *biasValue, IntegerAttr(),
-        IntegerAttr());
+    auto qmatmul =
+        MatMulOp::create(b, loc, withElement(output->value, output->type),
+                         quantize(b, loc, matmul.getA(), *inputType),
+                         createWeights(b, loc, *q, {k, n}), *biasValue,
+                         IntegerAttr(), IntegerAttr());
     setClamp(qmatmul, output->clamp);
     finish(b, output->chain, qmatmul);
     return true;
   }
 
-  template <typename OpTy>
-  FailureOr<bool> rewriteBinary(OpTy op) {
+  template <typename OpTy> FailureOr<bool> rewriteBinary(OpTy op) {
     Value lhs = op.getInput1(), rhs = op.getInput2();
     std::optional<UniformQuantizedType> lhsType = typeOf(lhs);
     std::optional<UniformQuantizedType> rhsType = typeOf(rhs);
@@ -402,8 +552,7 @@ private:
     auto result = MaxPool2DOp::create(
         b, loc, withElement(pool.getResult(), *type),
         quantize(b, loc, pool.getInput(), *type), pool.getKernelAttr(),
-        pool.getStrideAttr(), pool.getPadAttr(), IntegerAttr(),
-        IntegerAttr());
+        pool.getStrideAttr(), pool.getPadAttr(), IntegerAttr(), IntegerAttr());
     finish(b, {pool}, result);
     return true;
   }
@@ -445,9 +594,9 @@ private:
     SmallVector<Value> inputs;
     for (auto [input, type] : llvm::zip(concat.getInput1(), inputTypes))
       inputs.push_back(quantize(b, loc, input, type));
-    auto result = ConcatOp::create(
-        b, loc, withElement(concat.getResult(), *outputType), inputs,
-        b.getI64IntegerAttr(concat.getAxis()));
+    auto result =
+        ConcatOp::create(b, loc, withElement(concat.getResult(), *outputType),
+                         inputs, b.getI64IntegerAttr(concat.getAxis()));
     finish(b, {concat}, result);
     return true;
   }
@@ -484,8 +633,8 @@ private:
     SmallVector<int8_t> table;
     for (int64_t q = inputType->getStorageTypeMin();
          q <= inputType->getStorageTypeMax(); ++q) {
-      double real = double(q - inputType->getZeroPoint()) *
-                    inputType->getScale();
+      double real =
+          double(q - inputType->getZeroPoint()) * inputType->getScale();
       double y = std::nearbyint(function(real) / outputType->getScale()) +
                  outputType->getZeroPoint();
       y = std::clamp(y, double(outputType->getStorageTypeMin()),
@@ -496,11 +645,11 @@ private:
     OpBuilder b(op);
     Location loc = op->getLoc();
     auto tableType = RankedTensorType::get({256}, b.getI8Type());
-    auto result = LookupOp::create(
-        b, loc, withElement(output, *outputType),
-        quantize(b, loc, input, *inputType),
-        cast<DenseIntElementsAttr>(
-            DenseElementsAttr::get(tableType, ArrayRef<int8_t>(table))));
+    auto result =
+        LookupOp::create(b, loc, withElement(output, *outputType),
+                         quantize(b, loc, input, *inputType),
+                         cast<DenseIntElementsAttr>(DenseElementsAttr::get(
+                             tableType, ArrayRef<int8_t>(table))));
     finish(b, {op}, result);
     return true;
   }
@@ -546,8 +695,7 @@ struct QuantizePass : public qcc::impl::QuantizePassBase<QuantizePass> {
     // are skipped.
     SmallVector<Operation *> ops;
     func.walk([&](Operation *op) {
-      if (op->getDialect() &&
-          op->getDialect()->getNamespace() == "tosa") {
+      if (op->getDialect() && op->getDialect()->getNamespace() == "tosa") {
         quantizer.layerIndex[op] = ops.size();
         ops.push_back(op);
       }

@@ -10,9 +10,15 @@ using namespace mlir;
 
 namespace qcc {
 
-quant::UniformQuantizedType getActivationType(MLIRContext *context,
-                                              RealRange range,
-                                              ActivationKind kind) {
+/// Scales are rounded to f32: the type ONNX, TFLite and the generated C
+/// header store them in, so that a model exported with qcc's parameters
+/// (QDQ) describes exactly the same integer computation.
+static double roundToF32(double scale) {
+  return static_cast<double>(static_cast<float>(scale));
+}
+
+quant::UniformQuantizedType
+getActivationType(MLIRContext *context, RealRange range, ActivationKind kind) {
   double lo = std::min(range.min, 0.0);
   double hi = std::max(range.max, 0.0);
   Builder builder(context);
@@ -23,7 +29,8 @@ quant::UniformQuantizedType getActivationType(MLIRContext *context,
       magnitude = 1.0;
     return quant::UniformQuantizedType::get(
         quant::QuantizationFlags::Signed, builder.getIntegerType(16),
-        builder.getF32Type(), magnitude / 32767.0, 0, -32768, 32767);
+        builder.getF32Type(), roundToF32(magnitude / 32767.0), 0, -32768,
+        32767);
   }
   double span = hi - lo;
   // A value that is always zero still needs a valid scale; any works.
@@ -31,7 +38,7 @@ quant::UniformQuantizedType getActivationType(MLIRContext *context,
     lo = 0.0;
     span = 1.0;
   }
-  double scale = span / 255.0;
+  double scale = roundToF32(span / 255.0);
   bool isUnsigned = kind == ActivationKind::UInt8;
   double qmin = isUnsigned ? 0.0 : -128.0, qmax = qmin + 255.0;
   double zeroPoint = std::nearbyint(qmin - lo / scale);
@@ -58,11 +65,10 @@ QuantizedWeights quantizeWeights(MLIRContext *context, ArrayRef<float> values,
         std::max(maxAbs[channelOf(index)], std::fabs(double(value)));
   QuantizedWeights result;
   for (double m : maxAbs)
-    result.scales.push_back(m > 0.0 ? m / 127.0 : 1.0);
+    result.scales.push_back(m > 0.0 ? roundToF32(m / 127.0) : 1.0);
   for (auto [index, value] : llvm::enumerate(values)) {
     double q = std::nearbyint(double(value) / result.scales[channelOf(index)]);
-    result.values.push_back(
-        static_cast<int8_t>(std::clamp(q, -127.0, 127.0)));
+    result.values.push_back(static_cast<int8_t>(std::clamp(q, -127.0, 127.0)));
   }
 
   Builder builder(context);
@@ -73,8 +79,8 @@ QuantizedWeights quantizeWeights(MLIRContext *context, ArrayRef<float> values,
   } else {
     result.type = quant::UniformQuantizedPerAxisType::get(
         quant::QuantizationFlags::Signed, builder.getI8Type(),
-        builder.getF32Type(), result.scales,
-        SmallVector<int64_t>(channels, 0), axis, -127, 127);
+        builder.getF32Type(), result.scales, SmallVector<int64_t>(channels, 0),
+        axis, -127, 127);
   }
   return result;
 }

@@ -1,15 +1,16 @@
 // RUN: qcc-opt %s -qcc-quantize -split-input-file | FileCheck %s
 // RUN: qcc-opt %s -qcc-quantize=activation-type=uint8 -split-input-file | FileCheck %s --check-prefix=U8
 
-// 16x8: input [-1, 1] -> symmetric int16, s = 1/32767, z = 0; weights stay
-// narrow int8; bias 0.2 / (s_x * s_w) = 0.2 * 32767 * 127 / f32(0.1)
-// = 8322817.88 -> 8322818; output [0, 3] -> s = 3/32767, relu clamps at 0.
+// 16x8: input [-1, 1] -> symmetric int16, s = f32(1/32767), z = 0; weights
+// stay narrow int8; bias 0.2 / (s_x * s_w) ~= 0.2 * 32767 * 127 / f32(0.1)
+// = 8322817.88 -> 8322818; output [0, 3] -> s = f32(3/32767), relu clamps
+// at 0.
 // CHECK-LABEL: func.func @conv_int16
 // CHECK-DAG: arith.constant dense<127> : tensor<2x1x1x1xi8>
 // CHECK-DAG: arith.constant dense<8322818> : tensor<2xi32>
-// CHECK: qcc.quantize %{{.*}} : tensor<1x4x4x1xf32> -> tensor<1x4x4x1x!quant.uniform<i16:f32, 3.0518509475997192E-5>>
+// CHECK: qcc.quantize %{{.*}} : tensor<1x4x4x1xf32> -> tensor<1x4x4x1x!quant.uniform<i16:f32, 3.0518509447574615E-5>>
 // CHECK: qcc.conv2d {{.*}}clamp_max = 32767 : i64, clamp_min = 0 : i64
-// CHECK-SAME: -> tensor<1x4x4x2x!quant.uniform<i16:f32, 9.1555528427991577E-5>>
+// CHECK-SAME: -> tensor<1x4x4x2x!quant.uniform<i16:f32, 9.1555528342723846E-5>>
 // U8-LABEL: func.func @conv_int16
 // U8: qcc.conv2d {{.*}} -> tensor<1x4x4x2x!quant.uniform<i16:f32
 func.func @conv_int16(%x: tensor<1x4x4x1xf32> {qcc.range = array<f64: -1.0, 1.0>}) -> tensor<1x4x4x2xf32> {
@@ -28,16 +29,16 @@ func.func @conv_int16(%x: tensor<1x4x4x1xf32> {qcc.range = array<f64: -1.0, 1.0>
 // producer's range [0, 2] (s = 2/32767), not from its int8 type. With
 // activation-type=uint8 the int8-precision values are asymmetric uint8.
 // CHECK-LABEL: func.func @mixed
-// CHECK: %[[A:.*]] = qcc.conv2d {{.*}} -> tensor<1x2x2x1x!quant.uniform<i8:f32, 0.0078431372549019607:-128>>
-// CHECK: %[[R:.*]] = qcc.requantize %[[A]] {{.*}} -> tensor<1x2x2x1x!quant.uniform<i16:f32, 6.1037018951994385E-5>>
-// CHECK: %[[B:.*]] = qcc.conv2d %[[R]]{{.*}} -> tensor<1x2x2x1x!quant.uniform<i16:f32, 1.2207403790398877E-4>>
-// CHECK: %[[S:.*]] = qcc.requantize %[[B]] {{.*}} -> tensor<1x2x2x1x!quant.uniform<i8:f32, 0.015686274509803921:-128>>
+// CHECK: %[[A:.*]] = qcc.conv2d {{.*}} -> tensor<1x2x2x1x!quant.uniform<i8:f32, 0.0078431377187371254:-128>>
+// CHECK: %[[R:.*]] = qcc.requantize %[[A]] {{.*}} -> tensor<1x2x2x1x!quant.uniform<i16:f32, 6.1037018895149231E-5>>
+// CHECK: %[[B:.*]] = qcc.conv2d %[[R]]{{.*}} -> tensor<1x2x2x1x!quant.uniform<i16:f32, 1.2207403779029846E-4>>
+// CHECK: %[[S:.*]] = qcc.requantize %[[B]] {{.*}} -> tensor<1x2x2x1x!quant.uniform<i8:f32, 0.015686275437474251:-128>>
 // CHECK: qcc.max_pool2d %[[S]]
 // U8-LABEL: func.func @mixed
-// U8: qcc.quantize %{{.*}} -> tensor<1x2x2x1x!quant.uniform<u8:f32, 0.0039215686274509803>>
-// U8: qcc.conv2d {{.*}} -> tensor<1x2x2x1x!quant.uniform<u8:f32, 0.0078431372549019607>>
-// U8: qcc.requantize {{.*}} -> tensor<1x2x2x1x!quant.uniform<i16:f32, 6.1037018951994385E-5>>
-// U8: qcc.requantize {{.*}} -> tensor<1x2x2x1x!quant.uniform<u8:f32, 0.015686274509803921>>
+// U8: qcc.quantize %{{.*}} -> tensor<1x2x2x1x!quant.uniform<u8:f32, 0.0039215688593685627>>
+// U8: qcc.conv2d {{.*}} -> tensor<1x2x2x1x!quant.uniform<u8:f32, 0.0078431377187371254>>
+// U8: qcc.requantize {{.*}} -> tensor<1x2x2x1x!quant.uniform<i16:f32, 6.1037018895149231E-5>>
+// U8: qcc.requantize {{.*}} -> tensor<1x2x2x1x!quant.uniform<u8:f32, 0.015686275437474251>>
 func.func @mixed(%x: tensor<1x2x2x1xf32> {qcc.range = array<f64: 0.0, 1.0>}) -> tensor<1x1x1x1xf32> {
   %w = "tosa.const"() {values = dense<1.0> : tensor<1x1x1x1xf32>} : () -> tensor<1x1x1x1xf32>
   %b = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>

@@ -1,17 +1,19 @@
 // RUN: qcc-opt %s -qcc-quantize -split-input-file | FileCheck %s
 
-// conv + relu: input [-1, 1] -> s = 2/255, z = roundeven(-0.5) = 0; weights
-// f32(0.1) -> per-channel s_w = f32(0.1)/127, q = 127; bias 0.2 -> 0.2 / (s_x * s_w) =
-// 32385; output [0, 3] -> s = 3/255, z = -128, so relu clamps at -128. The
+// conv + relu: input [-1, 1] -> s = f32(2/255) (scales are rounded to f32),
+// slightly above 2/255, so z = roundeven(-128 + 1/s) = roundeven(-0.5000001)
+// = -1; weights f32(0.1) -> per-channel s_w = f32(f32(0.1)/127), q = 127;
+// bias 0.2 -> 0.2 / (s_x * s_w) = 32385; output [0, 3] -> s = f32(3/255),
+// z = -128, so relu clamps at -128. The
 // result stands for the clamp, TOSA op #4 after three constants and the
 // convolution (qcc.layer = 4).
 // CHECK-LABEL: func.func @conv_relu
 // CHECK-DAG: %[[W:.*]] = arith.constant dense<127> : tensor<2x1x1x1xi8>
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<32385> : tensor<2xi32>
-// CHECK: %[[X:.*]] = qcc.quantize %{{.*}} : tensor<1x4x4x1xf32> -> tensor<1x4x4x1x!quant.uniform<i8:f32, 0.0078431372549019607>>
-// CHECK: %[[WQ:.*]] = quant.scast %[[W]] : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32:0, {7.8740158653634745E-4,7.8740158653634745E-4}>>
+// CHECK: %[[X:.*]] = qcc.quantize %{{.*}} : tensor<1x4x4x1xf32> -> tensor<1x4x4x1x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>
+// CHECK: %[[WQ:.*]] = quant.scast %[[W]] : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32:0, {7.8740157186985015E-4,7.8740157186985015E-4}>>
 // CHECK: %[[Y:.*]] = qcc.conv2d %[[X]], %[[WQ]], %[[B]] {clamp_max = 127 : i64, clamp_min = -128 : i64, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, qcc.layer = 4 : i64, stride = array<i64: 1, 1>}
-// CHECK-SAME: -> tensor<1x4x4x2x!quant.uniform<i8:f32, 0.011764705882352941:-128>>
+// CHECK-SAME: -> tensor<1x4x4x2x!quant.uniform<i8:f32, 0.011764706112444401:-128>>
 // CHECK: %[[R:.*]] = qcc.dequantize %[[Y]]
 // CHECK-NOT: tosa.clamp
 // CHECK: return %[[R]]
@@ -29,13 +31,13 @@ func.func @conv_relu(%x: tensor<1x4x4x1xf32> {qcc.range = array<f64: -1.0, 1.0>}
 // Consecutive quantized layers exchange integers: no dequantize/quantize
 // pair is left between the max pooling (which keeps its input's type), the
 // reshape (moved into the integer domain) and the matmul whose following
-// constant add became its bias (0.5 / (s_x * s_w) with s_x = 1/255 and
-// s_w = 0.25/127: 0.5 * 255 * 127 / 0.25 = 64770).
+// constant add became its bias (0.5 / (s_x * s_w) with s_x = f32(1/255) and
+// s_w = f32(0.25/127): 64770, as 0.5 * 255 * 127 / 0.25 before rounding).
 // CHECK-LABEL: func.func @layers
 // CHECK-DAG: arith.constant dense<64770> : tensor<4xi32>
 // CHECK: qcc.quantize
 // CHECK-NEXT: qcc.max_pool2d
-// CHECK-NEXT: tosa.reshape %{{.*}} : (tensor<1x1x1x4x!quant.uniform<i8:f32, 0.0039215686274509803:-128>>
+// CHECK-NEXT: tosa.reshape %{{.*}} : (tensor<1x1x1x4x!quant.uniform<i8:f32, 0.0039215688593685627:-128>>
 // CHECK: qcc.matmul %{{.*}}, %{{.*}}, %{{.*}} :
 // CHECK-SAME: tensor<4xi32>
 // CHECK: qcc.dequantize
@@ -55,12 +57,12 @@ func.func @layers(%x: tensor<1x2x2x4xf32> {qcc.range = array<f64: 0.0, 1.0>}) ->
 
 // -----
 
-// Per-tensor weights on request: one scale, max |w| / 127 = f32(0.4) / 127,
+// Per-tensor weights on request: one scale, f32(max |w| / 127) = f32(f32(0.4) / 127),
 // so 0.1 quantizes to roundeven(31.75) = 32.
 // RUN: qcc-opt %s -qcc-quantize=per-tensor-weights -split-input-file | FileCheck %s --check-prefix=PER-TENSOR
 // PER-TENSOR-LABEL: func.func @per_tensor
 // PER-TENSOR: arith.constant dense<{{\[}}[{{\[}}[32]]], [{{\[}}[-127]]]]> : tensor<2x1x1x1xi8>
-// PER-TENSOR: quant.scast %{{.*}} : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32, 0.0031496063461453898>>
+// PER-TENSOR: quant.scast %{{.*}} : tensor<2x1x1x1xi8> to tensor<2x1x1x1x!quant.uniform<i8<-127:127>:f32, 0.0031496062874794006>>
 func.func @per_tensor(%x: tensor<1x1x1x1xf32> {qcc.range = array<f64: -1.0, 1.0>}) -> tensor<1x1x1x2xf32> {
   %w = "tosa.const"() {values = dense<[[[[0.1]]], [[[-0.4]]]]> : tensor<2x1x1x1xf32>} : () -> tensor<2x1x1x1xf32>
   %b = "tosa.const"() {values = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
@@ -82,12 +84,14 @@ func.func @no_range(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-// sigmoid with ranges becomes a 256-entry table (s_x = 16/255, s_y = 1/255,
-// z_y = -128). Entry 0 (x = -8.03): 0.00033 * 255 - 128 -> -128 (0x80).
-// Entries 127..129 (x = -s_x, 0, s_x): 123.501 - 128 -> -4 (0xFC),
-// 127.5 - 128 = -0.5 -> 0 (half to even), 131.499 - 128 -> 3.
+// sigmoid with ranges becomes a 256-entry table (s_x = f32(16/255), so
+// z_x = roundeven(-128 + 8 / s_x) = -1; s_y = f32(1/255), z_y = -128).
+// Entry 0 (q = -128, x = -7.97): 0.088 - 128 -> -128 (0x80). Entries
+// 126..128 (q = -2, -1, 0; x = -s_x, 0, s_x): 123.501 - 128 -> -4 (0xFC),
+// 127.49999 - 128 -> -1 (0xFF; 0.5 / s_y falls just below the tie),
+// 131.499 - 128 -> 3.
 // CHECK-LABEL: func.func @sigmoid_table
-// CHECK: qcc.lookup %{{.*}} {qcc.layer = 0 : i64, table = dense<"0x80{{.*}}FC0003{{.*}}"> : tensor<256xi8>}
+// CHECK: qcc.lookup %{{.*}} {qcc.layer = 0 : i64, table = dense<"0x80{{.*}}FCFF03{{.*}}"> : tensor<256xi8>}
 func.func @sigmoid_table(%x: tensor<4xf32> {qcc.range = array<f64: -8.0, 8.0>}) -> tensor<4xf32> {
   %0 = tosa.sigmoid %x {qcc.range = array<f64: 0.0, 1.0>} : (tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>

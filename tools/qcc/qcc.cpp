@@ -11,6 +11,7 @@
 #include "qcc/Import/ONNX/ONNXImporter.h"
 #include "qcc/InitAll.h"
 #include "qcc/Pipelines/Pipelines.h"
+#include "qcc/Quantization/Passes.h"
 #include "qcc/Report/PrecisionSearch.h"
 #include "qcc/Report/QuantizationReport.h"
 #include "qcc/Target/HeaderEmitter.h"
@@ -407,11 +408,35 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
+  // A model that states its own quantization (QDQ) is compiled with the
+  // parameters it gives; --quantize=none keeps its quantize and dequantize
+  // ops as float arithmetic instead.
+  bool preQuantized =
+      qcc::isPreQuantizedModel(*module) && quantizeMode != "none";
+  if (preQuantized) {
+    std::string what = "'" + inputFilename.getValue() +
+                       "' is pre-quantized (its quantize/dequantize ops give "
+                       "the parameters)";
+    if (!calibrationData.empty() || !loadProfile.empty())
+      return fail(what + "; drop --calibration/--load-profile, or give "
+                         "--quantize=none to run it as float");
+    if (weightOnlyBits || dynamicQuantization)
+      return fail(what + "; --quantize=" +
+                  (dynamicQuantization
+                       ? "dynamic"
+                       : "weight-only-int" + Twine(weightOnlyBits))
+                      .str() +
+                  " does not apply to it");
+    if (precisionFlags || perTensorWeights)
+      return fail(what + "; --keep-float, --int16, --activation-type and "
+                         "--per-tensor-weights do not apply to it");
+  }
+
   qcc::QccPipelineOptions options;
   options.entry = entryName;
   options.prefix = prefix;
   options.workspaceAlignment = workspaceAlignment;
-  options.quantize = quantize;
+  options.quantize = quantize && !preQuantized;
   options.calibrationData = calibrationData;
   options.calibrationMethod = method->method;
   options.percentile = method->percentile;
@@ -426,6 +451,7 @@ int main(int argc, char **argv) {
   options.weightOnlyBits = weightOnlyBits;
   options.weightBlockSize = weightBlockSize;
   options.dynamicQuantization = dynamicQuantization;
+  options.preQuantized = preQuantized;
   qcc::Stage last = lastStage.value_or(qcc::Stage::LLVM);
   auto runPipeline =
       [&](llvm::function_ref<void(mlir::OpPassManager &)> build) -> bool {

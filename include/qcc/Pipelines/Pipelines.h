@@ -125,6 +125,14 @@ struct QccPipelineOptions
       llvm::cl::desc("Quantize the inputs of matmuls with constant weights "
                      "at run time (int8 x int8 -> int32)"),
       llvm::cl::init(false)};
+
+  // Pre-quantized (QDQ) models: the quantization the model states.
+  Option<bool> preQuantized{
+      *this, "pre-quantized",
+      llvm::cl::desc("Rewrite the float ops between the model's own "
+                     "quantize/dequantize ops into qcc ops with the types "
+                     "it gives (no calibration)"),
+      llvm::cl::init(false)};
 };
 
 void buildQccInputPipeline(mlir::OpPassManager &pm,
@@ -146,6 +154,11 @@ void buildQccWeightOnlyPipeline(mlir::OpPassManager &pm,
 /// constant weights to quantize their inputs at run time.
 void buildQccDynamicPipeline(mlir::OpPassManager &pm,
                              const QccPipelineOptions &options);
+/// Pre-quantized models: qcc-fold-qdq, then the rewrite into qcc ops with
+/// the types the model gives. Float ops the model leaves between its
+/// dequantize and quantize ops stay float (warned about, not errors).
+void buildQccPreQuantizedPipeline(mlir::OpPassManager &pm,
+                                  const QccPipelineOptions &options);
 void buildQccLinalgPipeline(mlir::OpPassManager &pm,
                             const QccPipelineOptions &options);
 void buildQccBufferizePipeline(mlir::OpPassManager &pm,
@@ -154,8 +167,9 @@ void buildQccLLVMPipeline(mlir::OpPassManager &pm,
                           const QccPipelineOptions &options);
 
 /// Every stage from the input up to and including `last`; the quantized
-/// stage only when `options.quantize` or `options.weightOnlyBits` is set
-/// (both: int8 first, then weight-only on the float ops left).
+/// stage only when `options.quantize`, `options.preQuantized`,
+/// `options.dynamicQuantization` or `options.weightOnlyBits` is set (int8
+/// first, then weight-only on the float ops left).
 void buildQccPipeline(mlir::OpPassManager &pm,
                       const QccPipelineOptions &options,
                       Stage last = Stage::LLVM);

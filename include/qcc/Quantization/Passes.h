@@ -21,6 +21,14 @@ namespace qcc {
 /// reshapes, and folds per-channel mul/add into convolutions and matmuls.
 void populateFoldAffinePatterns(mlir::RewritePatternSet &patterns);
 
+/// Whether `module` states its own quantization (a QDQ model): some value
+/// dequantized by `qcc.dequantize` feeds an op other than `func.return`.
+bool isPreQuantizedModel(mlir::ModuleOp module);
+
+/// Data movement (reshape, transpose, slice, identity) moved to the integer
+/// side of per-tensor quantize and dequantize ops.
+void populateQuantizedDataMovementPatterns(mlir::RewritePatternSet &patterns);
+
 /// Cleanup after quantization: quantize/dequantize pairs, requantize
 /// formation, data movement hoisted into the integer domain.
 void populateQuantizationCleanupPatterns(mlir::RewritePatternSet &patterns);

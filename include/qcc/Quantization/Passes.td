@@ -32,6 +32,34 @@ def FoldAffinePass : Pass<"qcc-fold-affine", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::tosa::TosaDialect"];
 }
 
+def FoldQDQPass : Pass<"qcc-fold-qdq", "mlir::func::FuncOp"> {
+  let summary = "Bring a pre-quantized (QDQ) model into the form qcc-quantize "
+                "honours";
+  let description = [{
+    A QDQ model states its quantization with `qcc.quantize` /
+    `qcc.dequantize` pairs around float ops (the ONNX importer turns
+    QuantizeLinear and DequantizeLinear with constant parameters into them).
+    qcc-quantize reads those types instead of ranges: an op's inputs have
+    the type they are dequantized from, its output the one type all its
+    users quantize it to, and its weights and bias are the dequantized
+    integer constants themselves. This pass puts the graph in that shape:
+
+    * reshapes and transposes of a dequantized constant (the importer's
+      OIHW-to-OHWI weight transposes, Gemm's transB, bias reshapes) are
+      applied to the integer constant, the quantized axis of per-axis
+      parameters moving with its dimension;
+    * other reshapes, transposes and slices move to the integer side of
+      per-tensor quantize and dequantize ops, so that every quantizable op
+      reads a dequantized value and writes a value only quantized.
+
+    A reshape that splits or merges the quantized dimension of per-axis
+    parameters is left alone (the op that reads it then stays float).
+  }];
+  let dependentDialects = ["qcc::QccDialect", "mlir::quant::QuantDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::tosa::TosaDialect"];
+}
+
 def PropagateRangesPass : Pass<"qcc-propagate-ranges", "mlir::func::FuncOp"> {
   let summary = "Complete value ranges from the graph";
   let description = [{
@@ -68,7 +96,14 @@ def AssignPrecisionPass : Pass<"qcc-assign-precision", "mlir::func::FuncOp"> {
 def QuantizePass : Pass<"qcc-quantize", "mlir::func::FuncOp"> {
   let summary = "Rewrite ranged float TOSA ops into qcc integer ops";
   let description = [{
-    Uses the `qcc.range` of every value to choose quantization parameters
+    Types a pre-quantized model states win over ranges (see qcc-fold-qdq):
+    a value dequantized from a per-tensor type has that type, a value whose
+    users all quantize it to one per-tensor type has that one, and weights
+    and bias that are dequantized integer constants are used as they are
+    (a bias given at a scale other than `s_x * s_w` within 2^-20 relative
+    is rescaled to it, rounding half to even).
+
+    Otherwise it uses the `qcc.range` of every value to choose quantization parameters
     (default scheme: per-tensor asymmetric int8 activations; per-channel
     symmetric int8 weights in the narrow range [-127, 127]; int32 bias at
     scale s_x * s_w) and rewrites conv2d, depthwise_conv2d, matmul with

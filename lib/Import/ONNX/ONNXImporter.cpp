@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qcc/Import/ONNX/ONNXImporter.h"
+#include "qcc/Dialect/Qcc/IR/QccDialect.h"
 #include "qcc/Transforms/ModelABI.h"
 
 #include "NodeContext.h"
@@ -25,6 +26,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Verifier.h"
@@ -642,7 +644,8 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
 
 static void loadDialects(MLIRContext &context) {
   context.loadDialect<arith::ArithDialect, func::FuncDialect, math::MathDialect,
-                      tensor::TensorDialect, tosa::TosaDialect>();
+                      QccDialect, quant::QuantDialect, tensor::TensorDialect,
+                      tosa::TosaDialect>();
 }
 
 OwningOpRef<ModuleOp> importONNXModel(llvm::MemoryBufferRef buffer,

@@ -1,10 +1,15 @@
 //===- QuantizedOps.cpp - ONNX QDQ and QOperator operators ----------------===//
 //
-// QuantizeLinear, DequantizeLinear and DynamicQuantizeLinear become
-// elementwise arith/math ops on tensors that follow the ONNX reference
-// operation by operation, in float32: x / scale is a true division (not a
-// multiplication by the reciprocal), rounding is half to even, and the
-// conversion to the 8-bit type saturates.
+// QuantizeLinear and DequantizeLinear whose scale and zero point are
+// constants become `qcc.quantize` / `qcc.dequantize` with the given
+// `!quant.uniform` type (per axis included), behind a `quant.scast` to the
+// plain integer tensors the importer carries. That is the form the quantizer
+// reads as parameters to honour (qcc-fold-qdq and qcc-quantize), and its
+// numerics are the ONNX reference's: x / scale is a true f32 division,
+// rounding is half to even, the conversion saturates, and dequantization is
+// (q - zero_point) * scale in f32. With parameters known only at run time,
+// and for DynamicQuantizeLinear, the same formulas are built from
+// elementwise arith/math ops.
 //
 // The integer operators (ConvInteger, MatMulInteger, QLinearConv,
 // QLinearMatMul) widen their 8-bit operands to i32 and subtract the zero
@@ -24,8 +29,11 @@
 #include "OpRegistry.h"
 #include "TosaBuilders.h"
 
+#include "qcc/Dialect/Qcc/IR/QccOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
 #include <cmath>
@@ -162,6 +170,47 @@ Value getParamAsF32(NodeContext &node, unsigned index,
   return broadcastParam(b, loc, value, paramShape, shape);
 }
 
+/// The `!quant.uniform` type of a QuantizeLinear/DequantizeLinear whose
+/// scale (input #1) and zero point (input #2, absent for 0) are constants,
+/// for `storage` integers (`isUnsigned` for ONNX uint8) expressing f32; null
+/// when a parameter is only known at run time. `paramShape` is the
+/// broadcast shape of the parameters (see getAxisParamShape).
+quant::QuantizedType getConstantQuantizedType(NodeContext &node,
+                                              IntegerType storage,
+                                              bool isUnsigned,
+                                              ArrayRef<int64_t> paramShape) {
+  DenseElementsAttr scaleAttr = node.getConstantInput(1);
+  DenseElementsAttr zpAttr =
+      node.hasInput(2) ? node.getConstantInput(2) : DenseElementsAttr();
+  if (!scaleAttr || (node.hasInput(2) && !zpAttr))
+    return {};
+  SmallVector<double> scales;
+  for (const APFloat &value : scaleAttr.getValues<APFloat>())
+    scales.push_back(value.convertToDouble());
+  SmallVector<int64_t> zeroPoints(scales.size(), 0);
+  if (zpAttr) {
+    auto values = zpAttr.getValues<APInt>();
+    for (auto [index, value] : llvm::enumerate(values))
+      zeroPoints[index] =
+          isUnsigned ? value.getZExtValue() : value.getSExtValue();
+  }
+  MLIRContext *context = node.getBuilder().getContext();
+  unsigned width = storage.getWidth();
+  unsigned flags = isUnsigned ? 0 : quant::QuantizationFlags::Signed;
+  int64_t min = isUnsigned ? 0 : -(int64_t(1) << (width - 1));
+  int64_t max =
+      isUnsigned ? (int64_t(1) << width) - 1 : (int64_t(1) << (width - 1)) - 1;
+  Type f32 = Float32Type::get(context);
+  const int64_t *axis =
+      llvm::find_if(paramShape, [](int64_t d) { return d != 1; });
+  if (scales.size() == 1 || axis == paramShape.end())
+    return quant::UniformQuantizedType::get(flags, storage, f32, scales[0],
+                                            zeroPoints[0], min, max);
+  return quant::UniformQuantizedPerAxisType::get(
+      flags, storage, f32, scales, zeroPoints, axis - paramShape.begin(), min,
+      max);
+}
+
 /// y = saturate(round_half_even(x / scale) + zero_point).
 LogicalResult importQuantizeLinear(NodeContext &node) {
   if (failed(node.checkArity(2, 3)) || failed(node.checkFloatInput(0)) ||
@@ -179,7 +228,19 @@ LogicalResult importQuantizeLinear(NodeContext &node) {
   FailureOr<SmallVector<int64_t>> paramShape = getAxisParamShape(node);
   if (failed(paramShape))
     return failure();
-  ArrayRef<int64_t> shape = node.getInputType(0).getShape();
+  RankedTensorType dataType = node.getInputType(0);
+  ArrayRef<int64_t> shape = dataType.getShape();
+  if (quant::QuantizedType type = getConstantQuantizedType(
+          node, b.getI8Type(), isUnsigned, *paramShape);
+      type && dataType.getElementType().isF32()) {
+    Value quantized =
+        QuantizeOp::create(b, loc, dataType.clone(type), node.getInputValue(0));
+    node.setOutput(0,
+                   quant::StorageCastOp::create(
+                       b, loc, dataType.clone(b.getI8Type()), quantized),
+                   isUnsigned);
+    return success();
+  }
   Value scaled =
       arith::DivFOp::create(b, loc, node.getInputValue(0),
                             getParamAsF32(node, 1, *paramShape, shape));
@@ -221,6 +282,14 @@ LogicalResult importDequantizeLinear(NodeContext &node) {
   if (failed(paramShape))
     return failure();
   ArrayRef<int64_t> shape = dataType.getShape();
+  if (quant::QuantizedType type = getConstantQuantizedType(
+          node, cast<IntegerType>(elementType), isUnsigned, *paramShape)) {
+    Value stored = quant::StorageCastOp::create(b, loc, dataType.clone(type),
+                                                node.getInputValue(0));
+    node.setOutput(0, DequantizeOp::create(
+                          b, loc, dataType.clone(b.getF32Type()), stored));
+    return success();
+  }
   Value x = createConversion(b, loc, node.getInputValue(0), b.getF32Type(),
                              isUnsigned, /*isTargetUnsigned=*/false);
   if (hasZeroPoint)

@@ -3,6 +3,7 @@
 #include "qcc/Quantization/Passes.h"
 
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
+#include "qcc/Transforms/ModelABI.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -56,12 +57,16 @@ static void setQuantization(func::FuncOp func, bool isArg, unsigned index,
   Builder b(func.getContext());
   auto scale = b.getF64FloatAttr(type.getScale());
   auto zeroPoint = b.getI64IntegerAttr(type.getZeroPoint());
+  // uint8 storage is unsigned at the C boundary (uint8_t in the header).
+  auto isUnsigned = type.isSigned() ? UnitAttr() : b.getUnitAttr();
   if (isArg) {
     func.setArgAttr(index, "qcc.scale", scale);
     func.setArgAttr(index, "qcc.zero_point", zeroPoint);
+    func.setArgAttr(index, kUnsignedAttrName, isUnsigned);
   } else {
     func.setResultAttr(index, "qcc.scale", scale);
     func.setResultAttr(index, "qcc.zero_point", zeroPoint);
+    func.setResultAttr(index, kUnsignedAttrName, isUnsigned);
   }
 }
 
@@ -105,14 +110,14 @@ struct ExposeQuantizedIOPass
     Block &body = variant.getBody().front();
     SmallVector<Type> argTypes, resultTypes;
     for (auto [arg, type] : llvm::zip(body.getArguments(), inputTypes)) {
-      auto storageType = cast<RankedTensorType>(arg.getType())
-                             .clone(type.getStorageType());
+      auto storageType =
+          cast<RankedTensorType>(arg.getType()).clone(type.getStorageType());
       arg.setType(storageType);
       argTypes.push_back(storageType);
       b.setInsertionPointToStart(&body);
       Value quantized = quant::StorageCastOp::create(
-          b, variant.getLoc(),
-          cast<RankedTensorType>(storageType).clone(type), arg);
+          b, variant.getLoc(), cast<RankedTensorType>(storageType).clone(type),
+          arg);
       for (Operation *user : llvm::make_early_inc_range(arg.getUsers())) {
         if (auto quantize = dyn_cast<QuantizeOp>(user)) {
           quantize.getOutput().replaceAllUsesWith(quantized);

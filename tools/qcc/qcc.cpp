@@ -188,6 +188,18 @@ cl::opt<unsigned> workspaceAlignment(
     cl::desc("Byte alignment of the workspace and its buffers (default 64)"),
     cl::init(64), cl::cat(qccCategory));
 
+/// The ONNX node an op was imported from: the innermost name of its
+/// location.
+std::optional<StringRef> findNodeName(Location loc) {
+  std::optional<StringRef> name;
+  loc->walk([&](Location inner) {
+    if (auto named = dyn_cast<NameLoc>(inner))
+      name = named.getName().getValue();
+    return WalkResult::advance();
+  });
+  return name;
+}
+
 /// Prints "qcc: error: <message>" and returns the failing exit code.
 int fail(const Twine &message) {
   WithColor::error(errs(), "qcc") << message << "\n";
@@ -268,6 +280,8 @@ int main(int argc, char **argv) {
   if (!saveProfile.empty() && calibrationData.empty())
     return fail("--save-profile needs --calibration data to measure");
   bool quantize = !calibrationData.empty() || !loadProfile.empty();
+  // The mode as given (the checks below rewrite quantizeMode).
+  const std::string requestedQuantize = quantizeMode;
   int64_t weightOnlyBits = 0;
   if (quantizeMode == "weight-only-int8" ||
       quantizeMode == "weight-only-int4") {
@@ -408,11 +422,28 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
+  // Ops imported from ONNX are located at their node's name, which the
+  // source manager handler does not print: passes' diagnostics name it.
+  if (isONNX)
+    context.getDiagEngine().registerHandler(
+        [&](Diagnostic &diag) -> LogicalResult {
+          std::optional<StringRef> node = findNodeName(diag.getLocation());
+          if (!node)
+            return failure();
+          diagnostics.emitDiagnostic(diag.getLocation(),
+                                     "node '" + *node + "': " + diag.str(),
+                                     diag.getSeverity());
+          for (Diagnostic &note : diag.getNotes())
+            diagnostics.emitDiagnostic(note.getLocation(), note.str(),
+                                       note.getSeverity());
+          return success();
+        });
+
   // A model that states its own quantization (QDQ) is compiled with the
   // parameters it gives; --quantize=none keeps its quantize and dequantize
   // ops as float arithmetic instead.
   bool preQuantized =
-      qcc::isPreQuantizedModel(*module) && quantizeMode != "none";
+      qcc::isPreQuantizedModel(*module) && requestedQuantize != "none";
   if (preQuantized) {
     std::string what = "'" + inputFilename.getValue() +
                        "' is pre-quantized (its quantize/dequantize ops give "

@@ -2,6 +2,7 @@
 
 #include "NodeContext.h"
 
+#include "OpRegistry.h"
 #include "TensorConversion.h"
 #include "TosaBuilders.h"
 
@@ -64,6 +65,42 @@ Value NodeContext::getInputValue(unsigned index) {
     tensor.value = createConst(builder, loc, tensor.constant);
   }
   return tensor.value;
+}
+
+FailureOr<Value> NodeContext::importComposed(StringRef opType, int64_t opset,
+                                             ArrayRef<Value> inputs,
+                                             ArrayRef<StringRef> attributes) {
+  OpImportFn import = getOpRegistry().lookup(opType);
+  assert(import && "composed of a supported operator");
+  onnx::NodeProto composed;
+  composed.set_name(node.name());
+  composed.set_op_type(opType.str());
+  // Tensor names no ONNX graph can use (they contain '\n').
+  std::string prefix = node.name() + "\n" + opType.str() + "\n";
+  SmallVector<std::string> names;
+  for (auto [index, input] : llvm::enumerate(inputs)) {
+    names.push_back(prefix + std::to_string(index));
+    values[names.back()] = TensorValue{input, {}, false};
+    composed.add_input(names.back());
+  }
+  names.push_back(prefix + "output");
+  composed.add_output(names.back());
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (llvm::is_contained(attributes, attr.name()))
+      *composed.add_attribute() = attr;
+  NodeContext context(composed, opset, loc, builder, values, externalData);
+  FailureOr<Value> result = failure();
+  if (succeeded(import(context))) {
+    // Outputs may be constants (folded at import); materialize them.
+    auto it = values.find(names.back());
+    if (it != values.end())
+      result = it->second.value
+                   ? it->second.value
+                   : createConst(builder, loc, it->second.constant);
+  }
+  for (const std::string &name : names)
+    values.erase(name);
+  return result;
 }
 
 FailureOr<DenseElementsAttr>

@@ -109,6 +109,16 @@ public:
   void setConstantOutput(unsigned index, mlir::DenseElementsAttr constant,
                          std::optional<bool> isUnsigned = std::nullopt);
 
+  /// Imports a node of the default domain's `opType` at `opset` on
+  /// `inputs`, with this node's attributes named in `attributes`, and returns
+  /// its first output. Operators defined as compositions of others (the
+  /// com.microsoft QLinear* ops) reuse those importers; their diagnostics
+  /// name this node and `opType`.
+  mlir::FailureOr<mlir::Value>
+  importComposed(llvm::StringRef opType, int64_t opset,
+                 llvm::ArrayRef<mlir::Value> inputs,
+                 llvm::ArrayRef<llvm::StringRef> attributes);
+
   //===--------------------------------------------------------------------===//
   // Attributes
   //===--------------------------------------------------------------------===//

@@ -188,7 +188,7 @@ GraphImporter::checkOperatorsSupported(const onnx::GraphProto &graph) {
     // malformed; importNode says so.
     if (node.op_type().empty() || opset == opsets.end())
       continue;
-    if (domain.empty() && getOpRegistry().lookup(node.op_type()))
+    if (getOpRegistry().lookup(node.op_type(), domain))
       continue;
     return emitUnsupportedOperator(node, index, domain, opset->second);
   }
@@ -480,9 +480,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   if (opset == opsets.end())
     return emitNodeError() << "operator domain '" << node.domain()
                            << "' is not imported by the model";
-  OpImportFn import = nullptr;
-  if (domain.empty())
-    import = getOpRegistry().lookup(node.op_type());
+  OpImportFn import = getOpRegistry().lookup(node.op_type(), domain);
   if (!import)
     return emitUnsupportedOperator(node, index, domain, opset->second);
   for (const std::string &input : node.input())

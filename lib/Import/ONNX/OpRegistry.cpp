@@ -15,6 +15,7 @@ llvm::SmallVector<llvm::StringRef> OpRegistry::getOpTypes() const {
 const OpRegistry &getOpRegistry() {
   static const OpRegistry registry = [] {
     OpRegistry r;
+    registerContribOps(r);
     registerConvPoolOps(r);
     registerConvTransposeOps(r);
     registerElementwiseOps(r);

@@ -1,7 +1,8 @@
 //===- OpRegistry.h - ONNX operator importers by op type --------*- C++ -*-===//
 //
-// The table from ONNX op type (default domain) to the function that imports
-// a node of that type. Each op family registers its importers from its own
+// The table from ONNX op type (and domain, for operators outside the default
+// one such as com.microsoft's) to the function that imports a node of that
+// type. Each op family registers its importers from its own
 // file (Elementwise.cpp, ConvPool.cpp, ...).
 //
 //===----------------------------------------------------------------------===//
@@ -21,17 +22,25 @@ using OpImportFn = mlir::LogicalResult (*)(NodeContext &node);
 
 class OpRegistry {
 public:
-  void add(llvm::StringRef opType, OpImportFn import) {
-    importers[opType] = import;
+  /// Registers `import` for `opType` of `domain` ("" for the default one).
+  void add(llvm::StringRef opType, OpImportFn import,
+           llvm::StringRef domain = "") {
+    importers[getKey(opType, domain)] = import;
   }
-  /// The importer for `opType`, or null if the operator is unsupported.
-  OpImportFn lookup(llvm::StringRef opType) const {
-    return importers.lookup(opType);
+  /// The importer for `opType` of `domain`, or null if the operator is
+  /// unsupported.
+  OpImportFn lookup(llvm::StringRef opType, llvm::StringRef domain = "") const {
+    return importers.lookup(getKey(opType, domain));
   }
-  /// Every registered op type, sorted.
+  /// Every registered op type, sorted; those of other domains than the
+  /// default one are prefixed with their domain (`com.microsoft.QLinearAdd`).
   llvm::SmallVector<llvm::StringRef> getOpTypes() const;
 
 private:
+  static std::string getKey(llvm::StringRef opType, llvm::StringRef domain) {
+    return domain.empty() ? opType.str() : (domain + "." + opType).str();
+  }
+
   llvm::StringMap<OpImportFn> importers;
 };
 
@@ -39,6 +48,7 @@ private:
 const OpRegistry &getOpRegistry();
 
 void registerConvPoolOps(OpRegistry &registry);
+void registerContribOps(OpRegistry &registry);
 void registerConvTransposeOps(OpRegistry &registry);
 void registerElementwiseOps(OpRegistry &registry);
 void registerIndexingOps(OpRegistry &registry);

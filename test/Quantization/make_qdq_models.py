@@ -20,7 +20,8 @@ The `bad_*` models are rejected or left unsupported with a diagnostic.
 Reference: quantize `clamp(roundeven(f32(x) / f32(s)) + z)`; every
 contraction accumulates `bias + sum((x - z_x)(w - z_w))` in integers and is
 requantized with the fixed-point multiplier (M, n) of
-`r = (s_x * s_w) / s_y` (frexp, M = roundeven(f * 2^31), n = 31 - e) as
+`r = f32(f32(s_x * s_w) / s_y)` (frexp, M = roundeven(f * 2^31),
+n = 31 - e) as
 `z_y + RHE(acc * M, n)`, then clamped to the storage range intersected with
 a fused relu (`z_y`); dequantization is `(q - z) * s` in f32. Addition
 rescales both operands on the shift of the larger ratio, multiplication
@@ -73,6 +74,12 @@ def requantize(acc, scale_ratio, z_y, lo, hi):
         m, n = multiplier(r)
         out[..., c] = z_y + rhe(acc[..., c] * m, n)
     return np.clip(out, lo, hi)
+
+
+def contraction_ratio(s_x, s_w, s_y):
+    """r = (s_x * s_w) / s_y of a convolution or matmul, in IEEE f32."""
+    product = np.float32(s_x) * np.asarray(s_w, np.float32)
+    return (product / np.float32(s_y)).astype(np.float64)
 
 
 def quantize(x, s, z, lo, hi):
@@ -146,7 +153,8 @@ def qdq_cnn():
     bias[3] = int(np.rint(b1[3] * b1_scale[3] / (s_x * s_w1[3])))
     acc = conv_acc(xq, z_x, w1.astype(np.int64), z_w1.astype(np.int64), bias,
                    1, 1)
-    a1 = requantize(acc, s_x * s_w1 / s_1, z_1, z_1, 255)  # NHWC
+    a1 = requantize(acc, contraction_ratio(s_x, s_w1, s_1), z_1, z_1,
+                    255)  # NHWC
 
     # conv2: depthwise, int8 weights per channel, no bias; uint8 output.
     w2 = rng.integers(-127, 128, (4, 1, 3, 3)).astype(np.int8)
@@ -157,7 +165,7 @@ def qdq_cnn():
     t = qdq(m, "a2", "conv2", s_2, z_2, np.uint8)
     acc = conv_acc(a1.transpose(0, 3, 1, 2), z_1, w2.astype(np.int64),
                    np.zeros(4, np.int64), np.zeros(4, np.int64), 1, 4)
-    a2 = requantize(acc, s_1 * s_w2 / s_2, z_2, 0, 255)
+    a2 = requantize(acc, contraction_ratio(s_1, s_w2, s_2), z_2, 0, 255)
 
     # Max pooling keeps its input's parameters; the quantize after it asks
     # for others, a requantization.
@@ -185,7 +193,7 @@ def qdq_cnn():
     m.node("Identity", [t], "y")
     flat = a3.transpose(0, 3, 1, 2).reshape(4, 16) - z_3
     acc = flat @ w3.astype(np.int64).T + b3
-    yq = requantize(acc, s_3 * s_w3 / s_4, z_4, -128, 127)
+    yq = requantize(acc, contraction_ratio(s_3, s_w3, s_4), z_4, -128, 127)
     m.output("y", ((yq - z_4).astype(np.float32) * np.float32(s_4)))
     return m
 

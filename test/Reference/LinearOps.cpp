@@ -17,14 +17,20 @@ int64_t windowOutputSize(int64_t input, int64_t padBefore, int64_t padAfter,
   return (padded - span) / stride + 1;
 }
 
-/// Per-output-channel multipliers (s_in * s_w[o]) / s_out.
+/// Per-output-channel multipliers (s_in * s_w[o]) / s_out, formed in IEEE
+/// f32 (double only if the f32 product underflows).
 static Result<std::vector<FixedPointMultiplier>>
 deriveChannelMultipliers(double inputScale, const QuantType &weightType,
                          int64_t channels, double outputScale) {
   std::vector<FixedPointMultiplier> multipliers;
   for (int64_t channel = 0; channel < channels; ++channel) {
+    float rescale = static_cast<float>(inputScale) *
+                    static_cast<float>(weightType.scale(channel)) /
+                    static_cast<float>(outputScale);
     Result<FixedPointMultiplier> derived = deriveMultiplier(
-        (inputScale * weightType.scale(channel)) / outputScale);
+        rescale > 0.0f
+            ? double(rescale)
+            : (inputScale * weightType.scale(channel)) / outputScale);
     if (!derived)
       return Failure{derived.error()};
     multipliers.push_back(*derived);

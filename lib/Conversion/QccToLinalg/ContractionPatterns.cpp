@@ -22,6 +22,7 @@
 
 #include "qcc/Conversion/QccToLinalg/QccToLinalg.h"
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
+#include "qcc/Dialect/Qcc/Utils/FixedPoint.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -162,7 +163,8 @@ static Value buildEpilogue(OpBuilder &b, Location loc, Value acc,
       });
 }
 
-/// Requantization multipliers s_x * s_w[c] / s_y per output channel.
+/// Requantization multipliers f32(f32(s_x * s_w[c]) / s_y) per output
+/// channel.
 static LogicalResult
 getContractionMultipliers(Operation *op, const QuantParams &x,
                           const QuantParams &w, const QuantParams &y,
@@ -170,8 +172,8 @@ getContractionMultipliers(Operation *op, const QuantParams &x,
                           SmallVectorImpl<int64_t> &n) {
   SmallVector<double> reals;
   for (int64_t c = 0; c < channels; ++c)
-    reals.push_back((x.scales[0] * w.scales[w.isPerTensor() ? 0 : c]) /
-                    y.scales[0]);
+    reals.push_back(getContractionRescale(
+        x.scales[0], w.scales[w.isPerTensor() ? 0 : c], y.scales[0]));
   return getFixedPointMultipliers(op, reals, m, n);
 }
 

@@ -13,7 +13,8 @@ std::optional<FixedPointMultiplier> getFixedPointMultiplier(double real) {
   double fraction = std::frexp(real, &exponent);
   // nearbyint rounds half to even in the default floating-point environment,
   // and fraction * 2^31 is exact, so this is the contract's roundeven.
-  auto multiplier = static_cast<int64_t>(std::nearbyint(std::ldexp(fraction, 31)));
+  auto multiplier =
+      static_cast<int64_t>(std::nearbyint(std::ldexp(fraction, 31)));
   if (multiplier == (int64_t{1} << 31)) {
     multiplier = int64_t{1} << 30;
     ++exponent;
@@ -24,6 +25,16 @@ std::optional<FixedPointMultiplier> getFixedPointMultiplier(double real) {
   if (shift > 63)
     return FixedPointMultiplier{0, 1};
   return FixedPointMultiplier{static_cast<int32_t>(multiplier), shift};
+}
+
+double getContractionRescale(double inputScale, double weightScale,
+                             double outputScale) {
+  float product =
+      static_cast<float>(inputScale) * static_cast<float>(weightScale);
+  float rescale = product / static_cast<float>(outputScale);
+  if (!(rescale > 0.0f))
+    return (inputScale * weightScale) / outputScale;
+  return rescale;
 }
 
 std::optional<int32_t> getMultiplierForShift(double real, int32_t shift) {
@@ -37,8 +48,8 @@ std::optional<int32_t> getMultiplierForShift(double real, int32_t shift) {
 
 int64_t roundingShiftRight(int64_t value, int32_t shift) {
   int64_t quotient = value >> shift;
-  int64_t remainder = value - static_cast<int64_t>(
-                                  static_cast<uint64_t>(quotient) << shift);
+  int64_t remainder =
+      value - static_cast<int64_t>(static_cast<uint64_t>(quotient) << shift);
   int64_t half = int64_t{1} << (shift - 1);
   bool roundUp = remainder > half || (remainder == half && (quotient & 1));
   return quotient + (roundUp ? 1 : 0);

@@ -23,6 +23,15 @@ struct FixedPointMultiplier {
 /// `real` is not positive and finite or is too large (n < 1).
 std::optional<FixedPointMultiplier> getFixedPointMultiplier(double real);
 
+/// The rescaling factor of a convolution or matmul, `(s_x * s_w) / s_y`,
+/// computed in IEEE f32 as ONNX's QLinearConv and QLinearMatMul define it
+/// (each scale read as f32). Its 24-bit significand makes (M, n) exact, so
+/// requantization rounds `acc * r` itself. A product that underflows f32
+/// is formed in double instead (any such factor is below 2^-32 and rounds
+/// every accumulator to 0).
+double getContractionRescale(double inputScale, double weightScale,
+                             double outputScale);
+
 /// M' = roundeven(real * 2^shift), the companion multiplier of `real` on a
 /// shift chosen for another factor (used by quantized add). Returns nullopt
 /// when it does not fit in int32.

@@ -1,6 +1,8 @@
 """Builds the ONNX models of the quantization operator tests
 (QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger,
 ConvInteger, QLinearMatMul, QLinearConv), with exact numpy references.
+QLinearConv and QLinearMatMul with constant parameters and weights compile
+to qcc integer ops; their references are the same ONNX formulas.
 
 Usage: make_quantized_models.py <model> <outdir>
 
@@ -261,6 +263,24 @@ def quantized():
                  bias, [1, 1], [1, 1, 0, 0], [1, 1], 1)
     mult = ((xs * ws) / ys).astype(np.float32).reshape(1, 2, 1, 1)
     m.output("qconv", requantize(acc, mult, 100, np.uint8))
+
+    # QLinearMatMul with constant per-tensor a parameters and constant b
+    # quantized per column: compiled as qcc.matmul (like the QLinearConv
+    # above), with the same reference requantization.
+    qa2 = m.input("qa2", rng.integers(-128, 128, (3, 4), dtype=np.int8))
+    qb2 = m.init("q2_b", rng.integers(-127, 128, (4, 5), dtype=np.int8))
+    a2s = m.init("q2_as", np.float32(0.03))
+    m.init("q2_az", np.int8(-3))
+    b2s = m.init("q2_bs", np.array([0.02, 0.01, 0.04, 0.015, 0.005],
+                                   np.float32))
+    m.init("q2_bz", np.zeros(5, np.int8))
+    y2s = m.init("q2_ys", np.float32(0.05))
+    m.init("q2_yz", np.uint8(7))
+    m.node("QLinearMatMul", ["qa2", "q2_as", "q2_az", "q2_b", "q2_bs",
+                             "q2_bz", "q2_ys", "q2_yz"], "qmm2")
+    acc = np.matmul(i64(qa2) + 3, i64(qb2))
+    mult = ((a2s * b2s) / y2s).astype(np.float32)[None, :]
+    m.output("qmm2", requantize(acc, mult, 7, np.uint8))
     return m
 
 

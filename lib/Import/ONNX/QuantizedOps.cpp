@@ -123,6 +123,43 @@ SmallVector<int64_t> getScalarShape(int64_t rank) {
   return SmallVector<int64_t>(rank, 1);
 }
 
+/// A per-tensor (one scale, or `axis` < 0) or per-axis quantized type of
+/// `storage` integers expressing f32.
+quant::QuantizedType getQuantizedType(MLIRContext *context, IntegerType storage,
+                                      bool isUnsigned, ArrayRef<double> scales,
+                                      ArrayRef<int64_t> zeroPoints,
+                                      int64_t axis) {
+  unsigned width = storage.getWidth();
+  unsigned flags = isUnsigned ? 0 : quant::QuantizationFlags::Signed;
+  int64_t min = isUnsigned ? 0 : -(int64_t(1) << (width - 1));
+  int64_t max =
+      isUnsigned ? (int64_t(1) << width) - 1 : (int64_t(1) << (width - 1)) - 1;
+  Type f32 = Float32Type::get(context);
+  if (scales.size() == 1 || axis < 0)
+    return quant::UniformQuantizedType::get(flags, storage, f32, scales[0],
+                                            zeroPoints[0], min, max);
+  return quant::UniformQuantizedPerAxisType::get(flags, storage, f32, scales,
+                                                 zeroPoints, axis, min, max);
+}
+
+/// `value` (stored integers) read as `type` and dequantized to f32.
+Value createDequantize(OpBuilder &b, Location loc, Value value,
+                       quant::QuantizedType type) {
+  auto storedType = cast<RankedTensorType>(value.getType());
+  Value stored =
+      quant::StorageCastOp::create(b, loc, storedType.clone(type), value);
+  return DequantizeOp::create(b, loc, storedType.clone(b.getF32Type()), stored);
+}
+
+/// `value` (f32) quantized to `type` and stored as i8 (`type` is 8-bit).
+Value createQuantize(OpBuilder &b, Location loc, Value value,
+                     quant::QuantizedType type) {
+  auto floatType = cast<RankedTensorType>(value.getType());
+  Value quantized = QuantizeOp::create(b, loc, floatType.clone(type), value);
+  return quant::StorageCastOp::create(b, loc, floatType.clone(b.getI8Type()),
+                                      quantized);
+}
+
 //===----------------------------------------------------------------------===//
 // QuantizeLinear, DequantizeLinear
 //===----------------------------------------------------------------------===//
@@ -170,45 +207,42 @@ Value getParamAsF32(NodeContext &node, unsigned index,
   return broadcastParam(b, loc, value, paramShape, shape);
 }
 
-/// The `!quant.uniform` type of a QuantizeLinear/DequantizeLinear whose
-/// scale (input #1) and zero point (input #2, absent for 0) are constants,
-/// for `storage` integers (`isUnsigned` for ONNX uint8) expressing f32; null
-/// when a parameter is only known at run time. `paramShape` is the
-/// broadcast shape of the parameters (see getAxisParamShape).
+/// The `!quant.uniform` type a constant scale (input `scaleIndex`) and zero
+/// point (input `zpIndex`, absent for 0) give `storage` integers
+/// (`isUnsigned` for ONNX unsigned types) expressing f32; per-axis along
+/// `axis` when there are several scales. Null when a parameter is only known
+/// at run time.
 quant::QuantizedType getConstantQuantizedType(NodeContext &node,
+                                              unsigned scaleIndex,
+                                              unsigned zpIndex,
                                               IntegerType storage,
-                                              bool isUnsigned,
-                                              ArrayRef<int64_t> paramShape) {
-  DenseElementsAttr scaleAttr = node.getConstantInput(1);
-  DenseElementsAttr zpAttr =
-      node.hasInput(2) ? node.getConstantInput(2) : DenseElementsAttr();
-  if (!scaleAttr || (node.hasInput(2) && !zpAttr))
+                                              bool isUnsigned, int64_t axis) {
+  DenseElementsAttr scaleAttr = node.getConstantInput(scaleIndex);
+  DenseElementsAttr zpAttr = node.hasInput(zpIndex)
+                                 ? node.getConstantInput(zpIndex)
+                                 : DenseElementsAttr();
+  if (!scaleAttr || (node.hasInput(zpIndex) && !zpAttr))
     return {};
-  SmallVector<double> scales;
-  for (const APFloat &value : scaleAttr.getValues<APFloat>())
-    scales.push_back(value.convertToDouble());
+  SmallVector<double> scales = getDoubleValues(scaleAttr);
   SmallVector<int64_t> zeroPoints(scales.size(), 0);
-  if (zpAttr) {
-    auto values = zpAttr.getValues<APInt>();
-    for (auto [index, value] : llvm::enumerate(values))
+  if (zpAttr)
+    for (auto [index, value] : llvm::enumerate(zpAttr.getValues<APInt>()))
       zeroPoints[index] =
           isUnsigned ? value.getZExtValue() : value.getSExtValue();
-  }
-  MLIRContext *context = node.getBuilder().getContext();
-  unsigned width = storage.getWidth();
-  unsigned flags = isUnsigned ? 0 : quant::QuantizationFlags::Signed;
-  int64_t min = isUnsigned ? 0 : -(int64_t(1) << (width - 1));
-  int64_t max =
-      isUnsigned ? (int64_t(1) << width) - 1 : (int64_t(1) << (width - 1)) - 1;
-  Type f32 = Float32Type::get(context);
+  return getQuantizedType(node.getContext(), storage, isUnsigned, scales,
+                          zeroPoints, axis);
+}
+
+/// The type of a QuantizeLinear/DequantizeLinear with constant parameters
+/// (see getConstantQuantizedType); `paramShape` is the broadcast shape of
+/// the parameters (see getAxisParamShape).
+quant::QuantizedType getQDQType(NodeContext &node, IntegerType storage,
+                                bool isUnsigned, ArrayRef<int64_t> paramShape) {
   const int64_t *axis =
       llvm::find_if(paramShape, [](int64_t d) { return d != 1; });
-  if (scales.size() == 1 || axis == paramShape.end())
-    return quant::UniformQuantizedType::get(flags, storage, f32, scales[0],
-                                            zeroPoints[0], min, max);
-  return quant::UniformQuantizedPerAxisType::get(
-      flags, storage, f32, scales, zeroPoints, axis - paramShape.begin(), min,
-      max);
+  return getConstantQuantizedType(
+      node, 1, 2, storage, isUnsigned,
+      axis == paramShape.end() ? -1 : axis - paramShape.begin());
 }
 
 /// y = saturate(round_half_even(x / scale) + zero_point).
@@ -230,8 +264,8 @@ LogicalResult importQuantizeLinear(NodeContext &node) {
     return failure();
   RankedTensorType dataType = node.getInputType(0);
   ArrayRef<int64_t> shape = dataType.getShape();
-  if (quant::QuantizedType type = getConstantQuantizedType(
-          node, b.getI8Type(), isUnsigned, *paramShape);
+  if (quant::QuantizedType type =
+          getQDQType(node, b.getI8Type(), isUnsigned, *paramShape);
       type && dataType.getElementType().isF32()) {
     Value quantized =
         QuantizeOp::create(b, loc, dataType.clone(type), node.getInputValue(0));
@@ -282,7 +316,7 @@ LogicalResult importDequantizeLinear(NodeContext &node) {
   if (failed(paramShape))
     return failure();
   ArrayRef<int64_t> shape = dataType.getShape();
-  if (quant::QuantizedType type = getConstantQuantizedType(
+  if (quant::QuantizedType type = getQDQType(
           node, cast<IntegerType>(elementType), isUnsigned, *paramShape)) {
     Value stored = quant::StorageCastOp::create(b, loc, dataType.clone(type),
                                                 node.getInputValue(0));
@@ -763,6 +797,68 @@ Value createMultiplier(NodeContext &node, unsigned lhsIndex,
   return arith::DivFOp::create(b, loc, product, out);
 }
 
+/// QLinearConv (weights layout OIHW, `weightAxis` 0) and QLinearMatMul
+/// (B is [K, N], `weightAxis` 1) whose parameters, weights and bias are
+/// constants, in the pre-quantized form the quantizer compiles into qcc
+/// ops: dequantize -> `floatOp` -> quantize. The bias is dequantized at
+/// f32(x_scale * w_scale[c]), the scale at which ONNX adds it to the
+/// accumulator. Returns false, building nothing, for nodes with run-time
+/// parameters or per-row scales, which keep the reference's arithmetic.
+FailureOr<bool> importQLinearAsQDQ(NodeContext &node, StringRef floatOp,
+                                   int64_t weightAxis,
+                                   ArrayRef<StringRef> attributes) {
+  auto isScalarConstant = [&](unsigned index) {
+    DenseElementsAttr constant = node.getConstantInput(index);
+    return !node.hasInput(index) ||
+           (constant && constant.getNumElements() == 1);
+  };
+  RankedTensorType xType = node.getInputType(0), wType = node.getInputType(3);
+  bool hasBias = node.getNumInputs() > 8 && node.hasInput(8);
+  if (!node.getConstantInput(3) || !node.getConstantInput(4) ||
+      (node.hasInput(5) && !node.getConstantInput(5)) ||
+      (hasBias && !node.getConstantInput(8)) || !isScalarConstant(1) ||
+      !isScalarConstant(2) || !isScalarConstant(6) || !isScalarConstant(7) ||
+      !node.hasInput(1) || !node.hasInput(6) || wType.getRank() <= weightAxis ||
+      (floatOp == "MatMul" && (xType.getRank() < 2 || wType.getRank() != 2)))
+    return false;
+  int64_t channels = wType.getDimSize(weightAxis);
+  int64_t scaleCount = node.getConstantInput(4).getNumElements();
+  if (scaleCount != 1 && scaleCount != channels)
+    return false;
+
+  OpBuilder &b = node.getBuilder();
+  Location loc = node.getLoc();
+  IntegerType i8 = b.getI8Type();
+  auto xQuant =
+      getConstantQuantizedType(node, 1, 2, i8, node.isInputUnsigned(0), -1);
+  auto wQuant = getConstantQuantizedType(node, 4, 5, i8,
+                                         node.isInputUnsigned(3), weightAxis);
+  auto yQuant =
+      getConstantQuantizedType(node, 6, 7, i8, node.isInputUnsigned(7), -1);
+  SmallVector<Value> inputs = {
+      createDequantize(b, loc, node.getInputValue(0), xQuant),
+      createDequantize(b, loc, node.getInputValue(3), wQuant)};
+  if (hasBias) {
+    auto xScale = static_cast<float>(
+        cast<quant::UniformQuantizedType>(xQuant).getScale());
+    SmallVector<double> biasScales;
+    for (double wScale : getDoubleValues(node.getConstantInput(4)))
+      biasScales.push_back(xScale * static_cast<float>(wScale));
+    auto biasQuant = getQuantizedType(
+        node.getContext(), b.getI32Type(), /*isUnsigned=*/false, biasScales,
+        SmallVector<int64_t>(biasScales.size(), 0), 0);
+    inputs.push_back(
+        createDequantize(b, loc, node.getInputValue(8), biasQuant));
+  }
+  FailureOr<Value> result =
+      node.importComposed(floatOp, /*opset=*/13, inputs, attributes);
+  if (failed(result))
+    return failure();
+  node.setOutput(0, createQuantize(b, loc, *result, yQuant),
+                 node.isInputUnsigned(7));
+  return true;
+}
+
 /// QLinearConv: ConvInteger plus the int32 bias, requantized.
 LogicalResult importQLinearConv(NodeContext &node) {
   if (failed(node.checkArity(8, 9)) ||
@@ -786,6 +882,11 @@ LogicalResult importQLinearConv(NodeContext &node) {
                               << "], got " << biasType;
     bias = node.getInputValue(8);
   }
+  FailureOr<bool> asQDQ = importQLinearAsQDQ(
+      node, "Conv", 0,
+      {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"});
+  if (failed(asQDQ) || *asQDQ)
+    return asQDQ;
   Value x = subtractZeroPoint(node, 0, 2, getScalarShape(4));
   Value w = subtractZeroPoint(node, 3, 5, *wParamShape);
   FailureOr<Value> acc = createIntegerConv(node, x, w, bias);
@@ -813,6 +914,9 @@ LogicalResult importQLinearMatMul(NodeContext &node) {
   FailureOr<SmallVector<int64_t>> bShape = getSliceParamShape(node, 3, 4, 1, 2);
   if (failed(bShape))
     return failure();
+  FailureOr<bool> asQDQ = importQLinearAsQDQ(node, "MatMul", 1, {});
+  if (failed(asQDQ) || *asQDQ)
+    return asQDQ;
   Value a = subtractZeroPoint(node, 0, 2, *aShape);
   Value bValue = subtractZeroPoint(node, 3, 5, *bShape);
   FailureOr<Value> acc = createIntegerMatMul(node, a, bValue);

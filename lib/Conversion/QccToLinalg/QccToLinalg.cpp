@@ -1,7 +1,7 @@
 //===- QccToLinalg.cpp - the qcc-lower-to-linalg pass ---------------------===//
 
-#include "qcc/Conversion/Passes.h"
 #include "qcc/Conversion/QccToLinalg/QccToLinalg.h"
+#include "qcc/Conversion/Passes.h"
 #include "qcc/Dialect/Qcc/IR/QccDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
 namespace qcc {
 #define GEN_PASS_DEF_LOWERQCCTOLINALGPASS
@@ -20,9 +21,8 @@ using namespace qcc;
 
 QuantStorageTypeConverter::QuantStorageTypeConverter() {
   addConversion([](Type type) { return type; });
-  addConversion([](quant::QuantizedType type) -> Type {
-    return type.getStorageType();
-  });
+  addConversion(
+      [](quant::QuantizedType type) -> Type { return type.getStorageType(); });
   addConversion([](RankedTensorType type) -> Type {
     auto quantized = dyn_cast<quant::QuantizedType>(type.getElementType());
     if (!quantized)
@@ -37,6 +37,10 @@ struct LowerQccToLinalgPass
     : public qcc::impl::LowerQccToLinalgPassBase<LowerQccToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *context = &getContext();
+    RewritePatternSet fusion(context);
+    populateQccWeightFusionPatterns(fusion);
+    walkAndApplyPatterns(getOperation(), std::move(fusion));
+
     QuantStorageTypeConverter converter;
     RewritePatternSet patterns(context);
     populateQccElementwiseToLinalgPatterns(converter, patterns);
@@ -56,9 +60,8 @@ struct LowerQccToLinalgPass
       return converter.isSignatureLegal(func.getFunctionType()) &&
              converter.isLegal(&func.getBody());
     });
-    target.markUnknownOpDynamicallyLegal([&](Operation *op) {
-      return converter.isLegal(op);
-    });
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return converter.isLegal(op); });
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

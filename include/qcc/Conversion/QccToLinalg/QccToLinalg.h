@@ -21,6 +21,11 @@ void populateQccElementwiseToLinalgPatterns(
 void populateQccContractionToLinalgPatterns(
     const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
+/// tosa.matmul of a dequantized_constant (weight-only quantization): one
+/// contraction that dequantizes each weight as it multiplies it. Applied
+/// before the conversion, in which tosa.matmul is legal.
+void populateQccWeightFusionPatterns(mlir::RewritePatternSet &patterns);
+
 /// dequantized_constant (weight-only quantization): integer storage and a
 /// dequantizing linalg.generic.
 void populateQccWeightToLinalgPatterns(const mlir::TypeConverter &converter,

@@ -16,6 +16,10 @@ def LowerQccToLinalgPass : Pass<"qcc-lower-to-linalg", "mlir::ModuleOp"> {
     appear as constants. For constant weights the input zero point is folded
     into the int32 bias (`bias - z_x * sum(w - z_w)`) so the inner loop is a
     plain product of stored values. `quant.scast` becomes a no-op.
+    `qcc.dequantized_constant` (weight-only quantization) becomes its integer
+    storage and scales: a `tosa.matmul` reading it is lowered first, to one
+    contraction that dequantizes each weight where it multiplies it; other
+    readers get an f32 tensor expanded by a parallel generic.
 
     Example:
     ```mlir

@@ -16,7 +16,10 @@
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
 
 #include "mlir/IR/Matchers.h"
+
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include <algorithm>
+#include <cmath>
 
 namespace qcc {
 #define GEN_PASS_DEF_FOLDQDQPASS
@@ -144,6 +147,63 @@ static Value reshapeDequantizedConstant(PatternRewriter &rewriter, Location loc,
       moveAxis(constant.element, newAxis), constant.storage.getElementType());
 }
 
+/// quantize(constant) -> scast(constant'): weights a QAT exporter writes as
+/// QuantizeLinear of float initializers become the integers they stand for,
+/// computed as qcc.quantize computes them at run time:
+/// clamp(roundeven(f32(x) / f32(s)) + z, qmin, qmax), NaN giving z.
+struct FoldQuantizeOfConstant : public OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr input;
+    if (!matchPattern(op.getInput(), m_Constant(&input)) ||
+        !input.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "not a constant f32 tensor");
+    RankedTensorType resultType = op.getOutput().getType();
+    auto element = cast<quant::QuantizedType>(resultType.getElementType());
+    auto storage = dyn_cast<IntegerType>(element.getStorageType());
+    if (!storage || storage.getWidth() > 32)
+      return rewriter.notifyMatchFailure(op, "unsupported storage");
+    // The (scale, zero point) of each element: per tensor, or per index
+    // along the quantized axis.
+    SmallVector<double> scales;
+    SmallVector<int64_t> zeroPoints;
+    int64_t axis = -1;
+    if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
+      scales = llvm::to_vector(perAxis.getScales());
+      zeroPoints = llvm::to_vector(perAxis.getZeroPoints());
+      axis = perAxis.getQuantizedDimension();
+    } else {
+      auto perTensor = cast<quant::UniformQuantizedType>(element);
+      scales.push_back(perTensor.getScale());
+      zeroPoints.push_back(perTensor.getZeroPoint());
+    }
+    ArrayRef<int64_t> shape = resultType.getShape();
+    int64_t inner = 1;
+    for (int64_t d = axis + 1; axis >= 0 && d < resultType.getRank(); ++d)
+      inner *= shape[d];
+    SmallVector<APInt> values;
+    for (auto [index, x] : llvm::enumerate(input.getValues<float>())) {
+      int64_t channel = axis < 0 ? 0 : (index / inner) % shape[axis];
+      float scaled = x / static_cast<float>(scales[channel]);
+      double lo = double(element.getStorageTypeMin() - zeroPoints[channel]);
+      double hi = double(element.getStorageTypeMax() - zeroPoints[channel]);
+      double q = std::isnan(scaled)
+                     ? 0.0
+                     : std::clamp(std::nearbyint(double(scaled)), lo, hi);
+      values.push_back(APInt(storage.getWidth(),
+                             static_cast<int64_t>(q) + zeroPoints[channel],
+                             /*isSigned=*/true, /*implicitTrunc=*/true));
+    }
+    Value constant = arith::ConstantOp::create(
+        rewriter, op.getLoc(),
+        DenseElementsAttr::get(resultType.clone(storage), values));
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, resultType, constant);
+    return success();
+  }
+};
+
 /// transpose/reshape(dequantize(scast(constant))) ->
 /// dequantize(scast(constant')).
 struct FoldLayoutIntoDequantizedConstant : public RewritePattern {
@@ -226,11 +286,47 @@ struct SinkDequantizedBiasThroughReshape
   }
 };
 
+/// max_pool(dequantize(x : T)) -> dequantize(quantize(max_pool(...) : T)):
+/// exporters (PyTorch QAT) do not requantize a max pooling's output, since
+/// it keeps its input's grid. The maximum of values on T's grid is on the
+/// grid (TOSA windows always hold an input element), so the inserted pair
+/// is exact, and it gives the pooling the output type qcc-quantize needs.
+struct QuantizeMaxPoolOfDequantized
+    : public OpRewritePattern<tosa::MaxPool2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::MaxPool2dOp op,
+                                PatternRewriter &rewriter) const override {
+    auto dequantize = op.getInput().getDefiningOp<DequantizeOp>();
+    if (!dequantize)
+      return rewriter.notifyMatchFailure(op, "input not dequantized");
+    Type element = dequantize.getInput().getType().getElementType();
+    if (!isa<quant::UniformQuantizedType>(element))
+      return rewriter.notifyMatchFailure(op, "per-axis parameters");
+    auto resultType = cast<RankedTensorType>(op.getType());
+    if (llvm::all_of(op->getUsers(), [&](Operation *user) {
+          auto quantize = dyn_cast<QuantizeOp>(user);
+          return quantize &&
+                 quantize.getOutput().getType().getElementType() == element;
+        }))
+      return rewriter.notifyMatchFailure(op, "already quantized");
+    rewriter.setInsertionPointAfter(op);
+    Value quantized = QuantizeOp::create(rewriter, op.getLoc(),
+                                         resultType.clone(element), op);
+    Value dequantized =
+        DequantizeOp::create(rewriter, op.getLoc(), resultType, quantized);
+    rewriter.replaceAllUsesExcept(op, dequantized, quantized.getDefiningOp());
+    return success();
+  }
+};
+
 struct FoldQDQPass : public qcc::impl::FoldQDQPassBase<FoldQDQPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldLayoutIntoDequantizedConstant,
-                 SinkDequantizedBiasThroughReshape>(&getContext());
+    patterns
+        .add<FoldQuantizeOfConstant, FoldLayoutIntoDequantizedConstant,
+             SinkDequantizedBiasThroughReshape, QuantizeMaxPoolOfDequantized>(
+            &getContext());
     // Clamps move next to their producers as in float models.
     populateFoldAffinePatterns(patterns);
     populateQuantizedDataMovementPatterns(patterns);

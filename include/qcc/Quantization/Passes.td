@@ -44,10 +44,16 @@ def FoldQDQPass : Pass<"qcc-fold-qdq", "mlir::func::FuncOp"> {
     users quantize it to, and its weights and bias are the dequantized
     integer constants themselves. This pass puts the graph in that shape:
 
+    * a quantize of a float constant (QAT exporters write fake-quantized
+      weights as QuantizeLinear of the float initializer) becomes the
+      integer constant, computed as `qcc.quantize` computes at run time;
     * reshapes and transposes of a dequantized constant (the importer's
       OIHW-to-OHWI weight transposes, Gemm's transB, bias reshapes) are
       applied to the integer constant, the quantized axis of per-axis
       parameters moving with its dimension;
+    * a max pooling of a dequantized value whose result the model does not
+      quantize (it keeps its input's grid) gets that exact quantize and
+      dequantize pair, so that it is rewritten too;
     * other reshapes, transposes and slices move to the integer side of
       per-tensor quantize and dequantize ops, so that every quantizable op
       reads a dequantized value and writes a value only quantized.

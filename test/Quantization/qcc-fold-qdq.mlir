@@ -88,3 +88,39 @@ func.func @left_alone(%x: tensor<2x3x!quant.uniform<i8:f32:1, {0.5, 0.25, 0.125}
   %t = tosa.transpose %d {perms = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<3x2xf32>
   return %wr, %t : tensor<6xf32>, tensor<3x2xf32>
 }
+
+// -----
+
+// Weights a QAT exporter writes as a quantize of float constants become the
+// integers, computed as qcc.quantize computes them at run time:
+// 0.5 / 0.25 + 1 = 3; roundeven(-1.04) + 1 = 0; 100 / 0.25 saturates at
+// 127; NaN gives the zero point 1. Per axis (scales 0.5, 2; zero points 0,
+// -2): roundeven(2.5) = 2, -2; roundeven(1.5) - 2 = 0, roundeven(2.5) - 2 = 0.
+// CHECK-LABEL: func.func @quantized_constants
+// CHECK-DAG: %[[A:.*]] = arith.constant dense<[3, 0, 127, 1]> : tensor<4xi8>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<{{\[\[}}2, -2], [0, 0]]> : tensor<2x2xi8>
+// CHECK-DAG: quant.scast %[[A]] : tensor<4xi8> to tensor<4x!quant.uniform<i8:f32, 2.500000e-01:1>>
+// CHECK-DAG: quant.scast %[[B]] : tensor<2x2xi8> to tensor<2x2x!quant.uniform<i8:f32:0, {5.000000e-01,2.000000e+00:-2}>>
+// CHECK-NOT: qcc.quantize
+func.func @quantized_constants() -> (tensor<4x!quant.uniform<i8:f32, 0.25:1>>, tensor<2x2x!quant.uniform<i8:f32:0, {0.5, 2.0:-2}>>) {
+  %a = arith.constant dense<[0.5, -0.26, 100.0, 0x7FC00000]> : tensor<4xf32>
+  %qa = qcc.quantize %a : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.25:1>>
+  %b = arith.constant dense<[[1.25, -1.0], [3.0, 5.0]]> : tensor<2x2xf32>
+  %qb = qcc.quantize %b : tensor<2x2xf32> -> tensor<2x2x!quant.uniform<i8:f32:0, {0.5, 2.0:-2}>>
+  return %qa, %qb : tensor<4x!quant.uniform<i8:f32, 0.25:1>>, tensor<2x2x!quant.uniform<i8:f32:0, {0.5, 2.0:-2}>>
+}
+
+// -----
+
+// A max pooling of a dequantized value that the model does not quantize
+// again gets its input's type (exact: the maximum stays on the grid).
+// CHECK-LABEL: func.func @max_pool_keeps_grid
+// CHECK: %[[P:.*]] = tosa.max_pool2d
+// CHECK-NEXT: %[[Q:.*]] = qcc.quantize %[[P]] : tensor<1x2x2x1xf32> -> tensor<1x2x2x1x!quant.uniform<u8:f32, 5.000000e-01:3>>
+// CHECK-NEXT: %[[D:.*]] = qcc.dequantize %[[Q]]
+// CHECK-NEXT: return %[[D]]
+func.func @max_pool_keeps_grid(%x: tensor<1x4x4x1x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x2x2x1xf32> {
+  %d = qcc.dequantize %x : tensor<1x4x4x1x!quant.uniform<u8:f32, 0.5:3>> -> tensor<1x4x4x1xf32>
+  %p = tosa.max_pool2d %d {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x1xf32>) -> tensor<1x2x2x1xf32>
+  return %p : tensor<1x2x2x1xf32>
+}

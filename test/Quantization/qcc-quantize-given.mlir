@@ -68,3 +68,12 @@ func.func @stays_float(%aq: tensor<4x!quant.uniform<i8:f32, 0.5>>, %bq: tensor<2
   %p = tosa.mul %b, %b, %shift : (tensor<2x2xf32>, tensor<2x2xf32>, tensor<1xi8>) -> tensor<2x2xf32>
   return %s1, %s2, %p : tensor<4x!quant.uniform<i8:f32, 0.5>>, tensor<4x!quant.uniform<i8:f32, 0.25>>, tensor<2x2xf32>
 }
+
+// The registered pipeline does the same (qcc-fold-qdq first).
+// RUN: qcc-opt %s --qcc-pre-quantized-pipeline -split-input-file | FileCheck %s --check-prefix=PIPELINE
+// PIPELINE-LABEL: func.func @given_conv
+// PIPELINE: qcc.conv2d
+// PIPELINE-LABEL: func.func @rescaled_bias
+// PIPELINE: qcc.conv2d
+// PIPELINE-LABEL: func.func @stays_float
+// PIPELINE: tosa.add

@@ -8,6 +8,8 @@
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Matchers.h"
 
+#include <limits>
+
 namespace qcc {
 #define GEN_PASS_DEF_CHECKACCUMULATORSPASS
 #include "qcc/Quantization/Passes.h.inc"
@@ -29,11 +31,10 @@ static std::optional<DenseIntElementsAttr> getStoredConstant(Value value) {
 
 /// Bounds |acc| per output channel; `channelOf` maps a flat weight index to
 /// its output channel.
-static LogicalResult checkContraction(Operation *op, Value input,
-                                      Value weights, Value bias,
-                                      int64_t channels,
-                                      llvm::function_ref<int64_t(int64_t)>
-                                          channelOf) {
+static LogicalResult
+checkContraction(Operation *op, Value input, Value weights, Value bias,
+                 int64_t channels,
+                 llvm::function_ref<int64_t(int64_t)> channelOf) {
   std::optional<DenseIntElementsAttr> stored = getStoredConstant(weights);
   if (!stored)
     return success(); // Non-constant weights: nothing to prove statically.
@@ -66,17 +67,19 @@ static LogicalResult checkContraction(Operation *op, Value input,
   int64_t limit = wide ? INT64_MAX : INT32_MAX;
   int64_t largest = 0;
   for (int64_t c = 0; c < channels; ++c) {
-    int64_t biasMagnitude =
-        biasValues ? std::abs((*biasValues).getValues<APInt>()[c]
-                                  .getSExtValue())
-                   : 0;
+    int64_t biasValue =
+        biasValues ? (*biasValues).getValues<APInt>()[c].getSExtValue() : 0;
+    // |INT64_MIN| saturates: only an int64 bias holds it, and the bound
+    // below then overflows unless the products are all 0.
+    int64_t biasMagnitude = biasValue == std::numeric_limits<int64_t>::min()
+                                ? std::numeric_limits<int64_t>::max()
+                                : std::abs(biasValue);
     int64_t product = 0, bound = 0;
     if (__builtin_mul_overflow(maxInput, sums[c], &product) ||
-        __builtin_add_overflow(biasMagnitude, product, &bound) ||
-        bound > limit)
+        __builtin_add_overflow(biasMagnitude, product, &bound) || bound > limit)
       return op->emitError("the ")
-             << (wide ? "int64" : "int32")
-             << " accumulator of output channel " << c << " may overflow: "
+             << (wide ? "int64" : "int32") << " accumulator of output channel "
+             << c << " may overflow: "
              << (bound > limit ? "|acc| <= " + std::to_string(bound) + " > "
                                : std::string("|acc| > "))
              << (wide ? "2^63 - 1" : "2^31 - 1");
@@ -97,14 +100,14 @@ struct CheckAccumulatorsPass
       if (auto conv = dyn_cast<Conv2DOp>(op)) {
         auto shape = conv.getWeight().getType().getShape();
         int64_t perChannel = shape[1] * shape[2] * shape[3];
-        checked = checkContraction(
-            op, conv.getInput(), conv.getWeight(), conv.getBias(), shape[0],
-            [&](int64_t i) { return i / perChannel; });
+        checked = checkContraction(op, conv.getInput(), conv.getWeight(),
+                                   conv.getBias(), shape[0],
+                                   [&](int64_t i) { return i / perChannel; });
       } else if (auto matmul = dyn_cast<MatMulOp>(op)) {
         int64_t columns = matmul.getRhs().getType().getDimSize(1);
-        checked = checkContraction(
-            op, matmul.getLhs(), matmul.getRhs(), matmul.getBias(), columns,
-            [&](int64_t i) { return i % columns; });
+        checked = checkContraction(op, matmul.getLhs(), matmul.getRhs(),
+                                   matmul.getBias(), columns,
+                                   [&](int64_t i) { return i % columns; });
       }
       return failed(checked) ? WalkResult::interrupt() : WalkResult::advance();
     });

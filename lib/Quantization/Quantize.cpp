@@ -283,11 +283,14 @@ private:
         b, loc, RankedTensorType::get(shape, q.type), stored);
   }
 
+  /// The bias at s_x * s_w[c], int32, or int64 for inputs wider than 8 bits
+  /// (`wide`, 16x8), whose accumulator is int64.
   FailureOr<Value> createBias(OpBuilder &b, Operation *op, const Bias &bias,
                               double inputScale,
-                              const QuantizedWeights &weights,
-                              int64_t channels) {
-    SmallVector<int32_t> values;
+                              const QuantizedWeights &weights, int64_t channels,
+                              bool wide) {
+    unsigned bits = wide ? 64 : 32;
+    SmallVector<APInt> values;
     for (int64_t c = 0; c < channels; ++c) {
       double scale =
           inputScale * weights.scales[weights.scales.size() == 1 ? 0 : c];
@@ -299,24 +302,24 @@ private:
         // requantized.
         double givenScale = bias.scales[bias.scales.size() == 1 ? 0 : index];
         if (std::fabs(givenScale - scale) <= scale * 0x1p-20) {
-          values.push_back(static_cast<int32_t>(bias.integers[index]));
+          values.push_back(
+              APInt(bits, bias.integers[index], /*isSigned=*/true));
           continue;
         }
         real = double(bias.integers[index]) * givenScale;
       } else if (bias.size() != 0) {
         real = bias.real[index];
       }
-      std::optional<int32_t> q = quantizeBias(real, scale);
+      std::optional<int64_t> q = quantizeBias(real, scale, bits);
       if (!q)
         return op->emitError("bias ")
-               << real << " of channel " << c
-               << " does not fit in int32 at scale " << scale;
-      values.push_back(*q);
+               << real << " of channel " << c << " does not fit in int" << bits
+               << " at scale " << scale;
+      values.push_back(APInt(bits, *q, /*isSigned=*/true));
     }
-    auto type = RankedTensorType::get({channels}, b.getI32Type());
-    return arith::ConstantOp::create(
-               b, op->getLoc(),
-               DenseElementsAttr::get(type, ArrayRef<int32_t>(values)))
+    auto type = RankedTensorType::get({channels}, b.getIntegerType(bits));
+    return arith::ConstantOp::create(b, op->getLoc(),
+                                     DenseElementsAttr::get(type, values))
         .getResult();
   }
 
@@ -393,7 +396,8 @@ private:
     Location loc = op->getLoc();
     int64_t channels = weightShape[0];
     FailureOr<Value> biasValue =
-        createBias(b, op, *biasValues, inputType->getScale(), q, channels);
+        createBias(b, op, *biasValues, inputType->getScale(), q, channels,
+                   inputType->getStorageTypeIntegralWidth() > 8);
     if (failed(biasValue))
       return failure();
     auto conv = Conv2DOp::create(
@@ -501,7 +505,8 @@ private:
     OpBuilder b(output->chain.back());
     Location loc = matmul.getLoc();
     FailureOr<Value> biasValue =
-        createBias(b, matmul, bias, inputType->getScale(), *q, n);
+        createBias(b, matmul, bias, inputType->getScale(), *q, n,
+                   inputType->getStorageTypeIntegralWidth() > 8);
     if (failed(biasValue))
       return failure();
     auto qmatmul =

@@ -85,11 +85,13 @@ QuantizedWeights quantizeWeights(MLIRContext *context, ArrayRef<float> values,
   return result;
 }
 
-std::optional<int32_t> quantizeBias(double value, double scale) {
+std::optional<int64_t> quantizeBias(double value, double scale, unsigned bits) {
   double q = std::nearbyint(value / scale);
-  if (!std::isfinite(q) || q < -2147483648.0 || q > 2147483647.0)
+  // -2^(bits-1) <= q < 2^(bits-1), both bounds exact in double.
+  double limit = std::ldexp(1.0, static_cast<int>(bits) - 1);
+  if (!std::isfinite(q) || q < -limit || q >= limit)
     return std::nullopt;
-  return static_cast<int32_t>(q);
+  return static_cast<int64_t>(q);
 }
 
 } // namespace qcc

@@ -2,12 +2,13 @@
 // RUN: qcc-opt %s -qcc-quantize=activation-type=uint8 -split-input-file | FileCheck %s --check-prefix=U8
 
 // 16x8: input [-1, 1] -> symmetric int16, s = f32(1/32767), z = 0; weights
-// stay narrow int8; bias 0.2 / (s_x * s_w) ~= 0.2 * 32767 * 127 / f32(0.1)
+// stay narrow int8; int64 bias (16x8 accumulates in int64)
+// 0.2 / (s_x * s_w) ~= 0.2 * 32767 * 127 / f32(0.1)
 // = 8322817.88 -> 8322818; output [0, 3] -> s = f32(3/32767), relu clamps
 // at 0.
 // CHECK-LABEL: func.func @conv_int16
 // CHECK-DAG: arith.constant dense<127> : tensor<2x1x1x1xi8>
-// CHECK-DAG: arith.constant dense<8322818> : tensor<2xi32>
+// CHECK-DAG: arith.constant dense<8322818> : tensor<2xi64>
 // CHECK: qcc.quantize %{{.*}} : tensor<1x4x4x1xf32> -> tensor<1x4x4x1x!quant.uniform<i16:f32, 3.0518509447574615E-5>>
 // CHECK: qcc.conv2d {{.*}}clamp_max = 32767 : i64, clamp_min = 0 : i64
 // CHECK-SAME: -> tensor<1x4x4x2x!quant.uniform<i16:f32, 9.1555528342723846E-5>>
@@ -65,4 +66,20 @@ func.func @keep_float(%x: tensor<1x2x2x1xf32> {qcc.range = array<f64: 0.0, 1.0>}
   %0 = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, qcc.range = array<f64: -1.0, 2.0>, qcc.precision = "float"} : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
   %1 = tosa.clamp %0 {min_val = 0.0 : f32, max_val = 1.0 : f32, qcc.range = array<f64: 0.0, 1.0>} : (tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32>
   return %1 : tensor<1x2x2x1xf32>
+}
+
+// -----
+
+// The same bias in 16x8: 1000 / (f32(1/32767) * f32(f32(0.001)/127)) =
+// 4161408942471.35 -> 4161408942471, far beyond int32, held by the int64
+// bias of the int64 accumulator.
+// CHECK-LABEL: func.func @bias_beyond_int32
+// CHECK: arith.constant dense<4161408942471> : tensor<1xi64>
+// CHECK: qcc.conv2d
+func.func @bias_beyond_int32(%x: tensor<1x2x2x1xf32> {qcc.range = array<f64: -1.0, 1.0>}) -> tensor<1x2x2x1xf32> {
+  %w = "tosa.const"() <{values = dense<0.001> : tensor<1x1x1x1xf32>}> : () -> tensor<1x1x1x1xf32>
+  %b = "tosa.const"() <{values = dense<1000.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, qcc.range = array<f64: 0.0, 1001.0>, qcc.precision = "int16"} : (tensor<1x2x2x1xf32>, tensor<1x1x1x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x1xf32>
+  return %y : tensor<1x2x2x1xf32>
 }

@@ -60,7 +60,7 @@ static Result<int32_t> requantizeAccumulator(int64_t accumulator,
 }
 
 Result<QTensor> conv2d(const QTensor &input, const QTensor &weight,
-                       const std::optional<std::vector<int32_t>> &bias,
+                       const std::optional<std::vector<int64_t>> &bias,
                        const QuantType &resultType, const Conv2DAttrs &attrs) {
   if (auto failure = checkOperand(input, "input"))
     return *failure;
@@ -149,7 +149,7 @@ Result<QTensor> conv2d(const QTensor &input, const QTensor &weight,
 }
 
 Result<QTensor> matmul(const QTensor &lhs, const QTensor &rhs,
-                       const std::optional<std::vector<int32_t>> &bias,
+                       const std::optional<std::vector<int64_t>> &bias,
                        const QuantType &resultType,
                        const ActivationRange &activation) {
   if (auto failure = checkOperand(lhs, "lhs"))

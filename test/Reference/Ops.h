@@ -64,15 +64,16 @@ int64_t windowOutputSize(int64_t input, int64_t padBefore, int64_t padAfter,
                          int64_t kernel, int64_t stride, int64_t dilation);
 
 /// NHWC input (per tensor), OHWI weight (per tensor or per axis 0), optional
-/// int32 bias [O]. Fails when an exact accumulator does not fit int32.
+/// bias [O] (int32 values; int64 ones with inputs wider than 8 bits). Fails
+/// when an exact accumulator does not fit its width.
 Result<QTensor> conv2d(const QTensor &input, const QTensor &weight,
-                       const std::optional<std::vector<int32_t>> &bias,
+                       const std::optional<std::vector<int64_t>> &bias,
                        const QuantType &resultType, const Conv2DAttrs &attrs);
 
 /// lhs [..., M, K] (per tensor), rhs [K, N] (per tensor or per axis 1),
-/// optional int32 bias [N].
+/// optional bias [N] (as for conv2d).
 Result<QTensor> matmul(const QTensor &lhs, const QTensor &rhs,
-                       const std::optional<std::vector<int32_t>> &bias,
+                       const std::optional<std::vector<int64_t>> &bias,
                        const QuantType &resultType,
                        const ActivationRange &activation = {});
 

@@ -3,8 +3,9 @@
 // The default scheme: activations per-tensor asymmetric int8 from their
 // range (extended to include 0, so real zero is exactly representable);
 // weights symmetric int8 in the narrow range [-127, 127], per output channel
-// or per tensor; bias int32 at scale s_x * s_w. All roundings are half to
-// even, as everywhere in qcc.
+// or per tensor; bias int32 at scale s_x * s_w (int64 for 16x8, whose
+// accumulator is int64). All roundings are half to even, as everywhere in
+// qcc.
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,8 +46,10 @@ QuantizedWeights quantizeWeights(mlir::MLIRContext *context,
                                  llvm::ArrayRef<float> values,
                                  llvm::ArrayRef<int64_t> shape, int64_t axis);
 
-/// round(value / scale) in int32, or nullopt when it does not fit.
-std::optional<int32_t> quantizeBias(double value, double scale);
+/// round(value / scale) as a `bits`-wide (32 or 64) integer, or nullopt when
+/// it does not fit.
+std::optional<int64_t> quantizeBias(double value, double scale,
+                                    unsigned bits = 32);
 
 } // namespace qcc
 

@@ -11,9 +11,11 @@
 
 namespace qcc::bitexact {
 
-/// An int32 bias vector (always an arith.constant).
+/// A bias vector (always an arith.constant) of `bits` = 32 or 64 (inputs
+/// wider than 8 bits only).
 struct BiasVector {
-  std::vector<int32_t> values;
+  std::vector<int64_t> values;
+  int bits = 32;
 };
 
 /// An operand: a model argument (read from input_<i>.bin) or a constant.

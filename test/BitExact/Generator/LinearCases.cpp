@@ -38,7 +38,7 @@ struct ChannelWeights {
 bool accumulatorsFitInt32(const QuantType &inputType,
                           const ChannelWeights &weights,
                           bool weightsAreConstant,
-                          const std::optional<std::vector<int32_t>> &bias) {
+                          const std::optional<std::vector<int64_t>> &bias) {
   const int64_t inputLo = inputType.qmin - inputType.zeroPoint();
   const int64_t inputHi = inputType.qmax - inputType.zeroPoint();
   for (size_t o = 0; o < weights.rows.size(); ++o) {
@@ -93,31 +93,45 @@ DeviationStats deviationStats(const std::vector<int32_t> &values,
 /// the random-walk part.
 int typicalRatioExponent(int64_t depth, DeviationStats input,
                          DeviationStats weight,
-                         const std::optional<std::vector<int32_t>> &bias,
+                         const std::optional<std::vector<int64_t>> &bias,
                          Storage result) {
   double k = static_cast<double>(depth);
   double typical = std::fabs(k * input.mean * weight.mean) +
                    std::sqrt(k) * input.rms * weight.rms;
   if (bias) {
     double biasSum = 0;
-    for (int32_t value : *bias)
+    for (int64_t value : *bias)
       biasSum += std::fabs(static_cast<double>(value));
     typical += biasSum / static_cast<double>(bias->size());
   }
   return storageBits(result) - 2 - exponentOf(std::max(typical, 1.0));
 }
 
-/// A random int32 bias (or none) of magnitude up to `limit`, by default
+/// A random bias (or none) of magnitude up to `limit`, by default
 /// comparable to the accumulators so that neither hides the other.
-std::optional<std::vector<int32_t>> pickBias(Random &random, int64_t size,
+std::optional<std::vector<int64_t>> pickBias(Random &random, int64_t size,
                                              int64_t limit) {
   if (random.percent(25))
     return std::nullopt;
   int64_t magnitude = std::min(int64_t(1) << random.uniform(0, 18), limit);
-  std::vector<int32_t> bias;
+  std::vector<int64_t> bias;
   for (int64_t i = 0; i < size; ++i)
-    bias.push_back(static_cast<int32_t>(random.uniform(-magnitude, magnitude)));
+    bias.push_back(random.uniform(-magnitude, magnitude));
   return bias;
+}
+
+/// The bias of a 16x8 case: most of the time int64 values beyond the int32
+/// range (up to 2^36), which only an int64 bias holds.
+int widen16x8Bias(Random &random, std::optional<std::vector<int64_t>> &bias,
+                  int64_t size) {
+  if (!random.percent(75))
+    return 32;
+  if (!bias)
+    bias = std::vector<int64_t>(size, 0);
+  int64_t offset = (int64_t(1) << 31) + random.uniform(0, int64_t(1) << 35);
+  for (int64_t &value : *bias)
+    value += random.percent(50) ? offset : -offset;
+  return 64;
 }
 
 /// The 16x8 scheme: symmetric int16 activations (zero point 0) and narrow
@@ -309,18 +323,22 @@ Result<Case> makeConv2DCase(Random &random, int64_t index) {
   if (variant == ConvVariant::PerChannelExtremes)
     for (int64_t &zero : weightType.zeroPoints)
       zero = random.percent(50) ? weightType.qmin : weightType.qmax;
-  std::optional<std::vector<int32_t>> bias =
+  std::optional<std::vector<int64_t>> bias =
       pickBias(random, outChannels, ties ? 8 : int64_t(1) << 18);
   if (limit) {
     // Every term is +65025 on channel 0 and -65025 on channel 1 for the
     // first image, so the accumulators reach exactly 2^31 - 1 and -2^31.
     inputType = QuantType::perTensor(Storage::I8, 1.0, -128);
     weightType = QuantType::perAxis(Storage::I8, 0, {1.0, 1.0}, {-128, 127});
-    bias = std::vector<int32_t>{kLimitBias, -kLimitBias - 1};
+    bias = std::vector<int64_t>{kLimitBias, -kLimitBias - 1};
   }
-  if (wide)
+  int biasBits = 32;
+  if (wide) {
     make16x8Types(inputType, weightType, 0, outChannels,
                   perChannel && !wideLimit);
+    if (!wideLimit)
+      biasBits = widen16x8Bias(random, bias, outChannels);
+  }
 
   Shape inputShape = {s.batch, s.height, s.width, inChannels};
   Shape weightShape = {outChannels, s.kernelH, s.kernelW, s.groupIn};
@@ -406,7 +424,7 @@ Result<Case> makeConv2DCase(Random &random, int64_t index) {
   result.opName = "qcc.conv2d";
   result.operands = {Operand{input}, Operand{weight, weightsAreConstant}};
   if (bias)
-    result.operands.push_back(Operand{BiasVector{*bias}, true});
+    result.operands.push_back(Operand{BiasVector{*bias, biasBits}, true});
   AttributeList attributes;
   attributes.add("pad", i64Array({s.attrs.pad.begin(), s.attrs.pad.end()}))
       .add("stride", i64Array({s.attrs.stride.begin(), s.attrs.stride.end()}))
@@ -507,15 +525,19 @@ Result<Case> makeMatMulCase(Random &random, int64_t index) {
   if (variant == MatMulVariant::PerColumnExtremes)
     for (int64_t &zero : rhsType.zeroPoints)
       zero = random.percent(50) ? rhsType.qmin : rhsType.qmax;
-  std::optional<std::vector<int32_t>> bias =
+  std::optional<std::vector<int64_t>> bias =
       pickBias(random, columns, ties ? 8 : int64_t(1) << 18);
   if (limit) {
     lhsType = QuantType::perTensor(Storage::I8, 1.0, -128);
     rhsType = QuantType::perAxis(Storage::I8, 1, {1.0, 1.0}, {-128, 127});
-    bias = std::vector<int32_t>{kLimitBias, -kLimitBias - 1};
+    bias = std::vector<int64_t>{kLimitBias, -kLimitBias - 1};
   }
-  if (wide)
+  int biasBits = 32;
+  if (wide) {
     make16x8Types(lhsType, rhsType, 1, columns, perColumn && !wideLimit);
+    if (!wideLimit)
+      biasBits = widen16x8Bias(random, bias, columns);
+  }
 
   QTensor lhs{lhsShape, {}, lhsType};
   QTensor rhs{{depth, columns}, {}, rhsType};
@@ -593,7 +615,7 @@ Result<Case> makeMatMulCase(Random &random, int64_t index) {
   result.opName = "qcc.matmul";
   result.operands = {Operand{lhs}, Operand{rhs, rhsIsConstant}};
   if (bias)
-    result.operands.push_back(Operand{BiasVector{*bias}, true});
+    result.operands.push_back(Operand{BiasVector{*bias, biasBits}, true});
   result.attributes = AttributeList().addActivation(activation).str();
   result.expected = std::move(*expected);
   return result;

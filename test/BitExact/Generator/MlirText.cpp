@@ -63,6 +63,8 @@ std::string tensorType(const Shape &shape, const std::string &element) {
 
 /// `value` as the signed integer with the same low `bits` bits.
 static int64_t asSignedBits(int64_t value, int bits) {
+  if (bits >= 64)
+    return value;
   int64_t modulus = int64_t(1) << bits;
   value &= modulus - 1;
   return value >= modulus / 2 ? value - modulus : value;
@@ -70,8 +72,14 @@ static int64_t asSignedBits(int64_t value, int bits) {
 
 std::string denseLiteral(const Shape &shape, const std::vector<int32_t> &values,
                          int bits) {
+  return denseLiteral(shape, std::vector<int64_t>(values.begin(), values.end()),
+                      bits);
+}
+
+std::string denseLiteral(const Shape &shape, const std::vector<int64_t> &values,
+                         int bits) {
   bool splat = !values.empty();
-  for (int32_t value : values)
+  for (int64_t value : values)
     splat = splat && value == values.front();
   if (splat)
     return "dense<" + std::to_string(asSignedBits(values.front(), bits)) + ">";

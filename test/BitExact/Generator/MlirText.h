@@ -28,6 +28,8 @@ std::string tensorType(const ref::Shape &shape, const std::string &element);
 /// else nested lists. Values are printed as the bit pattern of `bits`-wide
 /// signed integers (u8 200 becomes -56), as the i8/i16 constants need.
 std::string denseLiteral(const ref::Shape &shape,
+                         const std::vector<int64_t> &values, int bits);
+std::string denseLiteral(const ref::Shape &shape,
                          const std::vector<int32_t> &values, int bits);
 
 /// `array<i64: 1, 2>`.

@@ -15,10 +15,11 @@ std::pair<std::string, std::string>
 ModelWriter::emitOperand(const Operand &operand) {
   if (const auto *bias = std::get_if<BiasVector>(&operand.value)) {
     Shape shape = {static_cast<int64_t>(bias->values.size())};
-    std::string type = tensorType(shape, "i32");
+    std::string type = tensorType(shape, "i" + std::to_string(bias->bits));
     std::string name = newValue();
     body << "  " << name << " = arith.constant "
-         << denseLiteral(shape, bias->values, 32) << " : " << type << "\n";
+         << denseLiteral(shape, bias->values, bias->bits) << " : " << type
+         << "\n";
     return {name, type};
   }
   if (const auto *real = std::get_if<FloatTensor>(&operand.value)) {

@@ -26,6 +26,14 @@ func.func @dense(%a: tensor<2x64x!quant.uniform<i8:f32, 0.1:2>>, %b: tensor<64x1
   return %3 : tensor<2x10x!quant.uniform<u8:f32, 0.5:128>>
 }
 
+// 16x8: an int16 input may take an int64 bias (its accumulator is int64).
+// CHECK-LABEL: func.func @dense_16x8
+// CHECK: qcc.matmul %{{.*}}, %{{.*}}, %{{.*}} : (tensor<1x4x!quant.uniform<i16:f32, 1.000000e-03>>, tensor<4x2x!quant.uniform<i8<-127:127>:f32, 1.000000e-02>>, tensor<2xi64>) -> tensor<1x2x!quant.uniform<i16:f32, 1.000000e-02>>
+func.func @dense_16x8(%a: tensor<1x4x!quant.uniform<i16:f32, 0.001>>, %b: tensor<4x2x!quant.uniform<i8<-127:127>:f32, 0.01>>, %bias: tensor<2xi64>) -> tensor<1x2x!quant.uniform<i16:f32, 0.01>> {
+  %0 = qcc.matmul %a, %b, %bias : (tensor<1x4x!quant.uniform<i16:f32, 0.001>>, tensor<4x2x!quant.uniform<i8<-127:127>:f32, 0.01>>, tensor<2xi64>) -> tensor<1x2x!quant.uniform<i16:f32, 0.01>>
+  return %0 : tensor<1x2x!quant.uniform<i16:f32, 0.01>>
+}
+
 // CHECK-LABEL: func.func @pools
 // CHECK: qcc.max_pool2d %{{.*}} {kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>}
 // CHECK: qcc.avg_pool2d %{{.*}} {count_include_pad = true, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>}

@@ -79,3 +79,21 @@ func.func @not_quantized(%x: tensor<4xf32>) {
   %q = qcc.quantize %x : tensor<4xf32> -> tensor<4xi8>
   return
 }
+
+// -----
+
+// An int64 bias only goes with inputs wider than 8 bits (int64 accumulator).
+func.func @int64_bias_int8_input(%x: tensor<1x4x!quant.uniform<i8:f32, 0.5>>, %w: tensor<4x2x!quant.uniform<i8:f32, 0.25>>, %b: tensor<2xi64>) {
+  // expected-error @+1 {{an int64 bias needs an input wider than 8 bits (an int64 accumulator); use int32}}
+  %y = qcc.matmul %x, %w, %b : (tensor<1x4x!quant.uniform<i8:f32, 0.5>>, tensor<4x2x!quant.uniform<i8:f32, 0.25>>, tensor<2xi64>) -> tensor<1x2x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+// One bias value per output channel.
+func.func @bias_length(%x: tensor<1x4x4x1x!quant.uniform<i8:f32, 0.5>>, %w: tensor<2x1x1x1x!quant.uniform<i8:f32, 0.25>>, %b: tensor<3xi32>) {
+  // expected-error @+1 {{bias length is 3, expected 2}}
+  %y = qcc.conv2d %x, %w, %b {pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x1x!quant.uniform<i8:f32, 0.5>>, tensor<2x1x1x1x!quant.uniform<i8:f32, 0.25>>, tensor<3xi32>) -> tensor<1x4x4x2x!quant.uniform<i8:f32, 1.0>>
+  return
+}

@@ -27,7 +27,7 @@ QTensor kernel(double scale = 0.5) {
 TEST(Conv2DTest, ValidWindowWithBiasAndTies) {
   // acc = bias 1 + {27, 37, 57, 67} = {28, 38, 58, 68}; r = 0.5 * 0.5 / 1 =
   // 0.25: 7, 9.5 -> 10, 14.5 -> 14, 17; z_y = -3.
-  Result<QTensor> result = conv2d(image(), kernel(), std::vector<int32_t>{1},
+  Result<QTensor> result = conv2d(image(), kernel(), std::vector<int64_t>{1},
                                   i8(1.0, -3), Conv2DAttrs{});
   EXPECT_EQ(valuesOf(result), (std::vector<int32_t>{4, 7, 11, 14}));
   EXPECT_EQ(result->shape, (Shape{1, 2, 2, 1}));
@@ -100,7 +100,7 @@ TEST(Conv2DTest, ClampAndAccumulatorLimits) {
   QTensor w = tensor({1, 1, 1, 1}, {127}, i8(0x1p-24, -128));
   Conv2DAttrs attrs;
   attrs.activation.max = 100;
-  std::vector<int32_t> bias = {2147483647 - 65025};
+  std::vector<int64_t> bias = {2147483647 - 65025};
   EXPECT_EQ(valuesOf(conv2d(x, w, bias, i8(1.0, 0), attrs)),
             (std::vector<int32_t>{100}));
   // One more and the exact accumulator leaves int32: undefined.
@@ -123,7 +123,7 @@ TEST(MatMulTest, PerColumnWeightsBiasAndTies) {
   QTensor b = tensor({3, 2}, {1, 0, 0, 1, 1, 1},
                      QuantType::perAxis(Storage::I8, 1, {0.5, 1.0}, {0, 1}));
   Result<QTensor> result =
-      matmul(a, b, std::vector<int32_t>{1, -1}, i8(1.0, 0));
+      matmul(a, b, std::vector<int64_t>{1, -1}, i8(1.0, 0));
   EXPECT_EQ(valuesOf(result), (std::vector<int32_t>{2, -1, 4, -4}));
   EXPECT_EQ(result->shape, (Shape{2, 2}));
 }

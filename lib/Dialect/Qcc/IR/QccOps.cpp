@@ -145,12 +145,12 @@ static LogicalResult verifyPerTensorOrAxis(Operation *op, Value value,
 static LogicalResult verifyPositive(Operation *op, ArrayRef<int64_t> values,
                                     size_t size, StringRef what) {
   if (values.size() != size)
-    return op->emitOpError(what) << " must have " << size << " entries, got "
-                                 << values.size();
+    return op->emitOpError(what)
+           << " must have " << size << " entries, got " << values.size();
   for (int64_t value : values)
     if (value < 1)
-      return op->emitOpError(what) << " entries must be at least 1, got "
-                                   << value;
+      return op->emitOpError(what)
+             << " entries must be at least 1, got " << value;
   return success();
 }
 
@@ -161,8 +161,7 @@ static LogicalResult verifyPadding(Operation *op, ArrayRef<int64_t> pad) {
            << pad.size();
   for (int64_t value : pad)
     if (value < 0)
-      return op->emitOpError("pad entries must not be negative, got ")
-             << value;
+      return op->emitOpError("pad entries must not be negative, got ") << value;
   return success();
 }
 
@@ -182,17 +181,14 @@ static LogicalResult verifyDim(Operation *op, StringRef what, int64_t actual,
   if (ShapedType::isDynamic(actual) || ShapedType::isDynamic(expected) ||
       actual == expected)
     return success();
-  return op->emitOpError(what) << " is " << actual << ", expected "
-                               << expected;
+  return op->emitOpError(what) << " is " << actual << ", expected " << expected;
 }
 
 /// Checks the spatial output size of a window op over an NHWC input.
-static LogicalResult verifyWindow(Operation *op, RankedTensorType input,
-                                  RankedTensorType output,
-                                  ArrayRef<int64_t> kernel,
-                                  ArrayRef<int64_t> stride,
-                                  ArrayRef<int64_t> pad,
-                                  ArrayRef<int64_t> dilation) {
+static LogicalResult
+verifyWindow(Operation *op, RankedTensorType input, RankedTensorType output,
+             ArrayRef<int64_t> kernel, ArrayRef<int64_t> stride,
+             ArrayRef<int64_t> pad, ArrayRef<int64_t> dilation) {
   for (int dim = 0; dim < 2; ++dim) {
     int64_t size = input.getDimSize(1 + dim);
     if (ShapedType::isDynamic(size))
@@ -228,8 +224,7 @@ saturationRange(Value value, std::optional<uint64_t> clampMin,
 
 /// Common checks of ops with a saturating result: quantized values are
 /// valid and the fused activation range is not empty.
-template <typename OpTy>
-static LogicalResult verifySaturatingOp(OpTy op) {
+template <typename OpTy> static LogicalResult verifySaturatingOp(OpTy op) {
   if (failed(verifyAllQuantizedValues(op)))
     return failure();
   auto [lo, hi] = op.getSaturationRange();
@@ -276,6 +271,27 @@ LogicalResult RequantizeOp::verify() {
   return success();
 }
 
+/// The optional bias of a contraction: one value per output `what`, int32,
+/// or int64 when `input` is wider than 8 bits (its accumulator is int64).
+static LogicalResult verifyBias(Operation *op, Value bias, Value input,
+                                int64_t count, StringRef what) {
+  if (!bias)
+    return success();
+  auto biasType = cast<RankedTensorType>(bias.getType());
+  if (biasType.getRank() != 1)
+    return op->emitOpError("bias must be a vector of one value per output ")
+           << what;
+  if (failed(verifyDim(op, "bias length", biasType.getDimSize(0), count)))
+    return failure();
+  auto inputElement = cast<quant::QuantizedType>(
+      cast<RankedTensorType>(input.getType()).getElementType());
+  if (biasType.getElementType().isInteger(64) &&
+      inputElement.getStorageTypeIntegralWidth() <= 8)
+    return op->emitOpError("an int64 bias needs an input wider than 8 bits "
+                           "(an int64 accumulator); use int32");
+  return success();
+}
+
 LogicalResult Conv2DOp::verify() {
   if (failed(verifySaturatingOp(*this)) ||
       failed(verifyPerTensor(*this, getInput(), "the input")) ||
@@ -309,14 +325,8 @@ LogicalResult Conv2DOp::verify() {
       failed(verifyDim(*this, "result channel count", output.getDimSize(3),
                        outChannels)))
     return failure();
-  if (Value bias = getBias()) {
-    auto biasType = cast<RankedTensorType>(bias.getType());
-    if (biasType.getRank() != 1 ||
-        failed(verifyDim(*this, "bias length", biasType.getDimSize(0),
-                         outChannels)))
-      return emitOpError("bias must be a vector of one int32 per output "
-                         "channel");
-  }
+  if (failed(verifyBias(*this, getBias(), getInput(), outChannels, "channel")))
+    return failure();
   SmallVector<int64_t> kernel = {weight.getDimSize(1), weight.getDimSize(2)};
   if (ShapedType::isDynamic(kernel[0]) || ShapedType::isDynamic(kernel[1]))
     return emitOpError("kernel size must be static");
@@ -347,14 +357,9 @@ LogicalResult MatMulOp::verify() {
   if (failed(verifyDim(*this, "result columns", output.getDimSize(rank - 1),
                        rhs.getDimSize(1))))
     return failure();
-  if (Value bias = getBias()) {
-    auto biasType = cast<RankedTensorType>(bias.getType());
-    if (biasType.getRank() != 1 ||
-        failed(verifyDim(*this, "bias length", biasType.getDimSize(0),
-                         rhs.getDimSize(1))))
-      return emitOpError("bias must be a vector of one int32 per output "
-                         "column");
-  }
+  if (failed(
+          verifyBias(*this, getBias(), getLhs(), rhs.getDimSize(1), "column")))
+    return failure();
   return success();
 }
 
@@ -376,8 +381,7 @@ static LogicalResult verifyBroadcast(Operation *op, RankedTensorType lhs,
   return success();
 }
 
-template <typename OpTy>
-static LogicalResult verifyBinaryOp(OpTy op) {
+template <typename OpTy> static LogicalResult verifyBinaryOp(OpTy op) {
   if (failed(verifySaturatingOp(op)) ||
       failed(verifyPerTensor(op, op.getLhs(), "the left operand")) ||
       failed(verifyPerTensor(op, op.getRhs(), "the right operand")))
@@ -397,8 +401,7 @@ LogicalResult MulOp::verify() {
   return success();
 }
 
-template <typename OpTy>
-static LogicalResult verifyPoolOp(OpTy op) {
+template <typename OpTy> static LogicalResult verifyPoolOp(OpTy op) {
   if (failed(verifySaturatingOp(op)) ||
       failed(verifyPerTensor(op, op.getInput(), "the input")))
     return failure();
@@ -421,8 +424,7 @@ static LogicalResult verifyPoolOp(OpTy op) {
                        input.getDimSize(3))))
     return failure();
   SmallVector<int64_t> dilation = {1, 1};
-  return verifyWindow(op, input, output, kernel, op.getStride(), pad,
-                      dilation);
+  return verifyWindow(op, input, output, kernel, op.getStride(), pad, dilation);
 }
 
 LogicalResult MaxPool2DOp::verify() {
@@ -447,8 +449,7 @@ LogicalResult ConcatOp::verify() {
   int64_t rank = output.getRank();
   int64_t axis = getAxis();
   if (axis < 0 || axis >= rank)
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << rank;
+    return emitOpError("axis ") << axis << " is out of range for rank " << rank;
   int64_t total = 0;
   bool dynamic = false;
   for (Value input : getInputs()) {
@@ -502,13 +503,11 @@ LogicalResult LookupOp::verify() {
   auto tableType = cast<ShapedType>(table.getType());
   if (tableType.getRank() != 1 || tableType.getNumElements() != 256)
     return emitOpError("table must have 256 entries");
-  if (tableType.getElementTypeBitWidth() !=
-      out.getStorageTypeIntegralWidth())
+  if (tableType.getElementTypeBitWidth() != out.getStorageTypeIntegralWidth())
     return emitOpError("table entries must have the result's storage width");
   for (APInt entry : table.getValues<APInt>()) {
-    int64_t value =
-        out.isSigned() ? entry.getSExtValue()
-                       : static_cast<int64_t>(entry.getZExtValue());
+    int64_t value = out.isSigned() ? entry.getSExtValue()
+                                   : static_cast<int64_t>(entry.getZExtValue());
     if (value < out.getStorageTypeMin() || value > out.getStorageTypeMax())
       return emitOpError("table entry ")
              << value << " is outside the result's storage range";

@@ -92,8 +92,9 @@ def Qcc_Conv2DOp : Qcc_SaturatingOp<"conv2d"> {
   let summary = "Quantized 2-D convolution (grouped and depthwise included)";
   let description = [{
     NHWC input (per-tensor), OHWI weights (per-tensor or per-axis on axis 0,
-    any zero points), optional int32 bias per output channel at scale
-    `s_x * s_w[o]`. `groups` splits input and output channels; depthwise
+    any zero points), optional bias per output channel at scale
+    `s_x * s_w[o]`: int32, or int64 when the input is wider than 8 bits
+    (16x8, whose accumulator is int64). `groups` splits input and output channels; depthwise
     convolution is `groups` = input channels. Accumulates
     `bias + sum((x - z_x) * (w - z_w))` in int32 (padding contributes 0) and
     requantizes per output channel.
@@ -106,7 +107,7 @@ def Qcc_Conv2DOp : Qcc_SaturatingOp<"conv2d"> {
   }];
   let arguments = !con((ins Qcc_QuantizedTensor:$input,
                             Qcc_QuantizedTensor:$weight,
-                            Optional<RankedTensorOf<[I32]>>:$bias,
+                            Optional<RankedTensorOf<[I32, I64]>>:$bias,
                             DenseI64ArrayAttr:$pad,
                             DenseI64ArrayAttr:$stride,
                             DenseI64ArrayAttr:$dilation,
@@ -122,7 +123,8 @@ def Qcc_MatMulOp : Qcc_SaturatingOp<"matmul"> {
   let summary = "Quantized matrix multiplication / fully-connected layer";
   let description = [{
     `a` is `[..., M, K]` (per-tensor), `b` is `[K, N]` (per-tensor or per-axis
-    on axis 1), optional int32 bias `[N]` at scale `s_a * s_b[j]`.
+    on axis 1), optional bias `[N]` at scale `s_a * s_b[j]` (int32, or int64
+    when `a` is wider than 8 bits).
     Accumulates `bias + sum((a - z_a) * (b - z_b))` in int32 and requantizes
     per output column.
 
@@ -132,7 +134,7 @@ def Qcc_MatMulOp : Qcc_SaturatingOp<"matmul"> {
   }];
   let arguments = !con((ins Qcc_QuantizedTensor:$lhs,
                             Qcc_QuantizedTensor:$rhs,
-                            Optional<RankedTensorOf<[I32]>>:$bias),
+                            Optional<RankedTensorOf<[I32, I64]>>:$bias),
                        clampAttrs);
   let results = (outs Qcc_QuantizedTensor:$output);
   let assemblyFormat = [{

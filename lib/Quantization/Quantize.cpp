@@ -2,13 +2,17 @@
 //
 // Every quantizable op whose values all have ranges is rewritten in place:
 //
-//   %y = tosa.conv2d %x, %W, %b ...          %xq = qcc.quantize %x
-//   %r = tosa.clamp %y {min = 0.0}    ==>    %yq = qcc.conv2d %xq, %Wq, %bq
-//   {clamp_min = z_y}
-//                                            %r' = qcc.dequantize %yq
+//   %y = tosa.conv2d %x, %W, %b ...      %xq = qcc.quantize %x
+//   %r = tosa.clamp %y {min = 0.0}  ==>  %yq = qcc.conv2d %xq, %Wq, %bq
+//                                                {clamp_min = z_y}
+//                                        %r' = qcc.dequantize %yq
 //
 // Each value gets one quantized type (from its range), so the cleanup that
-// follows can remove every internal dequantize/quantize pair.
+// follows can remove every internal dequantize/quantize pair. In a
+// pre-quantized model (see FoldQDQ.cpp) the types are the model's own: a
+// value dequantized from a type has it, a value all of whose users quantize
+// it to one type has that one, and weights and bias that are dequantized
+// integer constants are used as they are.
 //
 // Precision per op: `qcc.precision = "int8"` (the default), `"int16"` (16x8:
 // symmetric int16 activations in and out, int8 weights) or `"float"` (left

@@ -7,7 +7,11 @@
 //
 // and qcc-quantize wants the integers themselves under the dequantize. The
 // layout op is applied to the integer constant at compile time, moving the
-// quantized axis of per-axis parameters along with its dimension.
+// quantized axis of per-axis parameters along with its dimension. The other
+// patterns put what exporters write into the same shape: quantized float
+// weights become integer constants, a Gemm's dequantized bias and clamps
+// move next to their producers, and a max pooling left on its input's grid
+// gets that grid's type.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,8 +20,8 @@
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
 
 #include "mlir/IR/Matchers.h"
-
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
 #include <algorithm>
 #include <cmath>
 

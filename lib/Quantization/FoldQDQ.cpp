@@ -342,11 +342,18 @@ struct FoldQDQPass : public qcc::impl::FoldQDQPassBase<FoldQDQPass> {
 } // namespace
 
 bool qcc::isPreQuantizedModel(ModuleOp module) {
-  WalkResult result = module.walk([](DequantizeOp op) {
-    for (Operation *user : op->getUsers())
-      if (!isa<func::ReturnOp>(user))
-        return WalkResult::interrupt();
+  bool feedsAnOp = false;
+  WalkResult result = module.walk([&](Operation *op) {
+    // A module qcc already quantized (its own --compile-to=quantized
+    // output) is not compiled again as a pre-quantized model.
+    if (isa_and_nonnull<QccDialect>(op->getDialect()) &&
+        !isa<QuantizeOp, DequantizeOp>(op))
+      return WalkResult::interrupt();
+    if (isa<DequantizeOp>(op))
+      feedsAnOp |= llvm::any_of(op->getUsers(), [](Operation *user) {
+        return !isa<func::ReturnOp>(user);
+      });
     return WalkResult::advance();
   });
-  return result.wasInterrupted();
+  return feedsAnOp && !result.wasInterrupted();
 }

@@ -22,7 +22,8 @@ namespace qcc {
 void populateFoldAffinePatterns(mlir::RewritePatternSet &patterns);
 
 /// Whether `module` states its own quantization (a QDQ model): some value
-/// dequantized by `qcc.dequantize` feeds an op other than `func.return`.
+/// dequantized by `qcc.dequantize` feeds an op other than `func.return`, and
+/// no other qcc op exists yet (qcc has not quantized it already).
 bool isPreQuantizedModel(mlir::ModuleOp module);
 
 /// Data movement (reshape, transpose, slice, identity) moved to the integer

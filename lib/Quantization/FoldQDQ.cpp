@@ -17,6 +17,8 @@
 
 #include "qcc/Quantization/Passes.h"
 
+#include "qcc/Quantization/GivenConstant.h"
+
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
 
 #include "mlir/IR/Matchers.h"
@@ -93,28 +95,6 @@ static quant::QuantizedType moveAxis(quant::QuantizedType type,
       perAxis.getStorageTypeMin(), perAxis.getStorageTypeMax());
 }
 
-/// `qcc.dequantize(quant.scast(constant))`: integers a model gives.
-struct DequantizedConstant {
-  DenseIntElementsAttr storage;
-  quant::QuantizedType element;
-  RankedTensorType type;
-};
-
-static std::optional<DequantizedConstant>
-matchDequantizedConstant(Value value) {
-  auto dequantize = value.getDefiningOp<DequantizeOp>();
-  auto storageCast =
-      dequantize ? dequantize.getInput().getDefiningOp<quant::StorageCastOp>()
-                 : quant::StorageCastOp();
-  DenseIntElementsAttr storage;
-  if (!storageCast ||
-      !matchPattern(storageCast.getInput(), m_Constant(&storage)))
-    return std::nullopt;
-  auto type = dequantize.getInput().getType();
-  return DequantizedConstant{
-      storage, cast<quant::QuantizedType>(type.getElementType()), type};
-}
-
 /// A dequantized constant of float type `resultType` holding `values` with
 /// parameters `element`.
 static Value createDequantizedConstant(PatternRewriter &rewriter, Location loc,
@@ -133,7 +113,7 @@ static Value createDequantizedConstant(PatternRewriter &rewriter, Location loc,
 /// `constant` reshaped to the float type `resultType`; null when the reshape
 /// splits or merges the quantized dimension.
 static Value reshapeDequantizedConstant(PatternRewriter &rewriter, Location loc,
-                                        const DequantizedConstant &constant,
+                                        const GivenConstant &constant,
                                         RankedTensorType resultType) {
   int64_t newAxis = -1;
   if (auto perAxis =
@@ -218,8 +198,8 @@ struct FoldLayoutIntoDequantizedConstant : public RewritePattern {
                                 PatternRewriter &rewriter) const override {
     if (!isa<tosa::TransposeOp, tosa::ReshapeOp>(op))
       return rewriter.notifyMatchFailure(op, "not a layout op");
-    std::optional<DequantizedConstant> constant =
-        matchDequantizedConstant(op->getOperand(0));
+    std::optional<GivenConstant> constant =
+        matchGivenConstant(op->getOperand(0));
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     if (!constant || !resultType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "not a dequantized constant");
@@ -258,10 +238,10 @@ struct SinkDequantizedBiasThroughReshape
   LogicalResult matchAndRewrite(tosa::AddOp op,
                                 PatternRewriter &rewriter) const override {
     Value lhs = op.getInput1(), rhs = op.getInput2();
-    std::optional<DequantizedConstant> constant = matchDequantizedConstant(rhs);
+    std::optional<GivenConstant> constant = matchGivenConstant(rhs);
     if (!constant) {
       std::swap(lhs, rhs);
-      constant = matchDequantizedConstant(rhs);
+      constant = matchGivenConstant(rhs);
     }
     auto reshape = lhs.getDefiningOp<tosa::ReshapeOp>();
     if (!constant || !reshape || !reshape->hasOneUse())

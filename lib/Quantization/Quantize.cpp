@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qcc/Quantization/GivenConstant.h"
 #include "qcc/Quantization/Passes.h"
 #include "qcc/Quantization/Precision.h"
 #include "qcc/Quantization/Ranges.h"
@@ -56,31 +57,6 @@ static std::optional<SmallVector<float>> getFloatValues(Value value) {
   return llvm::to_vector(attr.getValues<float>());
 }
 
-/// A constant a pre-quantized model gives as integers:
-/// `qcc.dequantize(quant.scast(constant))`.
-struct GivenConstant {
-  quant::QuantizedType type;
-  RankedTensorType shape;
-  SmallVector<int64_t> values;
-};
-
-static std::optional<GivenConstant> getGivenConstant(Value value) {
-  auto dequantize = value.getDefiningOp<DequantizeOp>();
-  auto storageCast =
-      dequantize ? dequantize.getInput().getDefiningOp<quant::StorageCastOp>()
-                 : quant::StorageCastOp();
-  DenseIntElementsAttr attr;
-  if (!storageCast || !matchPattern(storageCast.getInput(), m_Constant(&attr)))
-    return std::nullopt;
-  auto type = cast<quant::QuantizedType>(
-      dequantize.getInput().getType().getElementType());
-  GivenConstant given{type, dequantize.getInput().getType(), {}};
-  for (const APInt &v : attr.getValues<APInt>())
-    given.values.push_back(type.isSigned() ? v.getSExtValue()
-                                           : v.getZExtValue());
-  return given;
-}
-
 /// A bias: float values, or integers the model gives at their own scales.
 struct Bias {
   SmallVector<double> real;
@@ -97,16 +73,16 @@ struct Bias {
 static std::optional<Bias> getBias(Value value) {
   if (std::optional<SmallVector<float>> values = getFloatValues(value))
     return Bias{llvm::to_vector_of<double>(*values), {}, {}};
-  std::optional<GivenConstant> given = getGivenConstant(value);
-  if (!given || given->type.getStorageTypeIntegralWidth() != 32)
+  std::optional<GivenConstant> given = matchGivenConstant(value);
+  if (!given || given->element.getStorageTypeIntegralWidth() != 32)
     return std::nullopt;
-  Bias bias{{}, given->values, {}};
-  if (auto perTensor = dyn_cast<UniformQuantizedType>(given->type)) {
+  Bias bias{{}, given->getValues(), {}};
+  if (auto perTensor = dyn_cast<UniformQuantizedType>(given->element)) {
     bias.scales.push_back(perTensor.getScale());
     return bias;
   }
-  auto perAxis = cast<quant::UniformQuantizedPerAxisType>(given->type);
-  if (perAxis.getQuantizedDimension() != given->shape.getRank() - 1)
+  auto perAxis = cast<quant::UniformQuantizedPerAxisType>(given->element);
+  if (perAxis.getQuantizedDimension() != given->type.getRank() - 1)
     return std::nullopt;
   bias.scales = llvm::to_vector(perAxis.getScales());
   return bias;
@@ -335,15 +311,15 @@ private:
       Value weight, int64_t givenAxis, int64_t axis,
       llvm::function_ref<SmallVector<int8_t>(ArrayRef<int8_t>)> reorder =
           nullptr) {
-    std::optional<GivenConstant> given = getGivenConstant(weight);
-    if (!given || given->type.getStorageTypeIntegralWidth() != 8)
+    std::optional<GivenConstant> given = matchGivenConstant(weight);
+    if (!given || given->element.getStorageTypeIntegralWidth() != 8)
       return std::nullopt;
     QuantizedWeights weights;
-    if (auto perTensor = dyn_cast<UniformQuantizedType>(given->type)) {
+    if (auto perTensor = dyn_cast<UniformQuantizedType>(given->element)) {
       weights.type = perTensor;
       weights.scales.push_back(perTensor.getScale());
     } else {
-      auto perAxis = cast<quant::UniformQuantizedPerAxisType>(given->type);
+      auto perAxis = cast<quant::UniformQuantizedPerAxisType>(given->element);
       if (perAxis.getQuantizedDimension() != givenAxis)
         return std::nullopt;
       weights.type = quant::UniformQuantizedPerAxisType::get(
@@ -354,7 +330,7 @@ private:
       weights.scales = llvm::to_vector(perAxis.getScales());
     }
     // The stored bit patterns (uint8 values wrap into int8).
-    for (int64_t v : given->values)
+    for (int64_t v : given->getValues())
       weights.values.push_back(static_cast<int8_t>(v));
     if (reorder)
       weights.values = reorder(weights.values);

@@ -15,14 +15,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "OpRegistry.h"
+#include "QuantizedParams.h"
 #include "TosaBuilders.h"
 
-#include "qcc/Dialect/Qcc/IR/QccOps.h"
-
-#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
-
-#include <cmath>
 
 using namespace mlir;
 
@@ -36,36 +32,30 @@ constexpr int64_t kComposedOpset = 13;
 /// The per-tensor type a constant scalar scale (input `scaleIndex`) and
 /// optional zero point (input `zpIndex`, 0 when omitted) give 8-bit data of
 /// signedness `isUnsigned`.
-FailureOr<quant::UniformQuantizedType> getGivenType(NodeContext &node,
-                                                    unsigned scaleIndex,
-                                                    unsigned zpIndex,
-                                                    bool isUnsigned) {
+FailureOr<quant::QuantizedType> getGivenType(NodeContext &node,
+                                             unsigned scaleIndex,
+                                             unsigned zpIndex,
+                                             bool isUnsigned) {
   FailureOr<DenseElementsAttr> scale =
       node.getRequiredConstantInput(scaleIndex, "scale");
-  if (failed(scale))
+  if (failed(scale) || failed(checkScale(node, scaleIndex)))
     return failure();
-  StringRef scaleName = node.getNode().input(scaleIndex);
-  if (!scale->getElementType().isF32() || scale->getNumElements() != 1)
+  if (scale->getNumElements() != 1)
     return node.emitError()
-           << "scale '" << scaleName << "' must be one f32 value, got "
-           << scale->getType();
-  double s = (*scale).getSplatValue<APFloat>().convertToDouble();
-  if (scale->isSplat() && !(s > 0.0 && std::isfinite(s)))
-    return node.emitError() << "scale '" << scaleName
-                            << "' must be positive and finite, got " << s;
-  int64_t zeroPoint = 0;
+           << "scale '" << node.getNode().input(scaleIndex)
+           << "' must be one f32 value, got " << scale->getType();
   if (node.hasInput(zpIndex)) {
     FailureOr<DenseElementsAttr> zp =
         node.getRequiredConstantInput(zpIndex, "zero point");
     if (failed(zp))
       return failure();
-    StringRef zpName = node.getNode().input(zpIndex);
     bool zpUnsigned = node.isInputUnsigned(zpIndex);
     if (!zp->getElementType().isInteger(8) || zp->getNumElements() != 1 ||
         zpUnsigned != isUnsigned) {
       InFlightDiagnostic diag = node.emitError();
-      diag << "zero point '" << zpName << "' must be one "
-           << (isUnsigned ? "uint8" : "int8") << " value like the data, got ";
+      diag << "zero point '" << node.getNode().input(zpIndex)
+           << "' must be one " << (isUnsigned ? "uint8" : "int8")
+           << " value like the data, got ";
       if (zp->getElementType().isInteger(8))
         diag << zp->getNumElements() << " " << (zpUnsigned ? "uint8" : "int8")
              << " value(s)";
@@ -73,29 +63,21 @@ FailureOr<quant::UniformQuantizedType> getGivenType(NodeContext &node,
         diag << zp->getType();
       return diag;
     }
-    APInt value = (*zp).getSplatValue<APInt>();
-    zeroPoint = isUnsigned ? value.getZExtValue() : value.getSExtValue();
   }
-  OpBuilder &b = node.getBuilder();
-  return quant::UniformQuantizedType::get(
-      isUnsigned ? 0 : quant::QuantizationFlags::Signed, b.getI8Type(),
-      b.getF32Type(), s, zeroPoint, isUnsigned ? 0 : -128,
-      isUnsigned ? 255 : 127);
+  return getConstantQuantizedType(node, scaleIndex, zpIndex,
+                                  node.getBuilder().getI8Type(), isUnsigned,
+                                  /*axis=*/-1);
 }
 
 /// Input `index`, 8-bit data, dequantized with `type`.
 FailureOr<Value> dequantizeInput(NodeContext &node, unsigned index,
-                                 quant::UniformQuantizedType type) {
+                                 quant::QuantizedType type) {
   RankedTensorType dataType = node.getInputType(index);
   if (!dataType.getElementType().isInteger(8))
     return node.emitError() << "input '" << node.getNode().input(index)
                             << "' must be int8 or uint8, got " << dataType;
-  OpBuilder &b = node.getBuilder();
-  Location loc = node.getLoc();
-  Value stored = quant::StorageCastOp::create(b, loc, dataType.clone(type),
-                                              node.getInputValue(index));
-  return DequantizeOp::create(b, loc, dataType.clone(b.getF32Type()), stored)
-      .getResult();
+  return createDequantize(node.getBuilder(), node.getLoc(),
+                          node.getInputValue(index), type);
 }
 
 /// The inputs at `dataIndices`, each followed by its scale and zero point,
@@ -105,7 +87,7 @@ FailureOr<SmallVector<Value>> dequantizeInputs(NodeContext &node,
                                                bool isUnsigned) {
   SmallVector<Value> values;
   for (unsigned index : dataIndices) {
-    FailureOr<quant::UniformQuantizedType> type =
+    FailureOr<quant::QuantizedType> type =
         getGivenType(node, index + 1, index + 2, isUnsigned);
     if (failed(type))
       return failure();
@@ -121,18 +103,12 @@ FailureOr<SmallVector<Value>> dequantizeInputs(NodeContext &node,
 /// `scaleIndex` and `scaleIndex + 1`.
 LogicalResult setQuantizedOutput(NodeContext &node, Value value,
                                  unsigned scaleIndex, bool isUnsigned) {
-  FailureOr<quant::UniformQuantizedType> type =
+  FailureOr<quant::QuantizedType> type =
       getGivenType(node, scaleIndex, scaleIndex + 1, isUnsigned);
   if (failed(type))
     return failure();
-  OpBuilder &b = node.getBuilder();
-  Location loc = node.getLoc();
-  auto floatType = cast<RankedTensorType>(value.getType());
-  Value quantized =
-      QuantizeOp::create(b, loc, floatType.clone(*type), value).getResult();
   node.setOutput(0,
-                 quant::StorageCastOp::create(
-                     b, loc, floatType.clone(b.getI8Type()), quantized),
+                 createQuantize(node.getBuilder(), node.getLoc(), value, *type),
                  isUnsigned);
   return success();
 }

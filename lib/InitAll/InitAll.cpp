@@ -2,9 +2,8 @@
 
 #include "qcc/InitAll.h"
 
-#include "qcc/Dialect/Qcc/IR/QccDialect.h"
-#include "qcc/Calibration/Passes.h"
 #include "qcc/Conversion/Passes.h"
+#include "qcc/Dialect/Qcc/IR/QccDialect.h"
 #include "qcc/Pipelines/Pipelines.h"
 #include "qcc/Quantization/Passes.h"
 #include "qcc/Transforms/Passes.h"
@@ -76,12 +75,20 @@ void registerAllDialects(mlir::DialectRegistry &registry) {
 
   mlir::registerBuiltinDialectTranslation(registry);
   mlir::registerLLVMDialectTranslation(registry);
+
+  // qcc's attributes (`qcc.range`, `qcc.name`, ...) sit on ops of other
+  // dialects; the dialect verifies them only once it is loaded. Every model
+  // has a function, so loading qcc with func makes every parsed input
+  // verified, also one without a single qcc op.
+  registry.addExtension(+[](mlir::MLIRContext *context,
+                            mlir::func::FuncDialect *) {
+    context->getOrLoadDialect<QccDialect>();
+  });
 }
 
 void registerAllPasses() {
   registerQccPasses();
   registerQccConversionPasses();
-  registerQccCalibrationPasses();
   registerQccQuantizationPasses();
   registerQccPipelines();
 

@@ -52,14 +52,14 @@ StringRef stringifyStage(Stage stage) {
   llvm_unreachable("unknown stage");
 }
 
-static std::unique_ptr<Pass> createVerifyStage(StringRef stage) {
+static std::unique_ptr<Pass> createVerifyStage(Stage stage) {
   VerifyStagePassOptions options;
-  options.stage = stage.str();
+  options.stage = stage;
   return createVerifyStagePass(options);
 }
 
 void buildQccInputPipeline(OpPassManager &pm, const QccPipelineOptions &) {
-  pm.addPass(createVerifyStage("input"));
+  pm.addPass(createVerifyStage(Stage::Input));
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
   pm.addPass(createCanonicalizerPass());
@@ -78,7 +78,7 @@ void buildQccLinalgPipeline(OpPassManager &pm, const QccPipelineOptions &) {
   funcPm.addPass(createLinalgElementwiseOpFusionPass());
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createCSEPass());
-  pm.addPass(createVerifyStage("linalg"));
+  pm.addPass(createVerifyStage(Stage::Linalg));
 }
 
 void buildQccBufferizePipeline(OpPassManager &pm,
@@ -108,7 +108,7 @@ void buildQccBufferizePipeline(OpPassManager &pm,
   workspaceOptions.alignment = options.workspaceAlignment;
   pm.addPass(createPlanWorkspacePass(workspaceOptions));
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createVerifyStage("bufferized"));
+  pm.addPass(createVerifyStage(Stage::Bufferized));
 }
 
 void buildQccLLVMPipeline(OpPassManager &pm, const QccPipelineOptions &) {
@@ -137,7 +137,7 @@ void buildQccLLVMPipeline(OpPassManager &pm, const QccPipelineOptions &) {
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createAddPackedEntryPass());
-  pm.addPass(createVerifyStage("llvm"));
+  pm.addPass(createVerifyStage(Stage::LLVM));
 }
 
 void buildQccLoweringStages(OpPassManager &pm,

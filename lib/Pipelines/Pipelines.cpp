@@ -6,6 +6,7 @@
 #include "qcc/Quantization/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -27,7 +28,7 @@ void buildQccRangeAnalysisPipeline(OpPassManager &pm,
     calibrate.saveProfile = options.saveProfile;
     calibrate.loadProfile = options.loadProfile;
     calibrate.entry = options.entry;
-    pm.addPass(createCalibratePass(calibrate));
+    pm.addPass(createCalibratePass(calibrate, getFloatModelLowering()));
   }
   pm.addNestedPass<func::FuncOp>(createPropagateRangesPass());
 }
@@ -103,7 +104,31 @@ void buildQccPipeline(OpPassManager &pm, const QccPipelineOptions &options,
   buildQccLoweringStages(pm, options, last);
 }
 
+ModelLowering getFloatModelLowering() {
+  ModelLowering lowering;
+  lowering.lower = [](ModuleOp module, StringRef entry, StringRef prefix) {
+    PassManager pm(module.getContext(), ModuleOp::getOperationName());
+    QccPipelineOptions options;
+    options.entry = entry.str();
+    options.prefix = prefix.str();
+    buildQccFloatPipeline(pm, options);
+    return pm.run(module);
+  };
+  lowering.getDependentDialects = [](DialectRegistry &registry) {
+    OpPassManager pm(ModuleOp::getOperationName());
+    buildQccFloatPipeline(pm, QccPipelineOptions());
+    pm.getDependentDialects(registry);
+  };
+  return lowering;
+}
+
 void registerQccPipelines() {
+  // qcc-calibrate runs the model it calibrates, compiled with the float
+  // pipeline.
+  registerPass([] {
+    return createCalibratePass(CalibratePassOptions(), getFloatModelLowering());
+  });
+
   PassPipelineRegistration<QccPipelineOptions>(
       "qcc-input-pipeline", "Check and simplify a float TOSA model",
       buildQccInputPipeline);

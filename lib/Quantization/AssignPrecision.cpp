@@ -16,9 +16,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "qcc/Quantization/Passes.h"
-#include "qcc/Quantization/Precision.h"
 
-#include "qcc/Calibration/Calibrator.h"
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -32,27 +31,10 @@ namespace qcc {
 using namespace mlir;
 using namespace qcc;
 
-namespace qcc {
-
-LogicalResult verifyPrecisionAttr(Operation *op) {
-  Attribute attr = op->getAttr(kPrecisionAttrName);
-  if (!attr)
-    return success();
-  auto value = dyn_cast<StringAttr>(attr);
-  if (!value ||
-      !llvm::is_contained({"int8", "int16", "float"}, value.getValue()))
-    return op->emitOpError("'")
-           << kPrecisionAttrName
-           << "' must be \"int8\", \"int16\" or \"float\", not " << attr;
-  return success();
-}
-
-bool isKeptFloat(Operation *op) {
-  auto value = op->getAttrOfType<StringAttr>(kPrecisionAttrName);
-  return value && value.getValue() == "float";
-}
-
-ArrayRef<StringLiteral> getTosaOpsOfOnnxType(StringRef type) {
+/// The TOSA ops an ONNX operator type stands for in `--keep-float` and
+/// `--int16` lists (`Conv` -> conv2d and depthwise_conv2d, ...); empty for
+/// a name that is not such a type.
+static ArrayRef<StringLiteral> getTosaOpsOfOnnxType(StringRef type) {
   static const StringLiteral conv[] = {"tosa.conv2d", "tosa.depthwise_conv2d"};
   static const StringLiteral matmul[] = {"tosa.matmul"};
   static const StringLiteral gemm[] = {"tosa.matmul", "tosa.add"};
@@ -78,8 +60,6 @@ ArrayRef<StringLiteral> getTosaOpsOfOnnxType(StringRef type) {
       .Case("Tanh", tanh)
       .Default({});
 }
-
-} // namespace qcc
 
 namespace {
 
@@ -110,15 +90,14 @@ struct AssignPrecisionPass
           !isa<tosa::ConstShapeOp>(op))
         ops.push_back(op);
     });
-    Builder builder(&getContext());
     bool failed = false;
-    auto assign = [&](ArrayRef<std::string> entries, StringRef precision,
+    auto assign = [&](ArrayRef<std::string> entries, Precision precision,
                       StringRef option) {
       for (const std::string &entry : entries) {
         bool any = false;
         for (Operation *op : ops)
           if (selects(entry, op)) {
-            op->setAttr(kPrecisionAttrName, builder.getStringAttr(precision));
+            setPrecision(op, precision);
             any = true;
           }
         if (!any) {
@@ -127,8 +106,8 @@ struct AssignPrecisionPass
         }
       }
     };
-    assign(int16, "int16", "int16");
-    assign(keepFloat, "float", "keep-float");
+    assign(int16, Precision::Int16, "int16");
+    assign(keepFloat, Precision::Float, "keep-float");
     if (failed)
       signalPassFailure();
   }

@@ -2,6 +2,7 @@
 
 #include "qcc/Quantization/Passes.h"
 
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -85,10 +86,9 @@ checkContraction(Operation *op, Value input, Value weights, Value bias,
              << (wide ? "2^63 - 1" : "2^31 - 1");
     largest = std::max(largest, bound);
   }
-  Builder builder(op->getContext());
-  op->setAttr("qcc.accumulator_bound", builder.getI64IntegerAttr(largest));
+  setAccumulatorBound(op, largest);
   if (wide)
-    op->setAttr("qcc.accumulator_bits", builder.getI64IntegerAttr(64));
+    setAccumulatorBits(op, 64);
   return success();
 }
 

@@ -1,7 +1,7 @@
 //===- CheckIntegerPath.cpp - no float arithmetic between layers ----------===//
 
 #include "qcc/Quantization/Passes.h"
-#include "qcc/Quantization/Precision.h"
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
 

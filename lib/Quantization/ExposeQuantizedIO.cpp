@@ -2,8 +2,8 @@
 
 #include "qcc/Quantization/Passes.h"
 
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
-#include "qcc/Transforms/ModelABI.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -54,19 +54,15 @@ static UniformQuantizedType getOutputType(Value result) {
 
 static void setQuantization(func::FuncOp func, bool isArg, unsigned index,
                             UniformQuantizedType type) {
-  Builder b(func.getContext());
-  auto scale = b.getF64FloatAttr(type.getScale());
-  auto zeroPoint = b.getI64IntegerAttr(type.getZeroPoint());
+  BoundaryQuantization quantization{type.getScale(), type.getZeroPoint()};
   // uint8 storage is unsigned at the C boundary (uint8_t in the header).
-  auto isUnsigned = type.isSigned() ? UnitAttr() : b.getUnitAttr();
+  bool isUnsigned = !type.isSigned();
   if (isArg) {
-    func.setArgAttr(index, "qcc.scale", scale);
-    func.setArgAttr(index, "qcc.zero_point", zeroPoint);
-    func.setArgAttr(index, kUnsignedAttrName, isUnsigned);
+    setArgumentQuantization(func, index, quantization);
+    setUnsignedArgument(func, index, isUnsigned);
   } else {
-    func.setResultAttr(index, "qcc.scale", scale);
-    func.setResultAttr(index, "qcc.zero_point", zeroPoint);
-    func.setResultAttr(index, kUnsignedAttrName, isUnsigned);
+    setResultQuantization(func, index, quantization);
+    setUnsignedResult(func, index, isUnsigned);
   }
 }
 
@@ -102,8 +98,7 @@ struct ExposeQuantizedIOPass
     func::FuncOp variant = func.clone();
     variant.setName((func.getSymName() + "_int8").str());
     variant.setPrivate();
-    variant->setAttr("qcc.integer_variant_of",
-                     FlatSymbolRefAttr::get(func.getSymNameAttr()));
+    setIntegerVariantOf(variant, func.getSymName());
     symbols.insert(variant, Block::iterator(func->getNextNode()));
 
     OpBuilder b(variant.getBody());

@@ -1,7 +1,7 @@
 //===- PropagateRanges.cpp - ranges implied by the graph ------------------===//
 
 #include "qcc/Quantization/Passes.h"
-#include "qcc/Quantization/Ranges.h"
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
@@ -105,9 +105,7 @@ struct PropagateRangesPass
         return;
       // Keep what calibration saw when the graph changes it, for the report.
       if (before && (before->min != range->min || before->max != range->max))
-        op->setAttr("qcc.calibrated_range",
-                    Builder(op->getContext())
-                        .getDenseF64ArrayAttr({before->min, before->max}));
+        setCalibratedRange(op, *before);
       setValueRange(op->getResult(0), *range);
     });
   }

@@ -23,8 +23,7 @@
 
 #include "qcc/Quantization/GivenConstant.h"
 #include "qcc/Quantization/Passes.h"
-#include "qcc/Quantization/Precision.h"
-#include "qcc/Quantization/Ranges.h"
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/Quantization/Scheme.h"
 
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
@@ -114,11 +113,10 @@ public:
 
   /// Rewrites `op` if it is quantizable; returns whether it did.
   FailureOr<bool> rewrite(Operation *op) {
-    auto precision = op->getAttrOfType<StringAttr>(kPrecisionAttrName);
-    if (precision && precision.getValue() == "float")
+    std::optional<Precision> precision = getPrecision(op);
+    if (precision == Precision::Float)
       return false;
-    kind = precision && precision.getValue() == "int16" ? ActivationKind::Int16
-                                                        : defaultKind;
+    kind = precision == Precision::Int16 ? ActivationKind::Int16 : defaultKind;
     return TypeSwitch<Operation *, FailureOr<bool>>(op)
         .Case([&](tosa::Conv2DOp conv) { return rewriteConv(conv); })
         .Case([&](tosa::DepthwiseConv2DOp conv) {
@@ -209,8 +207,7 @@ private:
     // (the report pairs layers with their float counterparts through it).
     if (Operation *producer = result.getDefiningOp())
       if (auto index = layerIndex.find(last); index != layerIndex.end())
-        producer->setAttr("qcc.layer",
-                          Builder(context).getI64IntegerAttr(index->second));
+        setLayerIndex(producer, index->second);
     Value dequantized = DequantizeOp::create(
         b, last->getLoc(), cast<RankedTensorType>(last->getResult(0).getType()),
         result);
@@ -660,22 +657,7 @@ struct QuantizePass : public qcc::impl::QuantizePassBase<QuantizePass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    bool valid = true;
-    func.walk([&](Operation *op) {
-      if (failed(verifyPrecisionAttr(op)))
-        valid = false;
-    });
-    if (!valid)
-      return signalPassFailure();
-    ActivationKind defaultKind = activationType == "uint8"
-                                     ? ActivationKind::UInt8
-                                     : ActivationKind::Int8;
-    if (activationType != "int8" && activationType != "uint8") {
-      func.emitError("activation-type must be int8 or uint8, not '")
-          << activationType << "'";
-      return signalPassFailure();
-    }
-    Quantizer quantizer(&getContext(), perTensorWeights, defaultKind);
+    Quantizer quantizer(&getContext(), perTensorWeights, activationType);
     // Rewrite in program order; ops erased as part of an earlier fused chain
     // are skipped.
     SmallVector<Operation *> ops;

@@ -13,8 +13,9 @@
 #include "qcc/Report/PrecisionSearch.h"
 
 #include "qcc/Calibration/CalibrationData.h"
-#include "qcc/Calibration/Calibrator.h"
 #include "qcc/Calibration/JitModel.h"
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
+#include "qcc/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -47,7 +48,8 @@ public:
       return ranged.emitError(llvm::toString(data.takeError()));
     OutputComparator comparator(std::move(*data), options.entry);
     OwningOpRef<ModuleOp> copy = ranged.clone();
-    auto model = JitModel::compile(*copy, options.entry, "qcc_search_float");
+    auto model = JitModel::compile(*copy, getFloatModelLowering(), options.entry,
+                                   "qcc_search_float");
     if (failed(model))
       return failure();
     comparator.reference = comparator.runAll(**model);
@@ -57,7 +59,8 @@ public:
   /// The SQNR in dB of all outputs of `quantized` (a module after the
   /// quantize-ops pipeline) against the float model.
   FailureOr<double> measure(ModuleOp quantized) {
-    auto model = JitModel::compile(quantized, entry, "qcc_search_candidate");
+    auto model = JitModel::compile(quantized, getFloatModelLowering(), entry,
+                                   "qcc_search_candidate");
     if (failed(model))
       return failure();
     std::vector<std::vector<float>> outputs = runAll(**model);

@@ -11,10 +11,10 @@
 #include "qcc/Report/QuantizationReport.h"
 
 #include "qcc/Calibration/CalibrationData.h"
-#include "qcc/Calibration/Calibrator.h"
 #include "qcc/Calibration/JitModel.h"
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
-#include "qcc/Quantization/Ranges.h"
+#include "qcc/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -147,8 +147,8 @@ static llvm::json::Object describeLayer(const Layer &layer) {
   if (clampMin && clampMax)
     object["fused_activation"] =
         llvm::json::Array{clampMin.getInt(), clampMax.getInt()};
-  if (auto bound = op->getAttrOfType<IntegerAttr>("qcc.accumulator_bound"))
-    object["accumulator_bound"] = bound.getInt();
+  if (std::optional<int64_t> bound = getAccumulatorBound(op))
+    object["accumulator_bound"] = *bound;
   // The precision the layer was computed in (from its result's storage:
   // int8, uint8, or int16 for 16x8) and its accumulator width.
   if (auto type = dyn_cast<quant::QuantizedType>(
@@ -156,17 +156,15 @@ static llvm::json::Object describeLayer(const Layer &layer) {
     object["precision"] = (type.getStorageTypeIntegralWidth() > 8 ? "int16"
                            : type.isSigned()                      ? "int8"
                                                                   : "uint8");
-  if (isa<Conv2DOp, MatMulOp>(op)) {
-    auto bits = op->getAttrOfType<IntegerAttr>("qcc.accumulator_bits");
-    object["accumulator_bits"] = bits ? bits.getInt() : 32;
-  }
+  if (isa<Conv2DOp, MatMulOp>(op))
+    object["accumulator_bits"] = getAccumulatorBits(op);
   Value floatValue = layer.reference->getResult(0);
   std::optional<RealRange> range = getValueRange(floatValue);
   object["range"] = rangeValue(range);
-  if (auto calibrated = layer.reference->getAttrOfType<DenseF64ArrayAttr>(
-          "qcc.calibrated_range"))
+  if (std::optional<RealRange> calibrated =
+          getCalibratedRange(layer.reference))
     object["calibrated_range"] =
-        llvm::json::Array{calibrated[0], calibrated[1]};
+        llvm::json::Array{calibrated->min, calibrated->max};
   else
     object["calibrated_range"] = rangeValue(range);
   object["sqnr_db"] =
@@ -231,17 +229,16 @@ LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
   SmallVector<Operation *> tosaOps = getTosaOps(*referenceFunc);
   SmallVector<Layer> layers;
   quantizedFunc->walk([&](Operation *op) {
-    auto index = op->getAttrOfType<IntegerAttr>("qcc.layer");
-    if (!index || index.getInt() < 0 ||
-        index.getInt() >= static_cast<int64_t>(tosaOps.size()))
+    std::optional<int64_t> index = getLayerIndex(op);
+    if (!index || *index >= static_cast<int64_t>(tosaOps.size()))
       return;
-    Operation *floatOp = tosaOps[index.getInt()];
+    Operation *floatOp = tosaOps[*index];
     auto floatType =
         dyn_cast<RankedTensorType>(floatOp->getResult(0).getType());
     auto quantizedType = cast<RankedTensorType>(op->getResult(0).getType());
     if (!floatType || floatType.getShape() != quantizedType.getShape())
       return;
-    layers.push_back({op, floatOp, index.getInt()});
+    layers.push_back({op, floatOp, *index});
   });
 
   SmallVector<Operation *> floatOps, quantizedOps;
@@ -266,9 +263,10 @@ LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
     return reference.emitError(llvm::toString(data.takeError()));
 
   auto floatModel =
-      JitModel::compile(*floatProbe->module, options.entry, "qcc_report_float");
-  auto quantizedModel = JitModel::compile(*quantizedProbe->module,
-                                          options.entry, "qcc_report_int8");
+      JitModel::compile(*floatProbe->module, getFloatModelLowering(),
+                        options.entry, "qcc_report_float");
+  auto quantizedModel = JitModel::compile(*quantizedProbe->module, getFloatModelLowering(),
+                        options.entry, "qcc_report_int8");
   if (failed(floatModel) || failed(quantizedModel))
     return failure();
 

@@ -1,6 +1,7 @@
 //===- PrepareEntry.cpp - shape the model function into the C entry -------===//
 
 #include "qcc/Transforms/ModelABI.h"
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -18,33 +19,6 @@ using namespace mlir;
 using namespace qcc;
 
 namespace {
-
-/// Marks the integer variant of a model function (`@main_int8 {
-/// qcc.integer_variant_of = @main }`), created by qcc-expose-quantized-io.
-constexpr StringLiteral kIntegerVariantAttrName = "qcc.integer_variant_of";
-
-/// Finds the function named `entry`, or the only public function with a body.
-static FailureOr<func::FuncOp> findEntry(ModuleOp module, StringRef entry) {
-  if (!entry.empty()) {
-    auto func = module.lookupSymbol<func::FuncOp>(entry);
-    if (!func || func.isExternal())
-      return module.emitError("entry function '")
-             << entry << "' is not defined in the module";
-    return func;
-  }
-  SmallVector<func::FuncOp> candidates;
-  for (auto func : module.getOps<func::FuncOp>())
-    if (func.isPublic() && !func.isExternal())
-      candidates.push_back(func);
-  if (candidates.size() == 1)
-    return candidates.front();
-  auto diag = module.emitError("expected exactly one public function to "
-                               "compile, found ")
-              << candidates.size();
-  if (!candidates.empty())
-    diag << "; choose one with --entry";
-  return failure();
-}
 
 /// Checks that a boundary type can be spelled in C and has a static shape.
 static FailureOr<RankedTensorType> checkBoundaryType(func::FuncOp func,
@@ -71,7 +45,7 @@ static FailureOr<RankedTensorType> checkBoundaryType(func::FuncOp func,
 static std::string nameOf(DictionaryAttr attrs, StringRef fallback,
                           unsigned index) {
   if (attrs)
-    if (auto name = attrs.getAs<StringAttr>("qcc.name"))
+    if (auto name = attrs.getAs<StringAttr>(attr::kName))
       return name.str();
   return (fallback + Twine(index)).str();
 }
@@ -87,7 +61,7 @@ struct PrepareEntryPass
           << prefix << "' is not a valid C identifier";
       return signalPassFailure();
     }
-    FailureOr<func::FuncOp> maybeEntry = findEntry(module, entry);
+    FailureOr<func::FuncOp> maybeEntry = findModelFunction(module, entry);
     if (failed(maybeEntry))
       return signalPassFailure();
     func::FuncOp func = *maybeEntry;
@@ -122,9 +96,7 @@ struct PrepareEntryPass
 
   static func::FuncOp findIntegerVariant(ModuleOp module, func::FuncOp func) {
     for (auto candidate : module.getOps<func::FuncOp>()) {
-      auto of =
-          candidate->getAttrOfType<FlatSymbolRefAttr>(kIntegerVariantAttrName);
-      if (of && of.getValue() == func.getSymName())
+      if (getIntegerVariantOf(candidate) == func.getSymName())
         return candidate;
     }
     return {};
@@ -148,11 +120,11 @@ struct PrepareEntryPass
         return failure();
       // The code works on signless integers; the caller sees the signedness
       // the front end declared.
-      if (attrs && attrs.get(kUnsignedAttrName)) {
+      if (attrs && attrs.get(attr::kUnsigned)) {
         auto integer = dyn_cast<IntegerType>(tensorType->getElementType());
         if (!integer || integer.getWidth() == 1)
           return func.emitError("the model's ")
-                 << what << " #" << index << " is marked '" << kUnsignedAttrName
+                 << what << " #" << index << " is marked '" << attr::kUnsigned
                  << "' but has type " << *tensorType;
         tensorType = tensorType->clone(IntegerType::get(
             func.getContext(), integer.getWidth(), IntegerType::Unsigned));
@@ -161,14 +133,14 @@ struct PrepareEntryPass
           nameOf(attrs, what == "input" ? "input_" : "output_", index),
           *tensorType};
       if (quantized) {
-        auto scale = attrs ? attrs.getAs<FloatAttr>("qcc.scale") : FloatAttr();
-        auto zeroPoint =
-            attrs ? attrs.getAs<IntegerAttr>("qcc.zero_point") : IntegerAttr();
-        if (!scale || !zeroPoint)
+        std::optional<BoundaryQuantization> quantization =
+            what == "input" ? getArgumentQuantization(func, index)
+                            : getResultQuantization(func, index);
+        if (!quantization)
           return func.emitError("integer entry ")
                  << what << " #" << index << " lacks its quantization";
-        tensor.scale = scale.getValueAsDouble();
-        tensor.zeroPoint = zeroPoint.getInt();
+        tensor.scale = quantization->scale;
+        tensor.zeroPoint = quantization->zeroPoint;
       }
       tensors.push_back(tensor);
       return success();
@@ -248,7 +220,7 @@ struct PrepareEntryPass
       func.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
                       builder.getBoolAttr(false));
     }
-    func->removeAttr(kIntegerVariantAttrName);
+    func->removeAttr(attr::kIntegerVariantOf);
     func.setSymName(name);
     func.setPublic();
     return success();

@@ -47,6 +47,7 @@
 #define QCC_CALIBRATION_CALIBRATOR_H
 
 #include "qcc/Calibration/CalibrationData.h"
+#include "qcc/Calibration/JitModel.h"
 #include "qcc/Calibration/RangeStatistics.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -57,11 +58,6 @@
 #include <vector>
 
 namespace qcc {
-
-/// The module attribute holding the number of calibration samples. (The
-/// range attributes are the quantizer's contract, qcc/Quantization/Ranges.h.)
-inline constexpr llvm::StringLiteral kCalibrationSamplesAttrName =
-    "qcc.calibration_samples";
 
 struct CalibrationOptions {
   CalibrationMethod method = CalibrationMethod::MinMax;
@@ -83,28 +79,21 @@ struct CalibrationOptions {
   unsigned optLevel = 2;
 };
 
-/// The name a location gives its op: its NameLoc's (for the ONNX importer,
-/// the node name), the first NameLoc's of a fused location, none otherwise.
-/// Calibration names tensors by it, the report layers.
-std::optional<std::string> getLocationName(mlir::Location loc);
-
-/// The function named `entry`, or the only public function with a body when
-/// `entry` is empty (the rule of `qcc-prepare-entry`). Emits an error on
-/// `module` and fails when there is no such function.
-mlir::FailureOr<mlir::func::FuncOp> findModelFunction(mlir::ModuleOp module,
-                                                      llvm::StringRef entry);
-
 /// Calibrates the float model in `module` with `data`, which must have been
 /// loaded for its model function's inputs (getCalibrationInputs), and
-/// annotates `module` as described above. Errors are diagnostics.
+/// annotates `module` as described above; `lowering` compiles the
+/// instrumented copy (getFloatModelLowering, qcc/Pipelines/Pipelines.h).
+/// Errors are diagnostics.
 mlir::LogicalResult calibrateModule(mlir::ModuleOp module,
                                     const CalibrationData &data,
+                                    const ModelLowering &lowering,
                                     const CalibrationOptions &options);
 
 /// Loads the data at `dataPath` (an .npz archive or a directory of .npy
 /// files) for the model function's inputs, then calibrates as above.
 mlir::LogicalResult calibrateModule(mlir::ModuleOp module,
                                     llvm::StringRef dataPath,
+                                    const ModelLowering &lowering,
                                     const CalibrationOptions &options);
 
 /// Annotates `module` from the profile at `profilePath` instead of running

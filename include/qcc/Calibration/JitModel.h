@@ -1,7 +1,8 @@
 //===- JitModel.h - running a model in-process ------------------*- C++ -*-===//
 //
-// Compiles a model with the float pipeline `qcc` uses (lib/Pipelines), JITs
-// the LLVM dialect for the host, and calls its C entry point
+// Lowers a model with the pipeline it is given (the float pipeline `qcc`
+// uses, which lives a layer above, in lib/Pipelines: getFloatModelLowering),
+// JITs the LLVM dialect for the host, and calls its C entry point
 // `<prefix>_run_packed(inputs, outputs, workspace)` with a workspace this
 // class owns. Calibration runs the float model this way, so the numbers it
 // observes are the ones compiled code computes.
@@ -14,8 +15,10 @@
 #include "qcc/Transforms/ModelABI.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
 #include "mlir/Support/LLVM.h"
 
+#include <functional>
 #include <memory>
 
 namespace mlir {
@@ -24,15 +27,33 @@ class ExecutionEngine;
 
 namespace qcc {
 
+/// How a model becomes LLVM-dialect code with a C entry point. Calibration
+/// and the runner do not know the pipeline; the layer that owns it hands it
+/// down (qcc::getFloatModelLowering in qcc/Pipelines/Pipelines.h).
+struct ModelLowering {
+  /// Lowers `module` in place, exporting model function `entry` (empty: the
+  /// only public function) under symbol prefix `prefix`; failures are
+  /// diagnostics.
+  std::function<mlir::LogicalResult(mlir::ModuleOp module,
+                                    llvm::StringRef entry,
+                                    llvm::StringRef prefix)>
+      lower;
+  /// Adds every dialect `lower` may load: a pass that lowers a copy of its
+  /// module must declare them before it runs.
+  std::function<void(mlir::DialectRegistry &registry)> getDependentDialects;
+
+  explicit operator bool() const { return lower && getDependentDialects; }
+};
+
 class JitModel {
 public:
-  /// Lowers `module` in place through the float pipeline
-  /// (buildQccFloatPipeline, every stage but quantization), with model
-  /// function `entry` and symbol prefix `prefix`, and JIT-compiles it for the
-  /// host at LLVM optimization level `optLevel` (0-3). Pipeline and JIT
-  /// failures are reported as diagnostics in the module's context.
+  /// Lowers `module` in place with `lowering`, with model function `entry`
+  /// and symbol prefix `prefix`, and JIT-compiles it for the host at LLVM
+  /// optimization level `optLevel` (0-3). Lowering and JIT failures are
+  /// reported as diagnostics in the module's context.
   static mlir::FailureOr<std::unique_ptr<JitModel>>
-  compile(mlir::ModuleOp module, llvm::StringRef entry, llvm::StringRef prefix,
+  compile(mlir::ModuleOp module, const ModelLowering &lowering,
+          llvm::StringRef entry, llvm::StringRef prefix,
           unsigned optLevel = 2);
 
   ~JitModel();

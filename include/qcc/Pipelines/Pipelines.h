@@ -16,7 +16,10 @@
 #ifndef QCC_PIPELINES_PIPELINES_H
 #define QCC_PIPELINES_PIPELINES_H
 
+#include "qcc/Calibration/JitModel.h"
 #include "qcc/Calibration/RangeStatistics.h"
+#include "qcc/Quantization/Scheme.h"
+#include "qcc/Transforms/Stage.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
@@ -24,8 +27,6 @@
 #include <optional>
 
 namespace qcc {
-
-enum class Stage { Input, Quantized, Linalg, Bufferized, LLVM };
 
 /// Parses a stage name (`input`, `quantized`, `linalg`, `bufferized`,
 /// `llvm`).
@@ -102,10 +103,13 @@ struct QccPipelineOptions
       *this, "int16",
       llvm::cl::desc("Ops with int16 activations (16x8); 'all' for every "
                      "op")};
-  Option<std::string> activationType{
+  Option<ActivationKind> activationType{
       *this, "activation-type",
       llvm::cl::desc("Activations of int8-precision ops: int8 or uint8"),
-      llvm::cl::init("int8")};
+      llvm::cl::init(ActivationKind::Int8),
+      llvm::cl::values(
+          clEnumValN(ActivationKind::Int8, "int8", "Asymmetric int8"),
+          clEnumValN(ActivationKind::UInt8, "uint8", "Asymmetric uint8"))};
 
   // Weight-only quantization (no calibration; the model stays float).
   Option<int64_t> weightOnlyBits{
@@ -180,15 +184,20 @@ void buildQccLoweringStages(mlir::OpPassManager &pm,
                             const QccPipelineOptions &options,
                             Stage last = Stage::LLVM);
 
-/// The float pipeline (no quantized stage). Lives in its own library so that
-/// calibration, which compiles the float model, can use it.
+/// The float pipeline (no quantized stage).
 void buildQccFloatPipeline(mlir::OpPassManager &pm,
                            const QccPipelineOptions &options,
                            Stage last = Stage::LLVM);
 
+/// The float pipeline down to the LLVM dialect, as the model lowering that
+/// calibration, the report and the precision search compile models with
+/// (they sit below this layer and are handed it).
+ModelLowering getFloatModelLowering();
+
 /// Registers `qcc-input-pipeline`, `qcc-quantize-pipeline`,
-/// `qcc-linalg-pipeline`, `qcc-bufferize-pipeline`, `qcc-llvm-pipeline` and
-/// `qcc-pipeline`.
+/// `qcc-linalg-pipeline`, `qcc-bufferize-pipeline`, `qcc-llvm-pipeline`,
+/// `qcc-pipeline` and the passes that need a pipeline to work
+/// (`qcc-calibrate`).
 void registerQccPipelines();
 
 } // namespace qcc

@@ -4,6 +4,7 @@
 #define QCC_QUANTIZATION_PASSES_H
 
 #include "qcc/Dialect/Qcc/IR/QccDialect.h"
+#include "qcc/Quantization/Scheme.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -131,8 +131,14 @@ def QuantizePass : Pass<"qcc-quantize", "mlir::func::FuncOp"> {
     Option<"perTensorWeights", "per-tensor-weights", "bool", "false",
            "Quantize weights with one scale per tensor instead of per "
            "output channel">,
-    Option<"activationType", "activation-type", "std::string", "\"int8\"",
-           "Activations of int8-precision ops: int8 or uint8 (asymmetric)">,
+    Option<"activationType", "activation-type", "qcc::ActivationKind",
+           /*default=*/"qcc::ActivationKind::Int8",
+           "Activations of int8-precision ops: int8 or uint8 (asymmetric)",
+           [{::llvm::cl::values(
+               clEnumValN(qcc::ActivationKind::Int8, "int8",
+                          "Asymmetric int8"),
+               clEnumValN(qcc::ActivationKind::UInt8, "uint8",
+                          "Asymmetric uint8"))}]>,
   ];
   let dependentDialects = ["qcc::QccDialect", "mlir::quant::QuantDialect",
                            "mlir::arith::ArithDialect",

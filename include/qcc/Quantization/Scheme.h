@@ -12,7 +12,7 @@
 #ifndef QCC_QUANTIZATION_SCHEME_H
 #define QCC_QUANTIZATION_SCHEME_H
 
-#include "qcc/Quantization/Ranges.h"
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/SmallVector.h"

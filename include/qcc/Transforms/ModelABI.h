@@ -10,6 +10,8 @@
 #ifndef QCC_TRANSFORMS_MODELABI_H
 #define QCC_TRANSFORMS_MODELABI_H
 
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/SmallVector.h"
@@ -19,11 +21,6 @@
 #include <string>
 
 namespace qcc {
-
-/// The unit attribute, on an entry point's argument or result, that makes a
-/// signless integer tensor unsigned at the C boundary (`uint8_t`, ...). The
-/// ONNX importer sets it for UINT8..UINT64 graph inputs and outputs.
-constexpr llvm::StringLiteral kUnsignedAttrName = "qcc.unsigned";
 
 /// One input or output buffer of the entry point.
 struct ABITensor {
@@ -42,7 +39,7 @@ struct IntegerEntry {
 };
 
 struct ModelABI {
-  static constexpr llvm::StringLiteral kAttrName = "qcc.abi";
+  static constexpr llvm::StringLiteral kAttrName = attr::kABI;
 
   std::string prefix;
   llvm::SmallVector<ABITensor> inputs;

@@ -3,6 +3,8 @@
 #ifndef QCC_TRANSFORMS_PASSES_H
 #define QCC_TRANSFORMS_PASSES_H
 
+#include "qcc/Transforms/Stage.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -106,8 +106,17 @@ def VerifyStagePass : Pass<"qcc-verify-stage", "mlir::ModuleOp"> {
       to an allocator.
   }];
   let options = [
-    Option<"stage", "stage", "std::string", /*default=*/"\"llvm\"",
-           "The stage whose contract to check: input, linalg, bufferized or llvm">,
+    Option<"stage", "stage", "qcc::Stage", /*default=*/"qcc::Stage::LLVM",
+           "The stage whose contract to check: input, linalg, bufferized or llvm",
+           [{::llvm::cl::values(
+               clEnumValN(qcc::Stage::Input, "input",
+                          "TOSA, qcc and quant on tensors"),
+               clEnumValN(qcc::Stage::Linalg, "linalg",
+                          "linalg, arith and tensor; no TOSA"),
+               clEnumValN(qcc::Stage::Bufferized, "bufferized",
+                          "No tensor values, no heap allocation"),
+               clEnumValN(qcc::Stage::LLVM, "llvm",
+                          "Only the LLVM dialect, no allocator calls"))}]>,
   ];
 }
 

@@ -2,6 +2,7 @@
 
 #include "qcc/Calibration/CalibrationData.h"
 
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/Transforms/ModelABI.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -51,8 +52,8 @@ getCalibrationInputs(func::FuncOp func) {
     // The C ABI's naming rule (qcc-prepare-entry), so that users name the
     // arrays as the generated header names the inputs.
     std::string name = "input_" + std::to_string(index);
-    if (auto attr = func.getArgAttrOfType<StringAttr>(index, "qcc.name"))
-      name = attr.str();
+    if (std::optional<StringRef> given = getArgumentName(func, index))
+      name = given->str();
     inputs.push_back({std::move(name), tensorType});
   }
   if (inputs.empty())

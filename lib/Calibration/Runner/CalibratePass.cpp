@@ -1,10 +1,15 @@
 //===- CalibratePass.cpp - the qcc-calibrate pass -------------------------===//
+//
+// The pass runs the float model, which means lowering a copy of it with the
+// float pipeline; that pipeline lives a layer above (lib/Pipelines), so the
+// pass is given it (ModelLowering) by whoever creates it. qcc-opt's
+// `--qcc-calibrate` is registered by registerQccPipelines for that reason.
+//
+//===----------------------------------------------------------------------===//
 
 #include "qcc/Calibration/Calibrator.h"
 #include "qcc/Calibration/Passes.h"
-#include "qcc/Pipelines/Pipelines.h"
 
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 
@@ -20,14 +25,18 @@ namespace {
 struct CalibratePass : public qcc::impl::CalibratePassBase<CalibratePass> {
   using CalibratePassBase::CalibratePassBase;
 
-  /// The pass compiles a copy of the module with the whole qcc pipeline and
-  /// translates it to LLVM IR: everything those load must be loaded before
-  /// the pass runs, not while it runs.
+  CalibratePass() = default;
+  CalibratePass(const qcc::CalibratePassOptions &options,
+                qcc::ModelLowering lowering)
+      : CalibratePassBase(options), lowering(std::move(lowering)) {}
+
+  /// The pass lowers a copy of the module and translates it to LLVM IR:
+  /// everything those load must be loaded before the pass runs, not while
+  /// it runs.
   void getDependentDialects(DialectRegistry &registry) const override {
     CalibratePassBase::getDependentDialects(registry);
-    OpPassManager pipeline(ModuleOp::getOperationName());
-    qcc::buildQccFloatPipeline(pipeline, qcc::QccPipelineOptions());
-    pipeline.getDependentDialects(registry);
+    if (lowering)
+      lowering.getDependentDialects(registry);
     registerBuiltinDialectTranslation(registry);
     registerLLVMDialectTranslation(registry);
   }
@@ -51,12 +60,20 @@ struct CalibratePass : public qcc::impl::CalibratePassBase<CalibratePass> {
     options.optLevel = optLevel;
     LogicalResult result =
         loadProfile.empty()
-            ? qcc::calibrateModule(getOperation(), data, options)
+            ? qcc::calibrateModule(getOperation(), data, lowering, options)
             : qcc::calibrateModuleFromProfile(getOperation(), loadProfile,
                                               options);
     if (failed(result))
       return signalPassFailure();
   }
+
+  qcc::ModelLowering lowering;
 };
 
 } // namespace
+
+std::unique_ptr<Pass>
+qcc::createCalibratePass(const CalibratePassOptions &options,
+                         ModelLowering lowering) {
+  return std::make_unique<CalibratePass>(options, std::move(lowering));
+}

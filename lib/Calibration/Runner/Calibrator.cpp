@@ -2,6 +2,8 @@
 
 #include "qcc/Calibration/Calibrator.h"
 
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
+
 #include "Instrumentation.h"
 #include "qcc/Calibration/JitModel.h"
 #include "qcc/Calibration/Profile.h"
@@ -22,34 +24,6 @@
 using namespace mlir;
 
 namespace qcc {
-
-// The attributes qcc/Quantization/Ranges.h reads; spelled out here so that
-// calibration does not depend on the quantizer's library.
-static constexpr llvm::StringLiteral kRangeAttr = "qcc.range";
-static constexpr llvm::StringLiteral kRangesAttr = "qcc.ranges";
-
-FailureOr<func::FuncOp> findModelFunction(ModuleOp module, StringRef entry) {
-  if (!entry.empty()) {
-    auto func = module.lookupSymbol<func::FuncOp>(entry);
-    if (!func || func.isExternal())
-      return module.emitError("entry function '")
-             << entry << "' is not defined in the module";
-    return func;
-  }
-  func::FuncOp found;
-  unsigned count = 0;
-  for (auto func : module.getOps<func::FuncOp>()) {
-    if (func.isPublic() && !func.isExternal()) {
-      found = func;
-      ++count;
-    }
-  }
-  if (count != 1)
-    return module.emitError("expected exactly one public function to "
-                            "calibrate, found ")
-           << count;
-  return found;
-}
 
 namespace {
 
@@ -140,16 +114,6 @@ static LogicalResult checkData(func::FuncOp func, const CalibrationData &data) {
   return success();
 }
 
-std::optional<std::string> getLocationName(Location loc) {
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (auto name = dyn_cast<NameLoc>(inner))
-        return name.getName().str();
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  return std::nullopt;
-}
-
 /// The name of `op`'s tensors before disambiguation: its location's name,
 /// else the op's name.
 static std::string baseNameOf(Operation *op) {
@@ -222,10 +186,10 @@ static bool needsHistogram(const CalibrationChoice &choice) {
 /// Removes the ranges of an earlier calibration from `func`.
 static void clearRanges(func::FuncOp func) {
   for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
-    func.removeArgAttr(i, kRangeAttr);
+    func.removeArgAttr(i, attr::kRange);
   func.walk([](Operation *op) {
-    op->removeAttr(kRangeAttr);
-    op->removeAttr(kRangesAttr);
+    op->removeAttr(attr::kRange);
+    op->removeAttr(attr::kRanges);
   });
 }
 
@@ -266,7 +230,7 @@ annotate(func::FuncOp func, ArrayRef<Tensor> tensors,
     }
     auto attr = builder.getDenseF64ArrayAttr({range->low, range->high});
     if (!tensor.op) {
-      func.setArgAttr(tensor.index, kRangeAttr, attr);
+      func.setArgAttr(tensor.index, attr::kRange, attr);
       continue;
     }
     auto &ranges = opRanges[tensor.op];
@@ -277,9 +241,9 @@ annotate(func::FuncOp func, ArrayRef<Tensor> tensors,
   }
   for (auto &[op, ranges] : opRanges) {
     if (op->getNumResults() == 1)
-      op->setAttr(kRangeAttr, ranges.front());
+      op->setAttr(attr::kRange, ranges.front());
     else
-      op->setAttr(kRangesAttr, builder.getArrayAttr(ranges));
+      op->setAttr(attr::kRanges, builder.getArrayAttr(ranges));
   }
   return success();
 }
@@ -421,10 +385,11 @@ getTensors(func::FuncOp func, ArrayRef<OpResult> results,
 }
 
 LogicalResult calibrateModule(ModuleOp module, const CalibrationData &data,
+                              const ModelLowering &lowering,
                               const CalibrationOptions &options) {
   if (failed(checkOptions(module, options)))
     return failure();
-  FailureOr<func::FuncOp> maybeFunc = findModelFunction(module, options.entry);
+  FailureOr<func::FuncOp> maybeFunc = findModelFunction(module, options.entry, "calibrate");
   if (failed(maybeFunc) || failed(checkData(*maybeFunc, data)))
     return failure();
   func::FuncOp func = *maybeFunc;
@@ -438,8 +403,8 @@ LogicalResult calibrateModule(ModuleOp module, const CalibrationData &data,
   FailureOr<std::vector<Tensor>> tensors = getTensors(func, results, options);
   if (failed(tensors))
     return failure();
-  FailureOr<std::unique_ptr<JitModel>> model = JitModel::compile(
-      *instrumented->module, func.getSymName(), "qcc_calib", options.optLevel);
+  FailureOr<std::unique_ptr<JitModel>> model = JitModel::compile(*instrumented->module, lowering, func.getSymName(),
+                        "qcc_calib", options.optLevel);
   if (failed(model))
     return func.emitError("calibration could not compile the float model");
   if (failed(checkABI(func, (*model)->getABI(), data, instrumented->probes)))
@@ -464,9 +429,7 @@ LogicalResult calibrateModule(ModuleOp module, const CalibrationData &data,
     return failure();
   if (failed(annotate(func, *tensors, profile.tensors, "")))
     return failure();
-  module->setAttr(
-      kCalibrationSamplesAttrName,
-      Builder(module.getContext()).getI64IntegerAttr(data.getNumSamples()));
+  setCalibrationSamples(module, data.getNumSamples());
   return success();
 }
 
@@ -477,7 +440,7 @@ LogicalResult calibrateModuleFromProfile(ModuleOp module, StringRef profilePath,
                             "profile");
   if (failed(checkOptions(module, options)))
     return failure();
-  FailureOr<func::FuncOp> func = findModelFunction(module, options.entry);
+  FailureOr<func::FuncOp> func = findModelFunction(module, options.entry, "calibrate");
   if (failed(func))
     return failure();
   if (!func->getBody().hasOneBlock())
@@ -523,17 +486,16 @@ LogicalResult calibrateModuleFromProfile(ModuleOp module, StringRef profilePath,
 
   if (failed(annotate(*func, *tensors, ordered, profilePath)))
     return failure();
-  module->setAttr(
-      kCalibrationSamplesAttrName,
-      Builder(module.getContext()).getI64IntegerAttr(profile->samples));
+  setCalibrationSamples(module, profile->samples);
   return success();
 }
 
 LogicalResult calibrateModule(ModuleOp module, StringRef dataPath,
+                              const ModelLowering &lowering,
                               const CalibrationOptions &options) {
   if (failed(checkOptions(module, options)))
     return failure();
-  FailureOr<func::FuncOp> func = findModelFunction(module, options.entry);
+  FailureOr<func::FuncOp> func = findModelFunction(module, options.entry, "calibrate");
   if (failed(func))
     return failure();
   FailureOr<std::vector<CalibrationInput>> inputs = getCalibrationInputs(*func);
@@ -544,7 +506,7 @@ LogicalResult calibrateModule(ModuleOp module, StringRef dataPath,
   if (!data)
     return func->emitError("invalid calibration data: ")
            << llvm::toString(data.takeError());
-  return calibrateModule(module, *data, options);
+  return calibrateModule(module, *data, lowering, options);
 }
 
 } // namespace qcc

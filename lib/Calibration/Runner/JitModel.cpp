@@ -2,11 +2,8 @@
 
 #include "qcc/Calibration/JitModel.h"
 
-#include "qcc/Pipelines/Pipelines.h"
-
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
@@ -39,17 +36,14 @@ static llvm::CodeGenOptLevel toCodeGenOptLevel(unsigned optLevel) {
   }
 }
 
-FailureOr<std::unique_ptr<JitModel>> JitModel::compile(ModuleOp module,
-                                                       StringRef entry,
-                                                       StringRef prefix,
-                                                       unsigned optLevel) {
+FailureOr<std::unique_ptr<JitModel>>
+JitModel::compile(ModuleOp module, const ModelLowering &lowering,
+                  StringRef entry, StringRef prefix, unsigned optLevel) {
   MLIRContext *context = module.getContext();
-  PassManager pm(context, ModuleOp::getOperationName());
-  QccPipelineOptions pipelineOptions;
-  pipelineOptions.entry = entry.str();
-  pipelineOptions.prefix = prefix.str();
-  buildQccFloatPipeline(pm, pipelineOptions);
-  if (failed(pm.run(module)))
+  if (!lowering)
+    return module.emitError("no model lowering was given to compile the "
+                            "model with");
+  if (failed(lowering.lower(module, entry, prefix)))
     return failure();
 
   std::unique_ptr<JitModel> model(new JitModel());

@@ -15,8 +15,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "qcc/Import/ONNX/ONNXImporter.h"
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/Dialect/Qcc/IR/QccDialect.h"
-#include "qcc/Transforms/ModelABI.h"
 
 #include "NodeContext.h"
 #include "OpRegistry.h"
@@ -339,9 +339,8 @@ LogicalResult GraphImporter::importInputs(const onnx::GraphProto &graph,
   }
   func.setFunctionType(builder.getFunctionType(argTypes, {}));
   for (auto [i, name] : llvm::enumerate(argNames)) {
-    func.setArgAttr(i, "qcc.name", builder.getStringAttr(name));
-    if (argUnsigned[i])
-      func.setArgAttr(i, kUnsignedAttrName, builder.getUnitAttr());
+    setArgumentName(func, i, name);
+    setUnsignedArgument(func, i, argUnsigned[i]);
   }
   builder.setInsertionPointToEnd(entry);
   return success();
@@ -593,9 +592,8 @@ LogicalResult GraphImporter::importOutputs(const onnx::GraphProto &graph,
   func.setFunctionType(
       builder.getFunctionType(func.getFunctionType().getInputs(), resultTypes));
   for (const auto &[i, output] : llvm::enumerate(graph.output())) {
-    func.setResultAttr(i, "qcc.name", builder.getStringAttr(output.name()));
-    if (resultUnsigned[i])
-      func.setResultAttr(i, kUnsignedAttrName, builder.getUnitAttr());
+    setResultName(func, i, output.name());
+    setUnsignedResult(func, i, resultUnsigned[i]);
   }
   return success();
 }

@@ -10,7 +10,9 @@
 #include "TestFiles.h"
 
 #include "qcc/Calibration/Calibrator.h"
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/InitAll.h"
+#include "qcc/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -124,14 +126,14 @@ TEST_F(CalibratorTest, MinMaxByHand) {
   //   + x      [-1, 1.5, 6, 10]  [9, -2.5, 3, 0.75]   -> [-2.5, 10]
   CalibrationData data =
       dataFor(*module, {2, 1, 4}, {-1, 0.5, 2, 4, 3, -2.5, 1, 0.25});
-  ASSERT_TRUE(succeeded(calibrateModule(*module, data, {}))) << diagnostics;
+  ASSERT_TRUE(succeeded(calibrateModule(*module, data, getFloatModelLowering(), {}))) << diagnostics;
   EXPECT_EQ(argRangeOf(*module), (Range{-2.5, 4}));
   EXPECT_EQ(rangeOf<tosa::MulOp>(*module), (Range{-5, 8}));
   EXPECT_EQ(rangeOf<tosa::ClampOp>(*module), (Range{0, 6}));
   EXPECT_EQ(rangeOf<tosa::AddOp>(*module), (Range{-2.5, 10}));
   EXPECT_TRUE(rangeOf<tosa::ConstOp>(*module).empty());
   auto samples =
-      (*module)->getAttrOfType<IntegerAttr>(kCalibrationSamplesAttrName);
+      (*module)->getAttrOfType<IntegerAttr>(attr::kCalibrationSamples);
   ASSERT_TRUE(samples);
   EXPECT_EQ(samples.getInt(), 2);
   EXPECT_EQ(diagnostics, "");
@@ -148,7 +150,7 @@ TEST_F(CalibratorTest, PercentileByHand) {
   CalibrationOptions options;
   options.method = CalibrationMethod::Percentile;
   options.percentile = 90;
-  ASSERT_TRUE(succeeded(calibrateModule(*module, data, options)))
+  ASSERT_TRUE(succeeded(calibrateModule(*module, data, getFloatModelLowering(), options)))
       << diagnostics;
   Range x = argRangeOf(*module), doubled = rangeOf<tosa::MulOp>(*module);
   ASSERT_EQ(x.size(), 2u);
@@ -164,12 +166,12 @@ TEST_F(CalibratorTest, DeterministicAndReplacesEarlierRanges) {
   CalibrationData wide =
       dataFor(*module, {2, 1, 4}, {-1, 0.5, 2, 4, 3, -2.5, 1, 0.25});
   CalibrationData narrow = dataFor(*module, {1, 4}, {1, 1, 1, 1});
-  ASSERT_TRUE(succeeded(calibrateModule(*module, wide, {})));
+  ASSERT_TRUE(succeeded(calibrateModule(*module, wide, getFloatModelLowering(), {})));
   std::string first;
   llvm::raw_string_ostream(first) << *module;
-  ASSERT_TRUE(succeeded(calibrateModule(*module, narrow, {})));
+  ASSERT_TRUE(succeeded(calibrateModule(*module, narrow, getFloatModelLowering(), {})));
   EXPECT_EQ(rangeOf<tosa::AddOp>(*module), (Range{3, 3}));
-  ASSERT_TRUE(succeeded(calibrateModule(*module, wide, {})));
+  ASSERT_TRUE(succeeded(calibrateModule(*module, wide, getFloatModelLowering(), {})));
   std::string again;
   llvm::raw_string_ostream(again) << *module;
   EXPECT_EQ(first, again);
@@ -180,7 +182,7 @@ TEST_F(CalibratorTest, MultiResultOp) {
   // x = [-3, 2, 0.5]: abs [3, 2, 0.5] -> [0.5, 3]; clamp [-1, 1, 0.5] ->
   // [-1, 1]; sum [2, 3, 1] -> [1, 3].
   CalibrationData data = dataFor(*module, {3}, {-3, 2, 0.5});
-  ASSERT_TRUE(succeeded(calibrateModule(*module, data, {}))) << diagnostics;
+  ASSERT_TRUE(succeeded(calibrateModule(*module, data, getFloatModelLowering(), {}))) << diagnostics;
   func::CallOp call;
   module->walk([&](func::CallOp op) { call = op; });
   ASSERT_TRUE(call);
@@ -202,14 +204,14 @@ TEST_F(CalibratorTest, Errors) {
   CalibrationOptions options;
   options.method = CalibrationMethod::Percentile;
   options.percentile = 30;
-  EXPECT_TRUE(failed(calibrateModule(*module, data, options)));
+  EXPECT_TRUE(failed(calibrateModule(*module, data, getFloatModelLowering(), options)));
   EXPECT_NE(diagnostics.find("calibration percentile 30 is outside [50, 100]"),
             std::string::npos)
       << diagnostics;
 
   OwningOpRef<ModuleOp> other = parse(kTwoResults);
   diagnostics.clear();
-  EXPECT_TRUE(failed(calibrateModule(*other, data, {})));
+  EXPECT_TRUE(failed(calibrateModule(*other, data, getFloatModelLowering(), {})));
   EXPECT_NE(diagnostics.find("calibration data was loaded for other inputs"),
             std::string::npos)
       << diagnostics;
@@ -217,11 +219,11 @@ TEST_F(CalibratorTest, Errors) {
   options = {};
   options.entry = "missing";
   diagnostics.clear();
-  EXPECT_TRUE(failed(calibrateModule(*module, data, options)));
+  EXPECT_TRUE(failed(calibrateModule(*module, data, getFloatModelLowering(), options)));
   EXPECT_NE(diagnostics.find("entry function 'missing' is not defined"),
             std::string::npos)
       << diagnostics;
-  EXPECT_FALSE((*module)->hasAttr(kCalibrationSamplesAttrName));
+  EXPECT_FALSE((*module)->hasAttr(attr::kCalibrationSamples));
 }
 
 } // namespace

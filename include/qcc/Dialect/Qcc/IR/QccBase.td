@@ -27,6 +27,44 @@ def Qcc_Dialect : Dialect {
   }];
   let cppNamespace = "::qcc";
   let dependentDialects = ["mlir::quant::QuantDialect"];
+
+  // Every `qcc.*` attribute that passes put on IR they do not own (TOSA ops,
+  // functions, their arguments and results, the module). Declared here once;
+  // typed accessors are in QccAttributes.h, and the dialect verifies each one
+  // wherever it appears (QccAttributes.cpp), so a malformed attribute is a
+  // verifier error instead of a check inside some pass.
+  let discardableAttrs = (ins
+    // A model input's or output's name (argument/result attribute).
+    "::mlir::StringAttr":$name,
+    // Unsigned C type for a signless integer argument/result (unit).
+    "::mlir::UnitAttr":$unsigned,
+    // Quantization of an integer entry point's argument/result.
+    "::mlir::FloatAttr":$scale,
+    "::mlir::IntegerAttr":$zero_point,
+    // Real range [min, max] of a float value: a single-result op's result or
+    // a function argument.
+    "::mlir::DenseF64ArrayAttr":$range,
+    // One range per result (`array<f64>` for none) of a multi-result op.
+    "::mlir::ArrayAttr":$ranges,
+    // The calibrated range of a value whose range the graph tightened.
+    "::mlir::DenseF64ArrayAttr":$calibrated_range,
+    // "int8", "int16" or "float": the precision qcc-quantize gives an op.
+    "::mlir::StringAttr":$precision,
+    // Index of the float TOSA op a quantized op stands for (the report).
+    "::mlir::IntegerAttr":$layer,
+    // Largest |accumulator| of a contraction, and its width (32 or 64).
+    "::mlir::IntegerAttr":$accumulator_bound,
+    "::mlir::IntegerAttr":$accumulator_bits,
+    // On `@f_int8`: the model function whose integer variant it is.
+    "::mlir::FlatSymbolRefAttr":$integer_variant_of,
+    // Module: number of calibration samples the ranges come from.
+    "::mlir::IntegerAttr":$calibration_samples,
+    // Module: the C ABI of the compiled model (qcc/Transforms/ModelABI.h).
+    "::mlir::DictionaryAttr":$abi
+  );
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
 }
 
 class Qcc_Op<string mnemonic, list<Trait> traits = []>

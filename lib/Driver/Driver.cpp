@@ -1,0 +1,322 @@
+//===- Driver.cpp - read, compile and write a model -----------------------===//
+//
+// runDriver() reads the model (ONNX import or MLIR parse), runs the pipeline
+// of lib/Pipelines (in one piece, or split around the precision search and
+// the quantization report), and writes what `--emit` or `--compile-to` asks
+// for. Every failure is a diagnostic and exit status 1.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qcc/Driver/Driver.h"
+
+#include "qcc/Calibration/Calibrator.h"
+#include "qcc/InitAll.h"
+#include "qcc/Quantization/Passes.h"
+#include "qcc/Report/PrecisionSearch.h"
+#include "qcc/Report/QuantizationReport.h"
+#include "qcc/Target/HeaderEmitter.h"
+#include "qcc/Target/ObjectEmitter.h"
+#include "qcc/Target/TargetSpec.h"
+#include "qcc/Transforms/ModelABI.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir;
+using namespace llvm;
+
+namespace qcc {
+namespace {
+
+/// Prints "qcc: error: <message>" and returns the failing exit status.
+int fail(const Twine &message) {
+  WithColor::error(errs(), "qcc") << message << "\n";
+  return 1;
+}
+
+/// Writes what `write` produces to `path`; reports failures.
+LogicalResult
+writeFile(StringRef path,
+          llvm::function_ref<LogicalResult(raw_pwrite_stream &)> write) {
+  std::string error;
+  std::unique_ptr<ToolOutputFile> file = openOutputFile(path, &error);
+  if (!file) {
+    fail("cannot open output file '" + path + "': " + error);
+    return failure();
+  }
+  if (failed(write(file->os())))
+    return failure();
+  file->keep();
+  return success();
+}
+
+StringRef stringifyActivationKind(ActivationKind kind) {
+  return kind == ActivationKind::UInt8 ? "uint8" : "int8";
+}
+
+/// One run of the driver: the context, the model and the pipeline options
+/// the flags select.
+class Compilation {
+public:
+  explicit Compilation(const DriverOptions &options)
+      : options(options), context(getRegistry()) {
+    context.loadAllAvailableDialects();
+  }
+
+  int run();
+
+private:
+  static DialectRegistry getRegistry() {
+    DialectRegistry registry;
+    registerAllDialects(registry);
+    return registry;
+  }
+
+  /// Imports or parses the input into `module`.
+  LogicalResult readModel();
+  /// Runs the passes `build` adds on `op`; `instrument` applies the pass
+  /// manager's command-line options (IR printing, timing, ...). The one
+  /// place the pipeline runs.
+  LogicalResult runPasses(ModuleOp op,
+                          llvm::function_ref<void(OpPassManager &)> build,
+                          bool instrument = true);
+  /// Runs the pipeline up to `last` on `module`, with the precision search
+  /// and the report in between when the flags ask for them.
+  LogicalResult compile(Stage last);
+  /// --mixed-precision=auto on the ranged model: chooses the int16 and
+  /// float layers, stores them in `pipelineOptions` and returns the
+  /// decisions for the report.
+  FailureOr<json::Value> searchPrecision();
+  int emit(TargetMachine &machine);
+
+  const DriverOptions &options;
+  MLIRContext context;
+  std::shared_ptr<SourceMgr> sourceMgr = std::make_shared<SourceMgr>();
+  std::unique_ptr<SourceMgrDiagnosticHandler> diagnostics;
+  OwningOpRef<ModuleOp> module;
+  QccPipelineOptions pipelineOptions;
+};
+
+} // namespace
+
+LogicalResult Compilation::readModel() {
+  std::string error;
+  std::unique_ptr<MemoryBuffer> input = openInputFile(options.input, &error);
+  if (!input) {
+    fail("cannot open input file '" + options.input + "': " + error);
+    return failure();
+  }
+  if (options.isONNXInput()) {
+    Expected<ONNXImportOptions> importOptions = options.getImportOptions();
+    if (!importOptions) {
+      fail(toString(importOptions.takeError()));
+      return failure();
+    }
+    module = importONNXModel(input->getMemBufferRef(), context, *importOptions);
+    if (!module)
+      return failure();
+    // Ops imported from ONNX are located at their node's name, which the
+    // source manager handler does not print: passes' diagnostics name it.
+    context.getDiagEngine().registerHandler(
+        [this](Diagnostic &diag) -> LogicalResult {
+          std::optional<std::string> node = getLocationName(diag.getLocation());
+          if (!node)
+            return failure();
+          diagnostics->emitDiagnostic(diag.getLocation(),
+                                      "node '" + *node + "': " + diag.str(),
+                                      diag.getSeverity());
+          for (Diagnostic &note : diag.getNotes())
+            diagnostics->emitDiagnostic(note.getLocation(), note.str(),
+                                        note.getSeverity());
+          return success();
+        });
+    return success();
+  }
+  sourceMgr->AddNewSourceBuffer(std::move(input), SMLoc());
+  module = parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  return success(static_cast<bool>(module));
+}
+
+LogicalResult
+Compilation::runPasses(ModuleOp op,
+                       llvm::function_ref<void(OpPassManager &)> build,
+                       bool instrument) {
+  mlir::PassManager pm(&context);
+  if (instrument && failed(applyPassManagerCLOptions(pm))) {
+    fail("invalid pass manager options");
+    return failure();
+  }
+  build(pm);
+  return pm.run(op);
+}
+
+FailureOr<json::Value> Compilation::searchPrecision() {
+  auto quantizeWith = [&](ModuleOp copy, ArrayRef<std::string> int16,
+                          ArrayRef<std::string> keepFloat) {
+    pipelineOptions.int16 = int16;
+    pipelineOptions.keepFloat = keepFloat;
+    // The trials are not the compilation: no IR printing or timing.
+    return runPasses(
+        copy,
+        [&](OpPassManager &pm) {
+          buildQccQuantizeOpsPipeline(pm, pipelineOptions);
+        },
+        /*instrument=*/false);
+  };
+  PrecisionSearchOptions searchOptions;
+  searchOptions.entry = options.entry;
+  searchOptions.calibrationData = options.calibrationData;
+  searchOptions.minSqnrDb = *options.minSqnr;
+  FailureOr<PrecisionSearchResult> choice =
+      qcc::searchPrecision(*module, quantizeWith, searchOptions);
+  if (failed(choice))
+    return failure();
+  pipelineOptions.int16 = ArrayRef<std::string>(choice->int16);
+  pipelineOptions.keepFloat = ArrayRef<std::string>(choice->keepFloat);
+  auto list = [](ArrayRef<std::string> names) {
+    return names.empty() ? std::string("none") : join(names, ", ");
+  };
+  (choice->met ? WithColor::remark(errs(), "qcc")
+               : WithColor::warning(errs(), "qcc"))
+      << "mixed precision: int8 output SQNR "
+      << formatv("{0:f2}", choice->int8SqnrDb)
+      << " dB; int16: " << list(choice->int16)
+      << "; float: " << list(choice->keepFloat) << "; output SQNR "
+      << formatv("{0:f2}", choice->finalSqnrDb) << " dB (budget "
+      << formatv("{0:f2}", *options.minSqnr) << " dB"
+      << (choice->met ? ")" : ", not met)") << "\n";
+  return choice->toJSON(*options.minSqnr);
+}
+
+LogicalResult Compilation::compile(Stage last) {
+  if (options.report.empty() && !options.searchesPrecision())
+    return runPasses(*module, [&](OpPassManager &pm) {
+      buildQccPipeline(pm, pipelineOptions, last);
+    });
+
+  // The report compares the model right before and right after the rewrite
+  // into qcc ops, and the precision search quantizes copies of the ranged
+  // model, so the pipeline runs in three parts.
+  if (failed(runPasses(*module, [&](OpPassManager &pm) {
+        buildQccInputPipeline(pm, pipelineOptions);
+        buildQccRangeAnalysisPipeline(pm, pipelineOptions);
+      })))
+    return failure();
+  OwningOpRef<ModuleOp> reference = module->clone();
+  std::optional<json::Value> precisionReport;
+  if (options.searchesPrecision()) {
+    FailureOr<json::Value> decisions = searchPrecision();
+    if (failed(decisions))
+      return failure();
+    precisionReport = std::move(*decisions);
+  }
+  if (failed(runPasses(*module, [&](OpPassManager &pm) {
+        buildQccQuantizeOpsPipeline(pm, pipelineOptions);
+      })))
+    return failure();
+  if (!options.report.empty()) {
+    ReportOptions reportOptions;
+    reportOptions.model = options.input;
+    reportOptions.entry = options.entry;
+    reportOptions.calibrationData = options.calibrationData;
+    reportOptions.calibrationMethod = stringifyCalibrationChoice(
+        *parseCalibrationChoice(options.calibrationMethod));
+    for (const std::string &spec : options.calibrationMethodFor)
+      reportOptions.calibrationMethod += ", " + spec;
+    reportOptions.perTensorWeights = options.perTensorWeights;
+    reportOptions.activationType = stringifyActivationKind(
+        options.activationType.value_or(ActivationKind::Int8));
+    reportOptions.mixedPrecision = std::move(precisionReport);
+    if (failed(writeQuantizationReport(*reference, *module, options.report,
+                                       reportOptions)))
+      return failure();
+  }
+  return runPasses(*module, [&](OpPassManager &pm) {
+    buildQccLoweringStages(pm, pipelineOptions, last);
+  });
+}
+
+int Compilation::emit(TargetMachine &machine) {
+  std::string output = options.getOutputPath();
+  if (options.compileTo || options.emit == EmitKind::MLIR)
+    return failed(writeFile(output, [&](raw_pwrite_stream &os) {
+      module->print(os);
+      return success();
+    }));
+
+  FailureOr<ModelABI> abi = ModelABI::readFrom(*module);
+  if (failed(abi))
+    return 1;
+  auto writeHeader = [&](StringRef path) {
+    return writeFile(path, [&](raw_pwrite_stream &os) {
+      emitCHeader(*abi, options.input, os);
+      return success();
+    });
+  };
+  if (options.emit == EmitKind::Header)
+    return failed(writeHeader(output));
+
+  OutputKind kind = options.emit == EmitKind::LLVMIR     ? OutputKind::LLVMIR
+                    : options.emit == EmitKind::Assembly ? OutputKind::Assembly
+                                                         : OutputKind::Object;
+  if (failed(writeFile(output, [&](raw_pwrite_stream &os) {
+        return emitModule(*module, machine, options.optLevel, kind, os);
+      })))
+    return 1;
+  if (options.emit != EmitKind::Object)
+    return 0;
+  std::string header = options.header;
+  if (header.empty()) {
+    if (output == "-")
+      return 0;
+    SmallString<128> path(output);
+    sys::path::replace_extension(path, ".h");
+    header = std::string(path);
+  }
+  return failed(writeHeader(header));
+}
+
+int Compilation::run() {
+  Expected<TargetSpec> target =
+      resolveTarget(options.target, options.cpu, options.cpuFeatures);
+  if (!target)
+    return fail(toString(target.takeError()));
+  Expected<std::unique_ptr<TargetMachine>> machine = createTargetMachine(
+      *target, static_cast<CodeGenOptLevel>(options.optLevel));
+  if (!machine)
+    return fail(toString(machine.takeError()));
+
+  diagnostics =
+      std::make_unique<SourceMgrDiagnosticHandler>(*sourceMgr, &context);
+  if (failed(readModel()))
+    return 1;
+
+  // A model that states its own quantization (QDQ) is compiled with the
+  // parameters it gives; --quantize=none keeps its quantize and dequantize
+  // ops as float arithmetic instead.
+  bool preQuantized =
+      isPreQuantizedModel(*module) && options.quantize != "none";
+  if (preQuantized)
+    if (Error error = options.validateForPreQuantizedModel())
+      return fail(toString(std::move(error)));
+
+  options.populatePipelineOptions(pipelineOptions, preQuantized);
+  if (failed(compile(options.compileTo.value_or(Stage::LLVM))))
+    return 1;
+  return emit(**machine);
+}
+
+int runDriver(const DriverOptions &options) {
+  return Compilation(options).run();
+}
+
+} // namespace qcc

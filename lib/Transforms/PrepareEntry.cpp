@@ -215,7 +215,8 @@ struct PrepareEntryPass
       DictionaryAttr attrs = func.getArgAttrDict(i);
       for (NamedAttribute attr :
            attrs ? attrs.getValue() : ArrayRef<NamedAttribute>())
-        if (attr.getName().strref().starts_with("qcc."))
+        if (attr.getName().strref().split('.').first ==
+            QccDialect::getDialectNamespace())
           func.removeArgAttr(i, attr.getName());
       func.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
                       builder.getBoolAttr(false));

@@ -42,14 +42,16 @@ static LogicalResult verifyRangeArray(Attribute attr, bool allowEmpty,
 }
 
 /// Verifies one qcc attribute `named` wherever it appears. `where` is the
-/// op the attribute is on, or the function owning the argument/result;
-/// `onValue` is true for argument/result attributes.
+/// op the attribute is on, or the function owning the argument/result, which
+/// `value` then names ("argument #0 "); `onValue` is true for those.
 static LogicalResult verifyQccAttribute(Operation *where, NamedAttribute named,
-                                        bool onValue) {
+                                        bool onValue,
+                                        const Twine &value = "") {
   StringRef name = named.getName().getValue();
   Attribute attr = named.getValue();
+  std::string label = value.str();
   auto emitError = [&]() -> InFlightDiagnostic {
-    return where->emitOpError("'") << name << "' ";
+    return where->emitOpError() << label << "'" << name << "' ";
   };
   auto expect = [&](bool ok, StringRef what) -> LogicalResult {
     if (ok)
@@ -147,14 +149,16 @@ LogicalResult QccDialect::verifyOperationAttribute(Operation *op,
 }
 
 LogicalResult QccDialect::verifyRegionArgAttribute(Operation *op, unsigned,
-                                                   unsigned,
+                                                   unsigned argIndex,
                                                    NamedAttribute attribute) {
-  return verifyQccAttribute(op, attribute, /*onValue=*/true);
+  return verifyQccAttribute(op, attribute, /*onValue=*/true,
+                            "argument #" + Twine(argIndex) + " ");
 }
 
 LogicalResult QccDialect::verifyRegionResultAttribute(
-    Operation *op, unsigned, unsigned, NamedAttribute attribute) {
-  return verifyQccAttribute(op, attribute, /*onValue=*/true);
+    Operation *op, unsigned, unsigned resultIndex, NamedAttribute attribute) {
+  return verifyQccAttribute(op, attribute, /*onValue=*/true,
+                            "result #" + Twine(resultIndex) + " ");
 }
 
 //===----------------------------------------------------------------------===//

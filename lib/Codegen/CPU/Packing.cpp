@@ -36,7 +36,7 @@ int getBlockWidth(SKernelVariant variant) {
   return QCC_SCONV_NR_GENERIC;
 }
 
-bool usesBiasedActivations(QKernelVariant variant) {
+bool usesOffsetWeights(QKernelVariant variant) {
   return variant == QKernelVariant::Avx512Vnni ||
          variant == QKernelVariant::AvxVnni;
 }
@@ -124,7 +124,9 @@ bool packQConv2D(QKernelVariant variant, const QConv2DWeights &conv,
   size_t groups4 = (size_t(conv.inChannels) + 3) / 4;
   size_t blocks = (size_t(conv.outChannels) + nr - 1) / nr;
   size_t paddedOut = blocks * nr;
-  bool biased = usesBiasedActivations(variant) && !conv.inputUnsigned;
+  // The VNNI kernels take int8 activations as vpdpbusd's signed operand and
+  // the weights, offset to u = w' + 128, as its unsigned one.
+  bool offset = usesOffsetWeights(variant) && !conv.inputUnsigned;
 
   packed.weights.assign(size_t(conv.groups) * blocks * taps * groups4 * nr * 4,
                         0);
@@ -138,7 +140,6 @@ bool packQConv2D(QKernelVariant variant, const QConv2DWeights &conv,
       size_t block = o / nr, lane = o % nr;
       const int8_t *source =
           conv.weights + channel * taps * size_t(conv.inChannels);
-      int64_t sum = 0;
       for (size_t t = 0; t < taps; ++t) {
         for (size_t i = 0; i < size_t(conv.inChannels); ++i) {
           int8_t centered;
@@ -148,18 +149,18 @@ bool packQConv2D(QKernelVariant variant, const QConv2DWeights &conv,
             return fail(error, "w - z_w of output channel " +
                                    std::to_string(channel) +
                                    " does not fit in int8");
-          sum += centered;
-          size_t index =
+              size_t index =
               ((((g * blocks + block) * taps + t) * groups4 + i / 4) * nr +
                lane) *
                   4 +
               i % 4;
-          packed.weights[index] = centered;
+          packed.weights[index] =
+              offset ? static_cast<int8_t>(static_cast<uint8_t>(centered + 128))
+                     : centered;
         }
       }
       size_t out = g * paddedOut + o;
-      int32_t bias = conv.bias ? conv.bias[channel] : 0;
-      packed.bias[out] = biased ? wrappingAdd(bias, -128 * sum) : bias;
+      packed.bias[out] = conv.bias ? conv.bias[channel] : 0;
       if (!normalizeMultiplier(
               perChannel(conv.multipliers, conv.numMultipliers, channel),
               perChannel(conv.shifts, conv.numMultipliers, channel),

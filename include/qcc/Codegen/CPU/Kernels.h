@@ -106,14 +106,17 @@ typedef struct qcc_conv2d_geometry {
 //   int8_t weights[groups][OB][T][KG][NR][4]
 //     weights[g][b][t][k][j][i] = w'(o = b*NR + j, tap t, channel 4*k + i) of
 //     group g, 0 where o >= out_channels or 4*k + i >= in_channels.
+//     Exception: the VNNI variants (_avx512vnni, _avxvnni) with int8
+//     activations store the byte u = w' + 128 (0..255) instead, because they
+//     pass the weights as vpdpbusd's unsigned operand and the activations as
+//     its signed one; they subtract 128 * sum x (computed per pixel with
+//     vpsadbw) from the accumulator.
 //   int32_t bias[groups][OB * NR], multiplier[...], shift[...]
 //     per output channel (padding: bias 0, multiplier 0, shift 1).
 //
-// The packed bias is the caller's bias' (bias - z_x * sum w', which folds the
-// input zero point) plus, for the VNNI variants with signed (int8)
-// activations, -128 * sum w': vpdpbusd multiplies unsigned by signed bytes,
-// so those kernels feed x ^ 0x80 = x + 128 and the packed bias takes the
-// +128 back out. The avx2 and generic variants multiply x as it is.
+// The packed bias is the caller's bias' = bias - z_x * sum w' (the input zero
+// point folded in, see foldInputZeroPoint in Packing.h), the same for every
+// variant.
 //
 // Reads: the input (in_channels bytes per tap, never beyond the pixel's
 // channels), zero_row (in_channels bytes), the packed arrays. Writes: exactly

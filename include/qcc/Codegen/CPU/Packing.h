@@ -6,8 +6,9 @@
 // the results as constants; the layouts are documented in Kernels.h.
 //
 // Packing is specific to a variant: the output-channel block width NR
-// differs, and the VNNI variants with int8 activations need the -128 * sum w'
-// bias term (they feed x + 128 to vpdpbusd). Pure C++17, no MLIR.
+// differs, and the VNNI variants with int8 activations store w' + 128 (they
+// feed the weights to vpdpbusd as its unsigned operand). Pure C++17, no
+// MLIR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,9 +30,9 @@ enum class SKernelVariant { Generic, Avx2, Avx512F };
 /// Output-channel block width NR of the packed convolution weights.
 int getBlockWidth(QKernelVariant variant);
 int getBlockWidth(SKernelVariant variant);
-/// Whether the variant computes with x + 128 for int8 activations
-/// (vpdpbusd), which puts -128 * sum w' into its packed bias.
-bool usesBiasedActivations(QKernelVariant variant);
+/// Whether the variant packs u = w' + 128 (as a byte 0..255) instead of w'
+/// for int8 activations (the VNNI variants; see Kernels.h).
+bool usesOffsetWeights(QKernelVariant variant);
 
 /// A quantized convolution (or matmul: 1x1, weights = B transposed) as the
 /// compiler knows it. Pointers are borrowed for the duration of the call.

@@ -18,6 +18,11 @@
 
 #define QCC_INLINE static inline __attribute__((always_inline))
 
+/* Loops over a tile's rows and register blocks must be unrolled before
+ * SROA runs so that the accumulator arrays become registers; left to the
+ * late unroller they stay in memory and every update is stored. */
+#define QCC_UNROLL _Pragma("clang loop unroll(full)")
+
 /* Unaligned, alias-anything views for loading activation groups. */
 typedef int32_t __attribute__((may_alias, aligned(1))) qcc_unaligned_i32;
 typedef int16_t __attribute__((may_alias, aligned(1))) qcc_unaligned_i16;

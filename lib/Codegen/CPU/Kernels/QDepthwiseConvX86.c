@@ -30,6 +30,7 @@ QCC_INLINE void qdw_scalar_channels(const qcc_conv_tile *t,
   const int32_t *w = (const int32_t *)t->weights;
   const int32_t *bias = (const int32_t *)t->bias;
   for (int32_t c = first; c < t->channels; ++c) {
+    QCC_UNROLL
     for (int r = 0; r < rows; ++r) {
       uint32_t acc = (uint32_t)bias[c];
       for (int32_t tap = 0; tap < taps; ++tap) {
@@ -66,10 +67,12 @@ qdw_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
     __mmask16 mask = qcc_mask16(channels - c);
     __m512i acc[QCC_DW_MR];
     __m512i b = _mm512_loadu_si512(bias + c);
+    QCC_UNROLL
     for (int r = 0; r < rows; ++r)
       acc[r] = b;
     for (int32_t tap = 0; tap < taps; ++tap) {
       __m512i wv = _mm512_loadu_si512(w + (ptrdiff_t)tap * stride + c);
+      QCC_UNROLL
       for (int r = 0; r < rows; ++r) {
         __m128i bytes = _mm_maskz_loadu_epi8(
             mask, qcc_dw_tap(t, ptrs, gathered, rows, tap, r) + c);
@@ -82,6 +85,7 @@ qdw_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
         qcc_requant512_setup(t->multiplier + c, t->shift + c,
                              p->output_zero_point, p->output_min,
                              p->output_max);
+    QCC_UNROLL
     for (int r = 0; r < rows; ++r)
       _mm512_mask_cvtepi32_storeu_epi8(t->output + r * t->output_row_bytes +
                                            c,
@@ -122,11 +126,13 @@ QCC_INLINE QCC_TARGET_AVX2 __m256i qdw_load8(const uint8_t *a,
     for (; c + 8 <= channels; c += 8) {                                        \
       __m256i acc[QCC_DW_MR];                                                  \
       __m256i b = _mm256_loadu_si256((const __m256i *)(bias + c));             \
+      QCC_UNROLL                                                               \
       for (int r = 0; r < rows; ++r)                                           \
         acc[r] = b;                                                            \
       for (int32_t tap = 0; tap < taps; ++tap) {                               \
         __m256i wv = _mm256_loadu_si256(                                       \
             (const __m256i *)(w + (ptrdiff_t)tap * stride + c));               \
+        QCC_UNROLL                                                             \
         for (int r = 0; r < rows; ++r) {                                       \
           __m256i x = qdw_load8(                                               \
               qcc_dw_tap(t, ptrs, gathered, rows, tap, r) + c, is_unsigned);   \
@@ -137,6 +143,7 @@ QCC_INLINE QCC_TARGET_AVX2 __m256i qdw_load8(const uint8_t *a,
           qcc_requant256_setup(t->multiplier + c, t->shift + c,                \
                                p->output_zero_point, p->output_min,            \
                                p->output_max);                                 \
+      QCC_UNROLL                                                               \
       for (int r = 0; r < rows; ++r) {                                         \
         __m256i y = qcc_requant256_apply(acc[r], &rq);                         \
         _mm_storel_epi64(                                                      \

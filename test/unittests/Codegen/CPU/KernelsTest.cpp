@@ -765,6 +765,202 @@ INSTANTIATE_TEST_SUITE_P(Variants, QConvTest, ::testing::ValuesIn(qVariants),
                            return std::string(info.param.name);
                          });
 
+//===----------------------------------------------------------------------===//
+// fp32 convolution tests
+//===----------------------------------------------------------------------===//
+
+struct SVariantInfo {
+  const char *name;
+  SKernelVariant variant;
+  void (*conv)(const qcc_sconv2d_params *);
+  void (*depthwise)(const qcc_sconv2d_params *);
+  bool (*supported)();
+};
+
+void PrintTo(const SVariantInfo &info, std::ostream *os) { *os << info.name; }
+
+const SVariantInfo sVariants[] = {
+    {"avx512f", SKernelVariant::Avx512F, qcc_sconv2d_avx512f,
+     qcc_sdwconv2d_avx512f, hostHasAvx512F},
+    {"avx2", SKernelVariant::Avx2, qcc_sconv2d_avx2, qcc_sdwconv2d_avx2,
+     hostHasAvx2},
+    {"generic", SKernelVariant::Generic, qcc_sconv2d_generic,
+     qcc_sdwconv2d_generic, always},
+};
+
+/// fp32 reference in double; the kernels' FMA order differs, so outputs
+/// match to a relative tolerance. Returns [outH][outW][outPixelStride] with
+/// NaN in the channels nobody writes.
+std::vector<double> referenceSConv(const ConvShape &s,
+                                   const std::vector<float> &input,
+                                   const std::vector<float> &weights,
+                                   const std::vector<float> &bias, float lo,
+                                   float hi) {
+  int outH = s.outH(), outW = s.outW();
+  std::vector<double> out(size_t(outH) * outW * s.outPixelStride(), NAN);
+  for (int oy = 0; oy < outH; ++oy)
+    for (int ox = 0; ox < outW; ++ox)
+      for (int g = 0; g < s.groups; ++g)
+        for (int o = 0; o < s.outC; ++o) {
+          int channel = g * s.outC + o;
+          double acc = bias[channel];
+          for (int ky = 0; ky < s.kH; ++ky)
+            for (int kx = 0; kx < s.kW; ++kx) {
+              int y = oy * s.strideH + ky * s.dilationH - s.padTop;
+              int x = ox * s.strideW + kx * s.dilationW - s.padLeft;
+              if (y < 0 || y >= s.inH || x < 0 || x >= s.inW)
+                continue;
+              for (int i = 0; i < s.inC; ++i)
+                acc += double(input[(size_t(y) * s.inW + x) *
+                                        s.inPixelStride() +
+                                    g * s.inC + i]) *
+                       weights[((size_t(channel) * s.kH + ky) * s.kW + kx) *
+                                   s.inC +
+                               i];
+            }
+          out[(size_t(oy) * outW + ox) * s.outPixelStride() + channel] =
+              std::min<double>(std::max<double>(acc, lo), hi);
+        }
+  return out;
+}
+
+class SConvTest : public ::testing::TestWithParam<SVariantInfo> {
+protected:
+  void SetUp() override {
+    if (!GetParam().supported())
+      GTEST_SKIP() << "host lacks " << GetParam().name;
+  }
+
+  void check(const ConvShape &s, bool depthwise, const std::string &what) {
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    std::vector<float> input(size_t(s.inH) * s.inW * s.inPixelStride());
+    for (float &v : input)
+      v = dist(gen.rng);
+    size_t totalOut = size_t(s.groups) * s.outC;
+    std::vector<float> weights(totalOut * s.taps() * s.inC);
+    for (float &v : weights)
+      v = dist(gen.rng);
+    std::vector<float> bias(totalOut);
+    for (float &v : bias)
+      v = dist(gen.rng);
+    float lo = -0.5f * std::sqrt(float(s.taps() * s.inC)), hi = -lo;
+
+    SConv2DPacked packed;
+    int channels = s.groups;
+    if (depthwise) {
+      ASSERT_TRUE(packSDepthwiseConv2D(weights.data(), bias.data(), channels,
+                                       s.kH, s.kW, packed));
+    } else {
+      SConv2DWeights conv;
+      conv.weights = weights.data();
+      conv.outChannels = s.outC;
+      conv.inChannels = s.inC;
+      conv.kernelH = s.kH;
+      conv.kernelW = s.kW;
+      conv.groups = s.groups;
+      conv.bias = bias.data();
+      ASSERT_TRUE(packSConv2D(GetParam().variant, conv, packed));
+    }
+    GuardedBuffer inputBuffer(input.size() * sizeof(float));
+    std::memcpy(inputBuffer.data, input.data(), input.size() * sizeof(float));
+    int zeroCount = depthwise ? channels : s.inC;
+    GuardedBuffer zeroRow(zeroCount * sizeof(float));
+    std::memset(zeroRow.data, 0, zeroCount * sizeof(float));
+    std::vector<float> out(size_t(s.outH()) * s.outW() * s.outPixelStride(),
+                           12345.0f);
+    qcc_sconv2d_params params;
+    params.geometry = makeGeometry(s);
+    if (depthwise) {
+      params.geometry.in_channels = channels;
+      params.geometry.out_channels = channels;
+      params.geometry.groups = 1;
+    }
+    params.input = reinterpret_cast<const float *>(inputBuffer.data);
+    params.zero_row = reinterpret_cast<const float *>(zeroRow.data);
+    params.output = out.data();
+    params.weights = packed.weights.data();
+    params.bias = packed.bias.data();
+    params.output_min = lo;
+    params.output_max = hi;
+    (depthwise ? GetParam().depthwise : GetParam().conv)(&params);
+
+    std::vector<double> expected =
+        referenceSConv(s, input, weights, bias, lo, hi);
+    size_t bad = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+      bool ok = std::isnan(expected[i])
+                    ? out[i] == 12345.0f
+                    : std::fabs(out[i] - expected[i]) <=
+                          1e-5 * (1 + std::sqrt(double(s.taps() * s.inC)));
+      if (!ok && bad++ < 3)
+        ADD_FAILURE() << what << ": output " << i << " expected "
+                      << expected[i] << " got " << out[i];
+    }
+    EXPECT_EQ(bad, 0u) << what;
+  }
+
+  Generator gen;
+};
+
+TEST_P(SConvTest, Shapes) {
+  for (int m : {1, 5, 6, 7, 13})
+    for (int k : {1, 3, 16, 33})
+      for (int n : {1, 15, 16, 17, 64, 65, 130})
+        check(matmulShape(m, k, n), false,
+              "matmul " + std::to_string(m) + "x" + std::to_string(k) + "x" +
+                  std::to_string(n));
+  for (int iteration = 0; iteration < 30; ++iteration) {
+    ConvShape s;
+    s.kH = gen.uniform(1, 4);
+    s.kW = gen.uniform(1, 4);
+    s.dilationH = gen.uniform(1, 2);
+    s.dilationW = gen.uniform(1, 2);
+    s.strideH = gen.uniform(1, 3);
+    s.strideW = gen.uniform(1, 3);
+    s.padTop = gen.uniform(0, 2);
+    s.padBottom = gen.uniform(0, 2);
+    s.padLeft = gen.uniform(0, 2);
+    s.padRight = gen.uniform(0, 2);
+    s.inH = gen.uniform(s.dilationH * (s.kH - 1) + 1, 12);
+    s.inW = gen.uniform(s.dilationW * (s.kW - 1) + 1, 12);
+    s.groups = gen.uniform(1, 3);
+    s.inC = gen.uniform(1, 21);
+    s.outC = gen.uniform(1, 80);
+    s.inPixelExtra = gen.uniform(0, 2);
+    s.outPixelExtra = gen.uniform(0, 2);
+    check(s, false, "conv iteration " + std::to_string(iteration));
+  }
+}
+
+TEST_P(SConvTest, Depthwise) {
+  for (int iteration = 0; iteration < 30; ++iteration) {
+    ConvShape s;
+    s.kH = gen.uniform(1, 5);
+    s.kW = gen.uniform(1, 5);
+    if (iteration == 0)
+      s.kH = s.kW = 9; // More taps than the gathered pointer table holds.
+    s.dilationH = gen.uniform(1, 2);
+    s.dilationW = gen.uniform(1, 2);
+    s.strideH = gen.uniform(1, 2);
+    s.strideW = gen.uniform(1, 2);
+    s.padTop = gen.uniform(0, 2);
+    s.padBottom = gen.uniform(0, 2);
+    s.padLeft = gen.uniform(0, 2);
+    s.padRight = gen.uniform(0, 2);
+    s.inH = gen.uniform(s.dilationH * (s.kH - 1) + 1, 20);
+    s.inW = gen.uniform(s.dilationW * (s.kW - 1) + 1, 20);
+    s.groups = gen.uniform(1, 70);
+    s.inPixelExtra = gen.uniform(0, 2);
+    s.outPixelExtra = gen.uniform(0, 2);
+    check(s, true, "depthwise iteration " + std::to_string(iteration));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, SConvTest, ::testing::ValuesIn(sVariants),
+                         [](const auto &info) {
+                           return std::string(info.param.name);
+                         });
+
 TEST(QConvPackingTest, RejectsNineBitWeights) {
   int8_t weights[4] = {-128, 0, 5, 127};
   int32_t zeroPoint = 1; // -128 - 1 = -129 needs 9 bits.
@@ -793,8 +989,8 @@ TEST(QConvPackingTest, RejectsNineBitWeights) {
   EXPECT_FALSE(packQConv2D(QKernelVariant::Generic, conv, packed, &error));
 }
 
-TEST(QConvPackingTest, VnniBiasHoldsTheActivationOffset) {
-  int8_t weights[3] = {1, -2, 7};
+TEST(QConvPackingTest, VnniWeightsHoldTheOffset) {
+  int8_t weights[3] = {1, -2, -128};
   int32_t bias = 100;
   int64_t m = 1 << 30;
   int32_t n = 31;
@@ -807,17 +1003,43 @@ TEST(QConvPackingTest, VnniBiasHoldsTheActivationOffset) {
   conv.shifts = &n;
   conv.numMultipliers = 1;
   QConv2DPacked packed;
+  // int8 activations on VNNI: u = w' + 128, the padding stays 0.
   ASSERT_TRUE(packQConv2D(QKernelVariant::Avx512Vnni, conv, packed));
-  EXPECT_EQ(packed.bias[0], 100 - 128 * 6);
-  EXPECT_EQ(packed.weights.size(), size_t(QCC_QCONV_NR_AVX512VNNI) * 4);
-  EXPECT_EQ(packed.weights[0], 1);
-  EXPECT_EQ(packed.weights[2], 7);
-  EXPECT_EQ(packed.weights[3], 0);
-  ASSERT_TRUE(packQConv2D(QKernelVariant::Avx2, conv, packed));
   EXPECT_EQ(packed.bias[0], 100);
+  EXPECT_EQ(packed.weights.size(), size_t(QCC_QCONV_NR_AVX512VNNI) * 4);
+  EXPECT_EQ(uint8_t(packed.weights[0]), 129);
+  EXPECT_EQ(uint8_t(packed.weights[1]), 126);
+  EXPECT_EQ(uint8_t(packed.weights[2]), 0);
+  EXPECT_EQ(packed.weights[3], 0);
+  EXPECT_EQ(packed.weights[4], 0); // Output channel 1 (padding).
+  EXPECT_EQ(packed.multiplier[1], 0);
+  EXPECT_EQ(packed.shift[1], 1);
+  // AVX2 widens exactly: w' as it is.
+  ASSERT_TRUE(packQConv2D(QKernelVariant::Avx2, conv, packed));
+  EXPECT_EQ(packed.weights[0], 1);
+  EXPECT_EQ(packed.weights[2], -128);
+  // uint8 activations: w' as it is on VNNI too.
   conv.inputUnsigned = true;
   ASSERT_TRUE(packQConv2D(QKernelVariant::AvxVnni, conv, packed));
+  EXPECT_EQ(packed.weights[1], -2);
   EXPECT_EQ(packed.bias[0], 100);
+}
+
+TEST(QConvPackingTest, NormalizesMultiplierTwoToThe31) {
+  int8_t weight = 1;
+  int64_t m = int64_t(1) << 31;
+  int32_t n = 40;
+  QConv2DWeights conv;
+  conv.weights = &weight;
+  conv.outChannels = 1;
+  conv.inChannels = 1;
+  conv.multipliers = &m;
+  conv.shifts = &n;
+  conv.numMultipliers = 1;
+  QConv2DPacked packed;
+  ASSERT_TRUE(packQConv2D(QKernelVariant::Generic, conv, packed));
+  EXPECT_EQ(packed.multiplier[0], 1 << 30);
+  EXPECT_EQ(packed.shift[0], 39);
 }
 
 } // namespace

@@ -1,0 +1,403 @@
+//===- KernelBench.cpp - qcc-kernel-bench: CPU micro-kernel throughput ----===//
+//
+// Measures this core's dot-product peaks with dependency-free chains of
+// vpdpbusd (zmm and ymm) and FMA (zmm and ymm), then times the GEMM kernels
+// of qcc/Codegen/CPU/Kernels.h (M = N = K, as a matmul and as a 1x1
+// convolution) for every variant the host supports, printing GMAC/s and the
+// percentage of the matching peak (median of several runs). Single-threaded;
+// run on an idle machine.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qcc/Codegen/CPU/Kernels.h"
+#include "qcc/Codegen/CPU/Packing.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace qcc::cpu;
+
+namespace {
+
+double seconds() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+//===----------------------------------------------------------------------===//
+// Peaks: 16 independent accumulators, so latency never limits throughput.
+//===----------------------------------------------------------------------===//
+
+constexpr int64_t kPeakIterations = 20000000;
+
+volatile double sink;
+
+__attribute__((target("avx512f,avx512bw,avx512vnni"), noinline)) int32_t
+vpdpbusdZmmChain(int64_t iterations, int32_t seed) {
+  __m512i a = _mm512_set1_epi32(seed), b = _mm512_set1_epi32(seed + 1);
+  __m512i acc[16];
+  for (int i = 0; i < 16; ++i)
+    acc[i] = _mm512_set1_epi32(i);
+  for (int64_t n = 0; n < iterations; ++n) {
+    for (int i = 0; i < 16; ++i)
+      acc[i] = _mm512_dpbusd_epi32(acc[i], a, b);
+    // Keep the compiler from hoisting anything out of the loop.
+    __asm__ volatile("" : "+v"(a), "+v"(b));
+  }
+  __m512i sum = acc[0];
+  for (int i = 1; i < 16; ++i)
+    sum = _mm512_add_epi32(sum, acc[i]);
+  return _mm512_reduce_add_epi32(sum);
+}
+
+__attribute__((target("avx2,avxvnni"), noinline)) int32_t
+vpdpbusdYmmChain(int64_t iterations, int32_t seed) {
+  __m256i a = _mm256_set1_epi32(seed), b = _mm256_set1_epi32(seed + 1);
+  __m256i acc[12];
+  for (int i = 0; i < 12; ++i)
+    acc[i] = _mm256_set1_epi32(i);
+  for (int64_t n = 0; n < iterations; ++n) {
+    for (int i = 0; i < 12; ++i)
+      acc[i] = _mm256_dpbusd_avx_epi32(acc[i], a, b);
+    __asm__ volatile("" : "+x"(a), "+x"(b));
+  }
+  __m256i sum = acc[0];
+  for (int i = 1; i < 12; ++i)
+    sum = _mm256_add_epi32(sum, acc[i]);
+  return _mm256_extract_epi32(sum, 0) + _mm256_extract_epi32(sum, 5);
+}
+
+__attribute__((target("avx512f"), noinline)) float
+fmaZmmChain(int64_t iterations, float seed) {
+  __m512 a = _mm512_set1_ps(seed), b = _mm512_set1_ps(1.0f);
+  __m512 acc[16];
+  for (int i = 0; i < 16; ++i)
+    acc[i] = _mm512_set1_ps(float(i));
+  for (int64_t n = 0; n < iterations; ++n) {
+    for (int i = 0; i < 16; ++i)
+      acc[i] = _mm512_fmadd_ps(a, b, acc[i]);
+    __asm__ volatile("" : "+v"(a), "+v"(b));
+  }
+  __m512 sum = acc[0];
+  for (int i = 1; i < 16; ++i)
+    sum = _mm512_add_ps(sum, acc[i]);
+  return _mm512_reduce_add_ps(sum);
+}
+
+__attribute__((target("avx2,fma"), noinline)) float
+fmaYmmChain(int64_t iterations, float seed) {
+  __m256 a = _mm256_set1_ps(seed), b = _mm256_set1_ps(1.0f);
+  __m256 acc[12];
+  for (int i = 0; i < 12; ++i)
+    acc[i] = _mm256_set1_ps(float(i));
+  for (int64_t n = 0; n < iterations; ++n) {
+    for (int i = 0; i < 12; ++i)
+      acc[i] = _mm256_fmadd_ps(a, b, acc[i]);
+    __asm__ volatile("" : "+x"(a), "+x"(b));
+  }
+  __m256 sum = acc[0];
+  for (int i = 1; i < 12; ++i)
+    sum = _mm256_add_ps(sum, acc[i]);
+  return _mm256_cvtss_f32(sum);
+}
+
+/// GMAC/s of a chain: `macsPerIteration` multiply-adds per loop iteration;
+/// the best of several runs, the rate of an undisturbed core.
+double measurePeak(const std::function<double(int64_t)> &chain,
+                   double macsPerIteration) {
+  std::vector<double> rates;
+  for (int r = 0; r < 7; ++r) {
+    double t0 = seconds();
+    sink = chain(kPeakIterations);
+    double t = seconds() - t0;
+    rates.push_back(kPeakIterations * macsPerIteration / t * 1e-9);
+  }
+  return *std::max_element(rates.begin(), rates.end());
+}
+
+/// A peak: a dependency-free chain and the multiply-adds per iteration.
+struct Peak {
+  std::function<double(int64_t)> chain;
+  double macsPerIteration = 0;
+  double rate = 0; ///< Best GMAC/s seen on its own.
+};
+
+struct Timing {
+  double median = 0; ///< Seconds per call.
+  double best = 0;
+  /// Kernel rate over the peak rate measured right before it, per run:
+  /// on a shared machine both see the same load, so the ratio is steadier
+  /// than either rate.
+  double medianRatio = 0;
+};
+
+/// Times `fn` (`macs` multiply-adds per call) in `runs` runs of about 20 ms,
+/// each right after a 5 ms run of the peak chain.
+Timing timeCalls(const std::function<void()> &fn, double macs,
+                 const Peak &peak, int runs = 11) {
+  fn(); // Warm caches and page in buffers.
+  double start = seconds();
+  int calls = 0;
+  do {
+    fn();
+    ++calls;
+  } while (seconds() - start < 0.02);
+  int64_t chainIterations =
+      peak.rate > 0 ? int64_t(0.005 * peak.rate * 1e9 / peak.macsPerIteration)
+                    : 0;
+  std::vector<double> times, ratios;
+  for (int r = 0; r < runs; ++r) {
+    double peakRate = 0;
+    if (chainIterations) {
+      double t0 = seconds();
+      sink = peak.chain(chainIterations);
+      peakRate = chainIterations * peak.macsPerIteration /
+                 (seconds() - t0) * 1e-9;
+    }
+    double t0 = seconds();
+    for (int c = 0; c < calls; ++c)
+      fn();
+    double t = (seconds() - t0) / calls;
+    times.push_back(t);
+    if (peakRate > 0)
+      ratios.push_back(macs / t * 1e-9 / peakRate);
+  }
+  std::sort(times.begin(), times.end());
+  std::sort(ratios.begin(), ratios.end());
+  return {times[times.size() / 2], times.front(),
+          ratios.empty() ? 0.0 : ratios[ratios.size() / 2]};
+}
+
+//===----------------------------------------------------------------------===//
+// GEMMs
+//===----------------------------------------------------------------------===//
+
+struct QVariant {
+  const char *name;
+  QKernelVariant variant;
+  void (*conv)(const qcc_qconv2d_params *);
+  bool supported;
+  /// Which measured peak the percentage refers to.
+  bool zmmPeak;
+};
+
+struct SVariant {
+  const char *name;
+  SKernelVariant variant;
+  void (*conv)(const qcc_sconv2d_params *);
+  bool supported;
+  bool zmmPeak;
+};
+
+qcc_conv2d_geometry gemmGeometry(int h, int w, int k, int n) {
+  qcc_conv2d_geometry g{};
+  g.in_h = g.out_h = h;
+  g.in_w = g.out_w = w;
+  g.in_pixel_stride = g.in_channels = k;
+  g.out_pixel_stride = g.out_channels = n;
+  g.groups = 1;
+  g.kernel_h = g.kernel_w = 1;
+  g.stride_h = g.stride_w = 1;
+  g.dilation_h = g.dilation_w = 1;
+  return g;
+}
+
+/// h x w pixels as a 1x1 convolution (h = 1: the matmul form).
+Timing timeQGemm(const QVariant &v, int h, int w, int k, int n,
+                 bool inputUnsigned, const Peak &peak) {
+  std::mt19937 rng(7);
+  std::vector<int8_t> weights(size_t(n) * k);
+  for (int8_t &x : weights)
+    x = int8_t(int(rng() % 255) - 127);
+  std::vector<int64_t> multipliers(n, 1 << 30);
+  std::vector<int32_t> shifts(n, 40);
+  QConv2DWeights conv;
+  conv.weights = weights.data();
+  conv.outChannels = n;
+  conv.inChannels = k;
+  conv.multipliers = multipliers.data();
+  conv.shifts = shifts.data();
+  conv.numMultipliers = n;
+  conv.inputUnsigned = inputUnsigned;
+  QConv2DPacked packed;
+  std::string error;
+  if (!packQConv2D(v.variant, conv, packed, &error)) {
+    std::fprintf(stderr, "packing failed: %s\n", error.c_str());
+    return {};
+  }
+  std::vector<uint8_t> input(size_t(h) * w * k), output(size_t(h) * w * n);
+  for (uint8_t &x : input)
+    x = uint8_t(rng());
+  std::vector<uint8_t> zeroRow(k, 0);
+  qcc_qconv2d_params params{};
+  params.geometry = gemmGeometry(h, w, k, n);
+  params.input = input.data();
+  params.zero_row = zeroRow.data();
+  params.output = output.data();
+  params.weights = packed.weights.data();
+  params.bias = packed.bias.data();
+  params.multiplier = packed.multiplier.data();
+  params.shift = packed.shift.data();
+  params.output_min = -128;
+  params.output_max = 127;
+  params.input_unsigned = inputUnsigned;
+  return timeCalls([&] { v.conv(&params); }, double(h) * w * k * n, peak);
+}
+
+Timing timeSGemm(const SVariant &v, int h, int w, int k, int n,
+                 const Peak &peak) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> weights(size_t(n) * k);
+  for (float &x : weights)
+    x = dist(rng);
+  SConv2DWeights conv;
+  conv.weights = weights.data();
+  conv.outChannels = n;
+  conv.inChannels = k;
+  SConv2DPacked packed;
+  packSConv2D(v.variant, conv, packed);
+  std::vector<float> input(size_t(h) * w * k), output(size_t(h) * w * n);
+  for (float &x : input)
+    x = dist(rng);
+  std::vector<float> zeroRow(k, 0.0f);
+  qcc_sconv2d_params params{};
+  params.geometry = gemmGeometry(h, w, k, n);
+  params.input = input.data();
+  params.zero_row = zeroRow.data();
+  params.output = output.data();
+  params.weights = packed.weights.data();
+  params.bias = packed.bias.data();
+  params.output_min = -INFINITY;
+  params.output_max = INFINITY;
+  return timeCalls([&] { v.conv(&params); }, double(h) * w * k * n, peak);
+}
+
+bool hostHas(const char *a, const char *b = nullptr, const char *c = nullptr) {
+  __builtin_cpu_init();
+  auto has = [](const char *f) {
+    if (!f)
+      return true;
+    if (!std::strcmp(f, "avx512vnni"))
+      return bool(__builtin_cpu_supports("avx512vnni"));
+    if (!std::strcmp(f, "avxvnni"))
+      return bool(__builtin_cpu_supports("avxvnni"));
+    if (!std::strcmp(f, "avx512f"))
+      return bool(__builtin_cpu_supports("avx512f"));
+    if (!std::strcmp(f, "avx512bw"))
+      return bool(__builtin_cpu_supports("avx512bw"));
+    if (!std::strcmp(f, "avx2"))
+      return bool(__builtin_cpu_supports("avx2"));
+    return false;
+  };
+  return has(a) && has(b) && has(c);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::vector<int> sizes = {256, 512, 1024};
+  if (argc > 1) {
+    sizes.clear();
+    for (int i = 1; i < argc; ++i)
+      sizes.push_back(std::atoi(argv[i]));
+  }
+  bool avx512vnni = hostHas("avx512vnni", "avx512bw");
+  bool avxvnni = hostHas("avxvnni", "avx2");
+  bool avx512f = hostHas("avx512f", "avx512bw");
+  bool avx2 = hostHas("avx2");
+
+  Peak int8Zmm{[](int64_t n) { return double(vpdpbusdZmmChain(n, 3)); },
+               16 * 64};
+  Peak int8Ymm{[](int64_t n) { return double(vpdpbusdYmmChain(n, 3)); },
+               12 * 32};
+  Peak fp32Zmm{[](int64_t n) { return double(fmaZmmChain(n, 0.5f)); },
+               16 * 16};
+  Peak fp32Ymm{[](int64_t n) { return double(fmaYmmChain(n, 0.5f)); },
+               12 * 8};
+  for (auto [peak, supported] :
+       {std::pair{&int8Zmm, avx512vnni}, std::pair{&int8Ymm, avxvnni},
+        std::pair{&fp32Zmm, avx512f}, std::pair{&fp32Ymm, avx2}})
+    if (supported)
+      peak->rate = measurePeak(peak->chain, peak->macsPerIteration);
+  std::printf("Measured one-core peaks (GMAC/s, best of 7 runs):\n");
+  std::printf("  int8 vpdpbusd zmm %8.1f\n  int8 vpdpbusd ymm %8.1f\n",
+              int8Zmm.rate, int8Ymm.rate);
+  std::printf("  fp32 FMA zmm      %8.1f\n  fp32 FMA ymm      %8.1f\n\n",
+              fp32Zmm.rate, fp32Ymm.rate);
+  std::printf("%%peak: median over runs of (kernel rate / peak rate measured "
+              "just before);\nbest: GMAC/s of the fastest run.\n\n");
+
+  const QVariant qVariants[] = {
+      {"int8 avx512vnni", QKernelVariant::Avx512Vnni, qcc_qconv2d_avx512vnni,
+       avx512vnni, true},
+      {"int8 avxvnni", QKernelVariant::AvxVnni, qcc_qconv2d_avxvnni, avxvnni,
+       false},
+      {"int8 avx2", QKernelVariant::Avx2, qcc_qconv2d_avx2, avx2, false},
+      {"int8 generic", QKernelVariant::Generic, qcc_qconv2d_generic, true,
+       false},
+  };
+  const SVariant sVariants[] = {
+      {"fp32 avx512f", SKernelVariant::Avx512F, qcc_sconv2d_avx512f, avx512f,
+       true},
+      {"fp32 avx2", SKernelVariant::Avx2, qcc_sconv2d_avx2, avx2, false},
+      {"fp32 generic", SKernelVariant::Generic, qcc_sconv2d_generic, true,
+       false},
+  };
+
+  std::printf("%-22s %-8s %5s %9s %9s %8s %9s\n", "kernel", "form", "size",
+              "median ms", "GMAC/s", "%peak", "best");
+  auto report = [](const std::string &name, const char *form, int size,
+                   Timing t, bool zmm) {
+    double macs = double(size) * size * size;
+    std::printf("%-22s %-8s %5d %9.3f %9.1f %7.1f%% %9.1f %s\n", name.c_str(),
+                form, size, t.median * 1e3, macs / t.median * 1e-9,
+                100 * t.medianRatio, macs / t.best * 1e-9,
+                zmm ? "(of zmm peak)" : "(of ymm peak)");
+  };
+  for (int size : sizes) {
+    // The 1x1 convolution form: as square as the pixel count allows.
+    int h = 1;
+    for (int d = 1; d * d <= size; ++d)
+      if (size % d == 0)
+        h = d;
+    for (int form = 0; form < 2; ++form) {
+      int ih = form == 0 ? 1 : h, iw = size / ih;
+      const char *formName = form == 0 ? "matmul" : "conv1x1";
+      for (const QVariant &v : qVariants) {
+        if (!v.supported)
+          continue;
+        // The generic kernel is slow: time it on the smallest size only.
+        if (v.variant == QKernelVariant::Generic && size > 256)
+          continue;
+        for (bool isUnsigned : {false, true})
+          report(std::string(v.name) + (isUnsigned ? " u8" : " s8"),
+                 formName, size,
+                 timeQGemm(v, ih, iw, size, size, isUnsigned,
+                           v.zmmPeak ? int8Zmm : int8Ymm),
+                 v.zmmPeak);
+      }
+      for (const SVariant &v : sVariants) {
+        if (!v.supported)
+          continue;
+        if (v.variant == SKernelVariant::Generic && size > 256)
+          continue;
+        report(v.name, formName, size,
+               timeSGemm(v, ih, iw, size, size, v.zmmPeak ? fp32Zmm : fp32Ymm),
+               v.zmmPeak);
+      }
+    }
+  }
+  return 0;
+}

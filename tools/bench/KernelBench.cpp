@@ -15,7 +15,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <chrono>
+#include <ctime>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -29,10 +29,13 @@ using namespace qcc::cpu;
 
 namespace {
 
+/// This thread's CPU time: on a shared machine, time-slicing by other
+/// processes does not count against the kernel (sharing the core's caches or
+/// an SMT sibling still does).
 double seconds() {
-  return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  timespec now;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
 }
 
 //===----------------------------------------------------------------------===//

@@ -60,6 +60,7 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
   const int32_t *bias = (const int32_t *)t->bias;
   const int8_t *w = (const int8_t *)t->weights;
   __m512i acc[QCC_AVX512VNNI_MR][4];
+  __m512i acc2[2][4]; /* The second set of narrow tiles. */
   __m512i row_sum[QCC_AVX512VNNI_MR];
   QCC_UNROLL
   for (int j = 0; j < 4; ++j) {
@@ -67,6 +68,9 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
     QCC_UNROLL
     for (int r = 0; r < rows; ++r)
       acc[r][j] = b;
+    QCC_UNROLL
+    for (int r = 0; r < 2; ++r)
+      acc2[r][j] = _mm512_setzero_si512();
   }
   QCC_UNROLL
   for (int r = 0; r < rows; ++r)
@@ -84,7 +88,34 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
         for (int r = 0; r < rows; ++r)
           row_sum[r] = qcc_add_biased_sum512(row_sum[r], a[r], g->in_channels);
       }
-      for (int32_t k = 0; k < groups4; ++k) {
+      int32_t k = 0;
+      if (rows <= 2) {
+        /* Narrow tiles (matmul with M = 1 or 2, the last pixels) have too
+         * few accumulators to hide the vpdpbusd latency: odd groups of 4
+         * channels go to a second set, added back after the loop. */
+        for (; k + 2 <= groups4; k += 2) {
+          __m512i wv[8];
+          QCC_UNROLL
+          for (int j = 0; j < 8; ++j)
+            wv[j] = _mm512_loadu_si512(w + 64 * j);
+          w += 512;
+          QCC_UNROLL
+          for (int r = 0; r < rows; ++r) {
+            __m512i x0 = _mm512_set1_epi32(qcc_load_i32(a[r] + 4 * k));
+            __m512i x1 = _mm512_set1_epi32(qcc_load_i32(a[r] + 4 * k + 4));
+            QCC_UNROLL
+            for (int j = 0; j < 4; ++j) {
+              acc[r][j] = is_signed
+                              ? _mm512_dpbusd_epi32(acc[r][j], wv[j], x0)
+                              : _mm512_dpbusd_epi32(acc[r][j], x0, wv[j]);
+              acc2[r][j] =
+                  is_signed ? _mm512_dpbusd_epi32(acc2[r][j], wv[4 + j], x1)
+                            : _mm512_dpbusd_epi32(acc2[r][j], x1, wv[4 + j]);
+            }
+          }
+        }
+      }
+      for (; k < groups4; ++k) {
         __m512i wv[4];
         QCC_UNROLL
         for (int j = 0; j < 4; ++j)
@@ -117,6 +148,13 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
         }
       }
     }
+  }
+  if (rows <= 2) {
+    QCC_UNROLL
+    for (int r = 0; r < rows; ++r)
+      QCC_UNROLL
+      for (int j = 0; j < 4; ++j)
+        acc[r][j] = _mm512_add_epi32(acc[r][j], acc2[r][j]);
   }
   if (is_signed) {
     /* acc -= 128 * sum x, with sum x = sum (x + 128) - 128 * count; the

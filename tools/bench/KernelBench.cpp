@@ -15,11 +15,11 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <ctime>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <random>
 #include <string>
@@ -147,8 +147,8 @@ struct Timing {
 
 /// Times `fn` (`macs` multiply-adds per call) in `runs` runs of about 20 ms,
 /// each right after a 5 ms run of the peak chain.
-Timing timeCalls(const std::function<void()> &fn, double macs,
-                 const Peak &peak, int runs = 11) {
+Timing timeCalls(const std::function<void()> &fn, double macs, const Peak &peak,
+                 int runs = 11) {
   fn(); // Warm caches and page in buffers.
   double start = seconds();
   int calls = 0;
@@ -165,8 +165,8 @@ Timing timeCalls(const std::function<void()> &fn, double macs,
     if (chainIterations) {
       double t0 = seconds();
       sink = peak.chain(chainIterations);
-      peakRate = chainIterations * peak.macsPerIteration /
-                 (seconds() - t0) * 1e-9;
+      peakRate =
+          chainIterations * peak.macsPerIteration / (seconds() - t0) * 1e-9;
     }
     double t0 = seconds();
     for (int c = 0; c < calls; ++c)
@@ -287,6 +287,74 @@ Timing timeSGemm(const SVariant &v, int h, int w, int k, int n,
   return timeCalls([&] { v.conv(&params); }, double(h) * w * k * n, peak);
 }
 
+/// A 3x3 stride-1 depthwise convolution with padding 1 on h x w x c.
+qcc_conv2d_geometry depthwiseGeometry(int h, int w, int c) {
+  qcc_conv2d_geometry g = gemmGeometry(h, w, c, c);
+  g.kernel_h = g.kernel_w = 3;
+  g.pad_top = g.pad_left = 1;
+  return g;
+}
+
+Timing timeQDepthwise(void (*kernel)(const qcc_qdwconv2d_params *), int h,
+                      int w, int c, const Peak &peak) {
+  std::mt19937 rng(7);
+  std::vector<int8_t> weights(size_t(c) * 9);
+  for (int8_t &x : weights)
+    x = int8_t(int(rng() % 255) - 127);
+  std::vector<int64_t> multipliers(c, 1 << 30);
+  std::vector<int32_t> shifts(c, 38);
+  QDepthwiseConv2DWeights conv;
+  conv.weights = weights.data();
+  conv.channels = c;
+  conv.kernelH = conv.kernelW = 3;
+  conv.multipliers = multipliers.data();
+  conv.shifts = shifts.data();
+  conv.numMultipliers = c;
+  QDepthwiseConv2DPacked packed;
+  packQDepthwiseConv2D(conv, packed);
+  std::vector<uint8_t> input(size_t(h) * w * c), output(size_t(h) * w * c);
+  for (uint8_t &x : input)
+    x = uint8_t(rng());
+  std::vector<uint8_t> zeroRow(c, 0);
+  qcc_qdwconv2d_params params{};
+  params.geometry = depthwiseGeometry(h, w, c);
+  params.input = input.data();
+  params.zero_row = zeroRow.data();
+  params.output = output.data();
+  params.weights = packed.weights.data();
+  params.bias = packed.bias.data();
+  params.multiplier = packed.multiplier.data();
+  params.shift = packed.shift.data();
+  params.output_min = -128;
+  params.output_max = 127;
+  return timeCalls([&] { kernel(&params); }, double(h) * w * c * 9, peak);
+}
+
+Timing timeSDepthwise(void (*kernel)(const qcc_sconv2d_params *), int h, int w,
+                      int c, const Peak &peak) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> weights(size_t(c) * 9);
+  for (float &x : weights)
+    x = dist(rng);
+  SConv2DPacked packed;
+  packSDepthwiseConv2D(weights.data(), nullptr, c, 3, 3, packed);
+  std::vector<float> input(size_t(h) * w * c), output(size_t(h) * w * c);
+  for (float &x : input)
+    x = dist(rng);
+  std::vector<float> zeroRow(c, 0.0f);
+  qcc_sconv2d_params params{};
+  params.geometry = depthwiseGeometry(h, w, c);
+  params.input = input.data();
+  params.zero_row = zeroRow.data();
+  params.output = output.data();
+  params.weights = packed.weights.data();
+  params.bias = packed.bias.data();
+  params.output_min = -INFINITY;
+  params.output_max = INFINITY;
+  return timeCalls([&] { kernel(&params); }, double(h) * w * c * 9, peak);
+}
+
 bool hostHas(const char *a, const char *b = nullptr, const char *c = nullptr) {
   __builtin_cpu_init();
   auto has = [](const char *f) {
@@ -325,10 +393,8 @@ int main(int argc, char **argv) {
                16 * 64};
   Peak int8Ymm{[](int64_t n) { return double(vpdpbusdYmmChain(n, 3)); },
                12 * 32};
-  Peak fp32Zmm{[](int64_t n) { return double(fmaZmmChain(n, 0.5f)); },
-               16 * 16};
-  Peak fp32Ymm{[](int64_t n) { return double(fmaYmmChain(n, 0.5f)); },
-               12 * 8};
+  Peak fp32Zmm{[](int64_t n) { return double(fmaZmmChain(n, 0.5f)); }, 16 * 16};
+  Peak fp32Ymm{[](int64_t n) { return double(fmaYmmChain(n, 0.5f)); }, 12 * 8};
   for (auto [peak, supported] :
        {std::pair{&int8Zmm, avx512vnni}, std::pair{&int8Ymm, avxvnni},
         std::pair{&fp32Zmm, avx512f}, std::pair{&fp32Ymm, avx2}})
@@ -385,8 +451,8 @@ int main(int argc, char **argv) {
         if (v.variant == QKernelVariant::Generic && size > 256)
           continue;
         for (bool isUnsigned : {false, true})
-          report(std::string(v.name) + (isUnsigned ? " u8" : " s8"),
-                 formName, size,
+          report(std::string(v.name) + (isUnsigned ? " u8" : " s8"), formName,
+                 size,
                  timeQGemm(v, ih, iw, size, size, isUnsigned,
                            v.zmmPeak ? int8Zmm : int8Ymm),
                  v.zmmPeak);
@@ -401,6 +467,50 @@ int main(int argc, char **argv) {
                v.zmmPeak);
       }
     }
+  }
+
+  // Depthwise 3x3 (MobileNet-like layers): no dot-product instruction
+  // applies, so only GMAC/s are meaningful.
+  struct QDw {
+    const char *name;
+    void (*kernel)(const qcc_qdwconv2d_params *);
+    bool supported;
+  };
+  const QDw qDepthwise[] = {
+      {"int8 dw avx512vnni", qcc_qdwconv2d_avx512vnni, avx512vnni},
+      {"int8 dw avxvnni", qcc_qdwconv2d_avxvnni, avxvnni},
+      {"int8 dw avx2", qcc_qdwconv2d_avx2, avx2},
+      {"int8 dw generic", qcc_qdwconv2d_generic, true},
+  };
+  struct SDw {
+    const char *name;
+    void (*kernel)(const qcc_sconv2d_params *);
+    bool supported;
+  };
+  const SDw sDepthwise[] = {
+      {"fp32 dw avx512f", qcc_sdwconv2d_avx512f, avx512f},
+      {"fp32 dw avx2", qcc_sdwconv2d_avx2, avx2},
+      {"fp32 dw generic", qcc_sdwconv2d_generic, true},
+  };
+  std::printf("\n%-22s %-14s %9s %9s %9s\n", "kernel", "HxWxC, 3x3",
+              "median ms", "GMAC/s", "best");
+  const int shapes[][3] = {{56, 56, 128}, {28, 28, 256}, {14, 14, 512}};
+  for (const auto &shape : shapes) {
+    char name[32];
+    std::snprintf(name, sizeof(name), "%dx%dx%d", shape[0], shape[1], shape[2]);
+    double macs = double(shape[0]) * shape[1] * shape[2] * 9;
+    auto print = [&](const char *kernel, Timing t) {
+      std::printf("%-22s %-14s %9.3f %9.1f %9.1f\n", kernel, name,
+                  t.median * 1e3, macs / t.median * 1e-9, macs / t.best * 1e-9);
+    };
+    for (const QDw &v : qDepthwise)
+      if (v.supported)
+        print(v.name,
+              timeQDepthwise(v.kernel, shape[0], shape[1], shape[2], Peak{}));
+    for (const SDw &v : sDepthwise)
+      if (v.supported)
+        print(v.name,
+              timeSDepthwise(v.kernel, shape[0], shape[1], shape[2], Peak{}));
   }
   return 0;
 }

@@ -66,8 +66,8 @@ static bool normalizeMultiplier(int64_t multiplier, int32_t shift,
                                 int32_t &outMultiplier, int32_t &outShift,
                                 std::string *error) {
   if (multiplier < 0 || multiplier > (int64_t(1) << 31))
-    return fail(error, "multiplier out of [0, 2^31]: " +
-                           std::to_string(multiplier));
+    return fail(error,
+                "multiplier out of [0, 2^31]: " + std::to_string(multiplier));
   if (shift < 1 || shift > 63)
     return fail(error, "shift out of [1, 63]: " + std::to_string(shift));
   if (multiplier == (int64_t(1) << 31)) {
@@ -115,8 +115,8 @@ bool packQConv2D(QKernelVariant variant, const QConv2DWeights &conv,
     return fail(error, "missing multipliers or shifts");
   if (!checkPerChannelCount(conv.numWeightZeroPoints, totalOut, true,
                             "weight zero points", error) ||
-      !checkPerChannelCount(conv.numMultipliers, totalOut, false,
-                            "multipliers", error))
+      !checkPerChannelCount(conv.numMultipliers, totalOut, false, "multipliers",
+                            error))
     return false;
 
   size_t nr = getBlockWidth(variant);
@@ -149,7 +149,7 @@ bool packQConv2D(QKernelVariant variant, const QConv2DWeights &conv,
             return fail(error, "w - z_w of output channel " +
                                    std::to_string(channel) +
                                    " does not fit in int8");
-              size_t index =
+          size_t index =
               ((((g * blocks + block) * taps + t) * groups4 + i / 4) * nr +
                lane) *
                   4 +
@@ -201,8 +201,8 @@ bool packQDepthwiseConv2D(const QDepthwiseConv2DWeights &conv,
     return fail(error, "missing multipliers or shifts");
   if (!checkPerChannelCount(conv.numWeightZeroPoints, channels, true,
                             "weight zero points", error) ||
-      !checkPerChannelCount(conv.numMultipliers, channels, false,
-                            "multipliers", error))
+      !checkPerChannelCount(conv.numMultipliers, channels, false, "multipliers",
+                            error))
     return false;
   size_t taps = size_t(conv.kernelH) * conv.kernelW;
   size_t padded = roundUp(channels, QCC_DWCONV_CHANNEL_ALIGN);

@@ -1,7 +1,9 @@
-/*===- Kernels.h - qcc's CPU micro-kernels -------------------------*- C -*-===//
+/*===- Kernels.h - qcc's CPU micro-kernels -------------------------*- C
+-*-===//
 //
 // The C ABI of the CPU micro-kernels that qcc links into a model's LLVM module
-// (the C files of lib/Codegen/CPU/Kernels, compiled to bitcode at build time). The
+// (the C files of lib/Codegen/CPU/Kernels, compiled to bitcode at build time).
+The
 // kernels are freestanding: no libc, no allocation, no writable globals; every
 // buffer comes from the caller and the weights were packed at compile time by
 // include/qcc/Codegen/CPU/Packing.h.

@@ -129,8 +129,7 @@ bool packSConv2D(SKernelVariant variant, const SConv2DWeights &conv,
 /// fp32 depthwise: weights [channels][kernelH][kernelW], bias or null.
 bool packSDepthwiseConv2D(const float *weights, const float *bias,
                           int32_t channels, int32_t kernelH, int32_t kernelW,
-                          SConv2DPacked &packed,
-                          std::string *error = nullptr);
+                          SConv2DPacked &packed, std::string *error = nullptr);
 
 } // namespace qcc::cpu
 

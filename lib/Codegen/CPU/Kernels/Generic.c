@@ -1,4 +1,5 @@
-/*===- Generic.c - Portable C micro-kernels ------------------------*- C -*-===//
+/*===- Generic.c - Portable C micro-kernels ------------------------*- C
+-*-===//
 //
 // The _generic variants of every kernel in qcc/Codegen/CPU/Kernels.h, for
 // targets without a hand-written variant (aarch64 and riscv64 today) and as
@@ -17,11 +18,13 @@
 typedef uint32_t qcc_v16u __attribute__((vector_size(64)));
 typedef int32_t qcc_v16i __attribute__((vector_size(64)));
 typedef int8_t qcc_v16b __attribute__((vector_size(16)));
-typedef int8_t qcc_v64b_u __attribute__((vector_size(64), aligned(1), may_alias));
+typedef int8_t qcc_v64b_u
+    __attribute__((vector_size(64), aligned(1), may_alias));
 typedef int32_t qcc_v16i_u
     __attribute__((vector_size(64), aligned(4), may_alias));
 typedef float qcc_v16f __attribute__((vector_size(64)));
-typedef float qcc_v16f_u __attribute__((vector_size(64), aligned(4), may_alias));
+typedef float qcc_v16f_u
+    __attribute__((vector_size(64), aligned(4), may_alias));
 
 /*===------------------------------ int8 conv -----------------------------===*/
 
@@ -51,22 +54,22 @@ QCC_INLINE void qconv_tile_generic_body(const qcc_conv_tile *t, const int rows,
         qcc_v64b_u packed = *(const qcc_v64b_u *)w;
         w += 4 * QCC_GENERIC_NR;
         qcc_v16u wv[4];
-        wv[0] = (qcc_v16u)__builtin_convertvector(
+        wv[0] = (qcc_v16u) __builtin_convertvector(
             (qcc_v16b)__builtin_shufflevector(packed, packed, 0, 4, 8, 12, 16,
                                               20, 24, 28, 32, 36, 40, 44, 48,
                                               52, 56, 60),
             qcc_v16i);
-        wv[1] = (qcc_v16u)__builtin_convertvector(
+        wv[1] = (qcc_v16u) __builtin_convertvector(
             (qcc_v16b)__builtin_shufflevector(packed, packed, 1, 5, 9, 13, 17,
                                               21, 25, 29, 33, 37, 41, 45, 49,
                                               53, 57, 61),
             qcc_v16i);
-        wv[2] = (qcc_v16u)__builtin_convertvector(
+        wv[2] = (qcc_v16u) __builtin_convertvector(
             (qcc_v16b)__builtin_shufflevector(packed, packed, 2, 6, 10, 14, 18,
                                               22, 26, 30, 34, 38, 42, 46, 50,
                                               54, 58, 62),
             qcc_v16i);
-        wv[3] = (qcc_v16u)__builtin_convertvector(
+        wv[3] = (qcc_v16u) __builtin_convertvector(
             (qcc_v16b)__builtin_shufflevector(packed, packed, 3, 7, 11, 15, 19,
                                               23, 27, 31, 35, 39, 43, 47, 51,
                                               55, 59, 63),
@@ -79,8 +82,8 @@ QCC_INLINE void qconv_tile_generic_body(const qcc_conv_tile *t, const int rows,
           uint32_t x[4] = {0, 0, 0, 0};
           for (int i = 0; i < count; ++i) {
             uint8_t byte = a[r][4 * k + i];
-            x[i] = is_unsigned ? (uint32_t)byte
-                               : (uint32_t)(int32_t)(int8_t)byte;
+            x[i] =
+                is_unsigned ? (uint32_t)byte : (uint32_t)(int32_t)(int8_t)byte;
           }
           acc[r] += x[0] * wv[0] + x[1] * wv[1] + x[2] * wv[2] + x[3] * wv[3];
         }

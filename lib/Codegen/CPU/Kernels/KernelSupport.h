@@ -1,4 +1,5 @@
-/*===- KernelSupport.h - Shared pieces of the CPU micro-kernels ----*- C -*-===//
+/*===- KernelSupport.h - Shared pieces of the CPU micro-kernels ----*- C
+-*-===//
 //
 // Internal to lib/Codegen/CPU/Kernels: the scalar requantization of the
 // numerics contract, unaligned access helpers, and the loop nest that walks a
@@ -49,8 +50,8 @@ QCC_INLINE int32_t qcc_load_partial_group(const uint8_t *p, int count) {
  * happens exactly when r > 2^(n-1), or r == 2^(n-1) and q is odd. No
  * overflow: |p| < 2^62 (|acc| <= 2^31, m < 2^31) and the offset is at most
  * 2^62. */
-QCC_INLINE int32_t qcc_requantize(int32_t acc, int32_t m, int32_t n,
-                                  int32_t zp, int32_t lo, int32_t hi) {
+QCC_INLINE int32_t qcc_requantize(int32_t acc, int32_t m, int32_t n, int32_t zp,
+                                  int32_t lo, int32_t hi) {
   int64_t p = (int64_t)acc * (int64_t)m;
   int64_t offset = (((int64_t)1 << (n - 1)) - 1) + ((p >> n) & 1);
   int64_t q = ((p + offset) >> n) + zp;
@@ -96,13 +97,13 @@ typedef struct qcc_conv_tile {
 
 /* The input pointer of tap (ky, kx) of row r: the pixel, or the zero row
  * when the tap lies in the padding. Compiles to a conditional move. */
-QCC_INLINE const uint8_t *qcc_tap_pointer(const qcc_conv_tile *t, int r,
-                                          int ky, int kx) {
+QCC_INLINE const uint8_t *qcc_tap_pointer(const qcc_conv_tile *t, int r, int ky,
+                                          int kx) {
   const qcc_conv2d_geometry *g = t->geometry;
   int32_t y = t->in_y[r] + ky * g->dilation_h;
   int32_t x = t->in_x[r] + kx * g->dilation_w;
-  int inside = (uint32_t)y < (uint32_t)g->in_h &&
-               (uint32_t)x < (uint32_t)g->in_w;
+  int inside =
+      (uint32_t)y < (uint32_t)g->in_h && (uint32_t)x < (uint32_t)g->in_w;
   const uint8_t *pixel =
       t->input + ((ptrdiff_t)y * g->in_w + x) * t->input_pixel_bytes;
   return inside ? pixel : t->zero_row;
@@ -116,17 +117,16 @@ typedef void (*qcc_conv_tile_fn)(const qcc_conv_tile *tile, int rows);
  * `element_bytes` is 1 for int8 kernels, 4 for fp32; the packed weights of a
  * block are `block_weight_bytes` long and `channel_data_bytes` is the size
  * of one element of bias/multiplier/shift. */
-__attribute__((unused)) static void qcc_conv_walk(const qcc_conv2d_geometry *g, const void *params,
-                          const void *input,
-                          const void *zero_row, void *output,
-                          const void *weights, const void *bias,
-                          const int32_t *multiplier, const int32_t *shift,
-                          int nr, int mr, int element_bytes,
-                          qcc_conv_tile_fn tile_fn) {
+__attribute__((unused)) static void
+qcc_conv_walk(const qcc_conv2d_geometry *g, const void *params,
+              const void *input, const void *zero_row, void *output,
+              const void *weights, const void *bias, const int32_t *multiplier,
+              const int32_t *shift, int nr, int mr, int element_bytes,
+              qcc_conv_tile_fn tile_fn) {
   int32_t pixels = g->out_h * g->out_w;
   int32_t blocks = (g->out_channels + nr - 1) / nr;
-  ptrdiff_t block_weight_bytes = (ptrdiff_t)g->kernel_h * g->kernel_w *
-                                 ((g->in_channels + 3) & ~3) * nr;
+  ptrdiff_t block_weight_bytes =
+      (ptrdiff_t)g->kernel_h * g->kernel_w * ((g->in_channels + 3) & ~3) * nr;
   if (element_bytes == 4) /* fp32 packs in_channels exactly. */
     block_weight_bytes =
         (ptrdiff_t)g->kernel_h * g->kernel_w * g->in_channels * nr * 4;
@@ -171,13 +171,12 @@ __attribute__((unused)) static void qcc_conv_walk(const qcc_conv2d_geometry *g, 
 /* Depthwise walk: tiles of up to `mr` consecutive output pixels over all
  * channels (the tile loops over channel chunks itself). `element_bytes` is
  * 1 (int8) or 4 (fp32). */
-__attribute__((unused)) static void qcc_depthwise_walk(const qcc_conv2d_geometry *g,
-                               const void *params, const void *input,
-                               const void *zero_row, void *output,
-                               const void *weights, const void *bias,
-                               const int32_t *multiplier,
-                               const int32_t *shift, int mr,
-                               int element_bytes, qcc_conv_tile_fn tile_fn) {
+__attribute__((unused)) static void
+qcc_depthwise_walk(const qcc_conv2d_geometry *g, const void *params,
+                   const void *input, const void *zero_row, void *output,
+                   const void *weights, const void *bias,
+                   const int32_t *multiplier, const int32_t *shift, int mr,
+                   int element_bytes, qcc_conv_tile_fn tile_fn) {
   int32_t pixels = g->out_h * g->out_w;
   qcc_conv_tile t;
   t.geometry = g;
@@ -217,10 +216,17 @@ QCC_INLINE void qcc_gather_tap_pointers(const qcc_conv_tile *t, int rows,
                                         const uint8_t **ptrs) {
   const qcc_conv2d_geometry *g = t->geometry;
   int tap = 0;
-  for (int32_t ky = 0; ky < g->kernel_h; ++ky)
-    for (int32_t kx = 0; kx < g->kernel_w; ++kx, ++tap)
-      for (int r = 0; r < rows; ++r)
-        ptrs[tap * rows + r] = qcc_tap_pointer(t, r, ky, kx);
+  /* Scalar on purpose: vectorized, this loop becomes gathers and 64-bit
+   * multiplies that cost more than the depthwise tile itself. */
+  _Pragma("clang loop vectorize(disable)") for (int32_t ky = 0;
+                                                ky < g->kernel_h; ++ky)
+      _Pragma("clang loop vectorize(disable)") for (int32_t kx = 0;
+                                                    kx < g->kernel_w;
+                                                    ++kx, ++tap)
+          _Pragma("clang loop vectorize(disable) unroll(full)") for (int r = 0;
+                                                                     r < rows;
+                                                                     ++r)
+              ptrs[tap * rows + r] = qcc_tap_pointer(t, r, ky, kx);
 }
 
 /* The pointer of (tap, row): from the gathered table, or computed. */

@@ -1,4 +1,5 @@
-/*===- QConvX86.c - int8 convolution and matmul kernels for x86-64 -*- C -*-===//
+/*===- QConvX86.c - int8 convolution and matmul kernels for x86-64 -*- C
+-*-===//
 //
 // qcc_qconv2d_{avx512vnni,avxvnni,avx2}: direct convolution (matmul as the
 // 1x1 case) with fused requantization; ABI and packed layout in
@@ -36,8 +37,8 @@
 /* Adds sum over n bytes of (x + 128) to the int64 lanes of `sum`; masked
  * loads never touch memory past p[n - 1]. */
 QCC_INLINE QCC_TARGET_AVX512VNNI __m512i qcc_add_biased_sum512(__m512i sum,
-                                                              const uint8_t *p,
-                                                              int32_t n) {
+                                                               const uint8_t *p,
+                                                               int32_t n) {
   const __m512i flip = _mm512_set1_epi8((char)0x80);
   int32_t i = 0;
   for (; i + 64 <= n; i += 64) {
@@ -105,12 +106,11 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
             __m512i x1 = _mm512_set1_epi32(qcc_load_i32(a[r] + 4 * k + 4));
             QCC_UNROLL
             for (int j = 0; j < 4; ++j) {
-              acc[r][j] = is_signed
-                              ? _mm512_dpbusd_epi32(acc[r][j], wv[j], x0)
-                              : _mm512_dpbusd_epi32(acc[r][j], x0, wv[j]);
-              acc2[r][j] =
-                  is_signed ? _mm512_dpbusd_epi32(acc2[r][j], wv[4 + j], x1)
-                            : _mm512_dpbusd_epi32(acc2[r][j], x1, wv[4 + j]);
+              acc[r][j] = is_signed ? _mm512_dpbusd_epi32(acc[r][j], wv[j], x0)
+                                    : _mm512_dpbusd_epi32(acc[r][j], x0, wv[j]);
+              acc2[r][j] = is_signed
+                               ? _mm512_dpbusd_epi32(acc2[r][j], wv[4 + j], x1)
+                               : _mm512_dpbusd_epi32(acc2[r][j], x1, wv[4 + j]);
             }
           }
         }
@@ -153,8 +153,8 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
     QCC_UNROLL
     for (int r = 0; r < rows; ++r)
       QCC_UNROLL
-      for (int j = 0; j < 4; ++j)
-        acc[r][j] = _mm512_add_epi32(acc[r][j], acc2[r][j]);
+    for (int j = 0; j < 4; ++j)
+      acc[r][j] = _mm512_add_epi32(acc[r][j], acc2[r][j]);
   }
   if (is_signed) {
     /* acc -= 128 * sum x, with sum x = sum (x + 128) - 128 * count; the
@@ -183,15 +183,14 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
     QCC_UNROLL
     for (int r = 0; r < rows; ++r) {
       __m512i y = qcc_requant512_apply(acc[r][j], &c);
-      _mm512_mask_cvtepi32_storeu_epi8(
-          t->output + r * t->output_row_bytes + 16 * j, mask, y);
+      qcc_store16_epi8(t->output + r * t->output_row_bytes + 16 * j, mask, y);
     }
   }
 }
 
 #define QCC_QPARAMS(t) ((const qcc_qconv2d_params *)(t)->params)
 
-#define QCC_DISPATCH_ROWS6(body, t, rows, flag)                               \
+#define QCC_DISPATCH_ROWS6(body, t, rows, flag)                                \
   switch (rows) {                                                              \
   case 6:                                                                      \
     body(t, 6, flag, QCC_QPARAMS(t));                                          \
@@ -219,12 +218,10 @@ qconv_tile_avx512vnni_signed(const qcc_conv_tile *t, int rows) {
 }
 
 static QCC_TARGET_AVX512VNNI void
-qconv_tile_avx512vnni_unsigned(const qcc_conv_tile *t, int rows) {
-  QCC_DISPATCH_ROWS6(qconv_tile_avx512vnni_body, t, rows, 0)
-}
+qconv_tile_avx512vnni_unsigned(const qcc_conv_tile *t, int rows){
+    QCC_DISPATCH_ROWS6(qconv_tile_avx512vnni_body, t, rows, 0)}
 
-QCC_TARGET_AVX512VNNI void
-qcc_qconv2d_avx512vnni(const qcc_qconv2d_params *p) {
+QCC_TARGET_AVX512VNNI void qcc_qconv2d_avx512vnni(const qcc_qconv2d_params *p) {
   qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,
                 p->bias, p->multiplier, p->shift, QCC_QCONV_NR_AVX512VNNI,
                 QCC_AVX512VNNI_MR, 1,
@@ -242,13 +239,13 @@ qcc_qconv2d_avx512vnni(const qcc_qconv2d_params *p) {
 /* AVX has no masked byte loads: the last n % 32 bytes are summed one by
  * one. */
 QCC_INLINE QCC_TARGET_AVXVNNI __m256i qcc_add_biased_sum256(__m256i sum,
-                                                           const uint8_t *p,
-                                                           int32_t n) {
+                                                            const uint8_t *p,
+                                                            int32_t n) {
   const __m256i flip = _mm256_set1_epi8((char)0x80);
   int32_t i = 0;
   for (; i + 32 <= n; i += 32) {
-    __m256i v = _mm256_xor_si256(
-        _mm256_loadu_si256((const __m256i *)(p + i)), flip);
+    __m256i v =
+        _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(p + i)), flip);
     sum = _mm256_add_epi64(sum, _mm256_sad_epu8(v, _mm256_setzero_si256()));
   }
   uint32_t rest = 0;
@@ -259,8 +256,7 @@ QCC_INLINE QCC_TARGET_AVXVNNI __m256i qcc_add_biased_sum256(__m256i sum,
 }
 
 QCC_INLINE QCC_TARGET_AVXVNNI __m256i qcc_dpbusd_avx(__m256i acc, __m256i x,
-                                                     __m256i w,
-                                                     int is_signed) {
+                                                     __m256i w, int is_signed) {
   return is_signed ? _mm256_dpbusd_avx_epi32(acc, w, x)
                    : _mm256_dpbusd_avx_epi32(acc, x, w);
 }
@@ -351,15 +347,14 @@ qconv_tile_avxvnni_body(const qcc_conv_tile *t, const int rows,
   }
 }
 
-static QCC_TARGET_AVXVNNI void
-qconv_tile_avxvnni_signed(const qcc_conv_tile *t, int rows) {
+static QCC_TARGET_AVXVNNI void qconv_tile_avxvnni_signed(const qcc_conv_tile *t,
+                                                         int rows) {
   QCC_DISPATCH_ROWS6(qconv_tile_avxvnni_body, t, rows, 1)
 }
 
 static QCC_TARGET_AVXVNNI void
-qconv_tile_avxvnni_unsigned(const qcc_conv_tile *t, int rows) {
-  QCC_DISPATCH_ROWS6(qconv_tile_avxvnni_body, t, rows, 0)
-}
+qconv_tile_avxvnni_unsigned(const qcc_conv_tile *t, int rows){
+    QCC_DISPATCH_ROWS6(qconv_tile_avxvnni_body, t, rows, 0)}
 
 QCC_TARGET_AVXVNNI void qcc_qconv2d_avxvnni(const qcc_qconv2d_params *p) {
   qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,
@@ -396,8 +391,8 @@ qconv_tile_avx2_body(const qcc_conv_tile *t, const int rows,
   QCC_UNROLL
   for (int r = 0; r < rows; ++r)
     QCC_UNROLL
-    for (int j = 0; j < 4; ++j)
-      acc[r][j] = _mm256_setzero_si256();
+  for (int j = 0; j < 4; ++j)
+    acc[r][j] = _mm256_setzero_si256();
   const int32_t groups4 = g->in_channels >> 2;
   const int32_t tail = g->in_channels & 3;
   for (int32_t ky = 0; ky < g->kernel_h; ++ky) {
@@ -422,7 +417,8 @@ qconv_tile_avx2_body(const qcc_conv_tile *t, const int rows,
               _mm_loadu_si128((const __m128i *)(w + 16 * j)));
           QCC_UNROLL
           for (int r = 0; r < rows; ++r)
-            acc[r][j] = _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(x[r], wv));
+            acc[r][j] =
+                _mm256_add_epi32(acc[r][j], _mm256_madd_epi16(x[r], wv));
         }
         w += 64;
       }
@@ -442,10 +438,10 @@ qconv_tile_avx2_body(const qcc_conv_tile *t, const int rows,
   QCC_UNROLL
   for (int r = 0; r < rows; ++r) {
     /* hadd pairs within 128-bit lanes: channels 0 1 4 5 | 2 3 6 7. */
-    __m256i s0 = _mm256_permute4x64_epi64(
-        _mm256_hadd_epi32(acc[r][0], acc[r][1]), 0xd8);
-    __m256i s1 = _mm256_permute4x64_epi64(
-        _mm256_hadd_epi32(acc[r][2], acc[r][3]), 0xd8);
+    __m256i s0 =
+        _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[r][0], acc[r][1]), 0xd8);
+    __m256i s1 =
+        _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[r][2], acc[r][3]), 0xd8);
     s0 = _mm256_add_epi32(s0, b0);
     s1 = _mm256_add_epi32(s1, b1);
     __m128i y = qcc_narrow256(qcc_requant256_apply(s0, &c0),
@@ -454,7 +450,7 @@ qconv_tile_avx2_body(const qcc_conv_tile *t, const int rows,
   }
 }
 
-#define QCC_DISPATCH_ROWS3(body, t, rows, flag)                               \
+#define QCC_DISPATCH_ROWS3(body, t, rows, flag)                                \
   switch (rows) {                                                              \
   case 3:                                                                      \
     body(t, 3, flag, QCC_QPARAMS(t));                                          \
@@ -473,14 +469,12 @@ static QCC_TARGET_AVX2 void qconv_tile_avx2_signed(const qcc_conv_tile *t,
 }
 
 static QCC_TARGET_AVX2 void qconv_tile_avx2_unsigned(const qcc_conv_tile *t,
-                                                     int rows) {
-  QCC_DISPATCH_ROWS3(qconv_tile_avx2_body, t, rows, 1)
-}
+                                                     int rows){
+    QCC_DISPATCH_ROWS3(qconv_tile_avx2_body, t, rows, 1)}
 
 QCC_TARGET_AVX2 void qcc_qconv2d_avx2(const qcc_qconv2d_params *p) {
-  qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,
-                p->bias, p->multiplier, p->shift, QCC_QCONV_NR_AVX2,
-                QCC_AVX2_MR, 1,
-                p->input_unsigned ? qconv_tile_avx2_unsigned
-                                  : qconv_tile_avx2_signed);
+  qcc_conv_walk(
+      &p->geometry, p, p->input, p->zero_row, p->output, p->weights, p->bias,
+      p->multiplier, p->shift, QCC_QCONV_NR_AVX2, QCC_AVX2_MR, 1,
+      p->input_unsigned ? qconv_tile_avx2_unsigned : qconv_tile_avx2_signed);
 }

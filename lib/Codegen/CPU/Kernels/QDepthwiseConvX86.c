@@ -1,4 +1,5 @@
-/*===- QDepthwiseConvX86.c - int8 depthwise kernels for x86-64 -----*- C -*-===//
+/*===- QDepthwiseConvX86.c - int8 depthwise kernels for x86-64 -----*- C
+-*-===//
 //
 // qcc_qdwconv2d_{avx512vnni,avxvnni,avx2}: direct depthwise convolution with
 // channels innermost and fused requantization; ABI and packed layout in
@@ -74,22 +75,22 @@ qdw_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
       __m512i wv = _mm512_loadu_si512(w + (ptrdiff_t)tap * stride + c);
       QCC_UNROLL
       for (int r = 0; r < rows; ++r) {
-        __m128i bytes = _mm_maskz_loadu_epi8(
-            mask, qcc_dw_tap(t, ptrs, gathered, rows, tap, r) + c);
+        const uint8_t *a = qcc_dw_tap(t, ptrs, gathered, rows, tap, r) + c;
+        /* Full chunks load plainly (folded into vpmovsxbd's operand). */
+        __m128i bytes = mask == 0xffff ? _mm_loadu_si128((const __m128i *)a)
+                                       : _mm_maskz_loadu_epi8(mask, a);
         __m512i x = is_unsigned ? _mm512_cvtepu8_epi32(bytes)
                                 : _mm512_cvtepi8_epi32(bytes);
         acc[r] = _mm512_dpwssd_epi32(acc[r], x, wv);
       }
     }
-    qcc_requant512 rq =
-        qcc_requant512_setup(t->multiplier + c, t->shift + c,
-                             p->output_zero_point, p->output_min,
-                             p->output_max);
+    qcc_requant512 rq = qcc_requant512_setup(t->multiplier + c, t->shift + c,
+                                             p->output_zero_point,
+                                             p->output_min, p->output_max);
     QCC_UNROLL
     for (int r = 0; r < rows; ++r)
-      _mm512_mask_cvtepi32_storeu_epi8(t->output + r * t->output_row_bytes +
-                                           c,
-                                       mask, qcc_requant512_apply(acc[r], &rq));
+      qcc_store16_epi8(t->output + r * t->output_row_bytes + c, mask,
+                       qcc_requant512_apply(acc[r], &rq));
   }
 }
 
@@ -107,7 +108,7 @@ QCC_INLINE QCC_TARGET_AVX2 __m256i qdw_load8(const uint8_t *a,
 
 /* use_vnni selects vpdpwssd (AVX-VNNI) over vpmaddwd + vpaddd; the body is
  * instantiated inside functions whose target allows the chosen one. */
-#define QCC_DW_YMM_BODY(name, target, dot)                                    \
+#define QCC_DW_YMM_BODY(name, target, dot)                                     \
   QCC_INLINE target void name(const qcc_conv_tile *t, const int rows,          \
                               const int is_unsigned) {                         \
     const qcc_qdwconv2d_params *p = (const qcc_qdwconv2d_params *)t->params;   \
@@ -139,16 +140,14 @@ QCC_INLINE QCC_TARGET_AVX2 __m256i qdw_load8(const uint8_t *a,
           acc[r] = dot(acc[r], x, wv);                                         \
         }                                                                      \
       }                                                                        \
-      qcc_requant256 rq =                                                      \
-          qcc_requant256_setup(t->multiplier + c, t->shift + c,                \
-                               p->output_zero_point, p->output_min,            \
-                               p->output_max);                                 \
+      qcc_requant256 rq = qcc_requant256_setup(                                \
+          t->multiplier + c, t->shift + c, p->output_zero_point,               \
+          p->output_min, p->output_max);                                       \
       QCC_UNROLL                                                               \
       for (int r = 0; r < rows; ++r) {                                         \
         __m256i y = qcc_requant256_apply(acc[r], &rq);                         \
-        _mm_storel_epi64(                                                      \
-            (__m128i *)(t->output + r * t->output_row_bytes + c),              \
-            qcc_narrow256(y, y));                                              \
+        _mm_storel_epi64((__m128i *)(t->output + r * t->output_row_bytes + c), \
+                         qcc_narrow256(y, y));                                 \
       }                                                                        \
     }                                                                          \
     if (c < channels)                                                          \
@@ -204,10 +203,9 @@ QCC_DW_YMM_BODY(qdw_tile_avx2_body, QCC_TARGET_AVX2, qdw_dot_avx2)
     QCC_DW_DISPATCH(qdw_tile_##variant##_body, t, rows, 0)                     \
   }                                                                            \
   static target void qdw_tile_##variant##_unsigned(const qcc_conv_tile *t,     \
-                                                   int rows) {                 \
-    QCC_DW_DISPATCH(qdw_tile_##variant##_body, t, rows, 1)                     \
-  }                                                                            \
-  target void qcc_qdwconv2d_##variant(const qcc_qdwconv2d_params *p) {         \
+                                                   int rows){QCC_DW_DISPATCH(  \
+      qdw_tile_##variant##_body, t, rows,                                      \
+      1)} target void qcc_qdwconv2d_##variant(const qcc_qdwconv2d_params *p) { \
     qcc_depthwise_walk(&p->geometry, p, p->input, p->zero_row, p->output,      \
                        p->weights, p->bias, p->multiplier, p->shift,           \
                        QCC_DW_MR, 1,                                           \

@@ -1,4 +1,5 @@
-/*===- SConvX86.c - fp32 convolution kernels for x86-64 ------------*- C -*-===//
+/*===- SConvX86.c - fp32 convolution kernels for x86-64 ------------*- C
+-*-===//
 //
 // qcc_sconv2d_{avx512f,avx2} (direct convolution, matmul as 1x1) and
 // qcc_sdwconv2d_{avx512f,avx2} (depthwise); ABI and layouts in
@@ -15,8 +16,8 @@
 
 #define QCC_S512_MR 6
 
-QCC_INLINE QCC_TARGET_AVX512F void sconv_tile_avx512f_body(
-    const qcc_conv_tile *t, const int rows) {
+QCC_INLINE QCC_TARGET_AVX512F void
+sconv_tile_avx512f_body(const qcc_conv_tile *t, const int rows) {
   const qcc_sconv2d_params *p = QCC_SPARAMS(t);
   const qcc_conv2d_geometry *g = t->geometry;
   const float *bias = (const float *)t->bias;
@@ -92,14 +93,13 @@ QCC_INLINE QCC_TARGET_AVX512F void sconv_tile_avx512f_body(
   }
 
 static QCC_TARGET_AVX512F void sconv_tile_avx512f(const qcc_conv_tile *t,
-                                                  int rows) {
-  QCC_DISPATCH_ROWS6_F(sconv_tile_avx512f_body, t, rows)
-}
+                                                  int rows){
+    QCC_DISPATCH_ROWS6_F(sconv_tile_avx512f_body, t, rows)}
 
 QCC_TARGET_AVX512F void qcc_sconv2d_avx512f(const qcc_sconv2d_params *p) {
-  qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output,
-                p->weights, p->bias, 0, 0, QCC_SCONV_NR_AVX512F, QCC_S512_MR,
-                4, sconv_tile_avx512f);
+  qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,
+                p->bias, 0, 0, QCC_SCONV_NR_AVX512F, QCC_S512_MR, 4,
+                sconv_tile_avx512f);
 }
 
 /*===------------------------- AVX2: 6 x 16 conv tile ---------------------===*/
@@ -156,21 +156,18 @@ QCC_INLINE QCC_TARGET_AVX2 void sconv_tile_avx2_body(const qcc_conv_tile *t,
     QCC_UNROLL
     for (int r = 0; r < rows; ++r) {
       __m256 y = _mm256_min_ps(_mm256_max_ps(acc[r][j], lo), hi);
-      _mm256_maskstore_ps((float *)(t->output + r * t->output_row_bytes) +
-                              8 * j,
-                          mask, y);
+      _mm256_maskstore_ps(
+          (float *)(t->output + r * t->output_row_bytes) + 8 * j, mask, y);
     }
   }
 }
 
-static QCC_TARGET_AVX2 void sconv_tile_avx2(const qcc_conv_tile *t,
-                                            int rows) {
-  QCC_DISPATCH_ROWS6_F(sconv_tile_avx2_body, t, rows)
-}
+static QCC_TARGET_AVX2 void sconv_tile_avx2(const qcc_conv_tile *t, int rows){
+    QCC_DISPATCH_ROWS6_F(sconv_tile_avx2_body, t, rows)}
 
 QCC_TARGET_AVX2 void qcc_sconv2d_avx2(const qcc_sconv2d_params *p) {
-  qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output,
-                p->weights, p->bias, 0, 0, QCC_SCONV_NR_AVX2, QCC_S256_MR, 4,
+  qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,
+                p->bias, 0, 0, QCC_SCONV_NR_AVX2, QCC_S256_MR, 4,
                 sconv_tile_avx2);
 }
 
@@ -181,8 +178,8 @@ QCC_TARGET_AVX2 void qcc_sconv2d_avx2(const qcc_sconv2d_params *p) {
 
 #define QCC_SDW_MR 8
 
-QCC_INLINE QCC_TARGET_AVX512F void sdw_tile_avx512f_body(
-    const qcc_conv_tile *t, const int rows) {
+QCC_INLINE QCC_TARGET_AVX512F void sdw_tile_avx512f_body(const qcc_conv_tile *t,
+                                                         const int rows) {
   const qcc_sconv2d_params *p = QCC_SPARAMS(t);
   const qcc_conv2d_geometry *g = t->geometry;
   const int32_t taps = g->kernel_h * g->kernel_w;
@@ -210,14 +207,14 @@ QCC_INLINE QCC_TARGET_AVX512F void sdw_tile_avx512f_body(
       for (int r = 0; r < rows; ++r) {
         const float *a =
             (const float *)qcc_dw_tap(t, ptrs, gathered, rows, tap, r);
-        acc[r] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, a + c), wv,
-                                 acc[r]);
+        __m512 x = mask == 0xffff ? _mm512_loadu_ps(a + c)
+                                  : _mm512_maskz_loadu_ps(mask, a + c);
+        acc[r] = _mm512_fmadd_ps(x, wv, acc[r]);
       }
     }
     QCC_UNROLL
     for (int r = 0; r < rows; ++r)
-      _mm512_mask_storeu_ps((float *)(t->output + r * t->output_row_bytes) +
-                                c,
+      _mm512_mask_storeu_ps((float *)(t->output + r * t->output_row_bytes) + c,
                             mask, _mm512_min_ps(_mm512_max_ps(acc[r], lo), hi));
   }
 }
@@ -258,8 +255,7 @@ QCC_INLINE QCC_TARGET_AVX2 void sdw_tile_avx2_body(const qcc_conv_tile *t,
     QCC_UNROLL
     for (int r = 0; r < rows; ++r)
       _mm256_maskstore_ps((float *)(t->output + r * t->output_row_bytes) + c,
-                          mask,
-                          _mm256_min_ps(_mm256_max_ps(acc[r], lo), hi));
+                          mask, _mm256_min_ps(_mm256_max_ps(acc[r], lo), hi));
   }
 }
 
@@ -296,9 +292,8 @@ static QCC_TARGET_AVX512F void sdw_tile_avx512f(const qcc_conv_tile *t,
   QCC_DISPATCH_ROWS8_F(sdw_tile_avx512f_body, t, rows)
 }
 
-static QCC_TARGET_AVX2 void sdw_tile_avx2(const qcc_conv_tile *t, int rows) {
-  QCC_DISPATCH_ROWS8_F(sdw_tile_avx2_body, t, rows)
-}
+static QCC_TARGET_AVX2 void sdw_tile_avx2(const qcc_conv_tile *t, int rows){
+    QCC_DISPATCH_ROWS8_F(sdw_tile_avx2_body, t, rows)}
 
 QCC_TARGET_AVX512F void qcc_sdwconv2d_avx512f(const qcc_sconv2d_params *p) {
   qcc_depthwise_walk(&p->geometry, p, p->input, p->zero_row, p->output,

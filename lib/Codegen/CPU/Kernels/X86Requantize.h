@@ -1,4 +1,5 @@
-/*===- X86Requantize.h - Vector requantization for x86 kernels -----*- C -*-===//
+/*===- X86Requantize.h - Vector requantization for x86 kernels -----*- C
+-*-===//
 //
 // Internal to lib/Codegen/CPU/Kernels: the contract's
 //   y = clamp(zp + RHE(acc * M, n), lo, hi)
@@ -37,9 +38,9 @@ typedef struct qcc_requant512 {
   __m512i zp;                    /* int32 */
 } qcc_requant512;
 
-QCC_INLINE QCC_TARGET_AVX512F qcc_requant512 qcc_requant512_setup(
-    const int32_t *multiplier, const int32_t *shift, int32_t zp, int32_t lo,
-    int32_t hi) {
+QCC_INLINE QCC_TARGET_AVX512F qcc_requant512
+qcc_requant512_setup(const int32_t *multiplier, const int32_t *shift,
+                     int32_t zp, int32_t lo, int32_t hi) {
   qcc_requant512 c;
   __m512i one = _mm512_set1_epi64(1);
   __m512i m = _mm512_loadu_si512(multiplier);
@@ -74,8 +75,8 @@ QCC_INLINE QCC_TARGET_AVX512F __m512i
 qcc_requant512_apply(__m512i acc, const qcc_requant512 *c) {
   __m512i p_even = _mm512_mul_epi32(acc, c->m_even);
   __m512i p_odd = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), c->m_odd);
-  __m512i q_even = qcc_rhe512(p_even, c->n_even, c->round_even, c->bit_even,
-                              c->lo, c->hi);
+  __m512i q_even =
+      qcc_rhe512(p_even, c->n_even, c->round_even, c->bit_even, c->lo, c->hi);
   __m512i q_odd =
       qcc_rhe512(p_odd, c->n_odd, c->round_odd, c->bit_odd, c->lo, c->hi);
   /* Interleave the low dwords: lane 2i from q_even, 2i + 1 from q_odd. */
@@ -89,6 +90,21 @@ QCC_INLINE __mmask16 qcc_mask16(int32_t count) {
   return count >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << count) - 1);
 }
 
+/* Stores the low bytes of 16 int32 lanes under `mask`. vpmovdb straight to
+ * memory is microcoded on AMD (Zen 4/5: several times slower than the rest
+ * of the epilogue); narrowing in a register and storing with a byte mask is
+ * not. */
+QCC_INLINE QCC_TARGET_AVX512F void qcc_store16_epi8(uint8_t *out,
+                                                    __mmask16 mask, __m512i y) {
+  __m128i bytes = _mm512_cvtepi32_epi8(y);
+  /* Without the barrier clang folds the pair back into vpmovdb m128{k}. */
+  __asm__("" : "+v"(bytes));
+  if (mask == 0xffff)
+    _mm_storeu_si128((__m128i *)out, bytes);
+  else
+    _mm_mask_storeu_epi8(out, mask, bytes);
+}
+
 /*===-------------------------------- AVX2 --------------------------------===*/
 
 typedef struct qcc_requant256 {
@@ -99,9 +115,9 @@ typedef struct qcc_requant256 {
   __m256i zp;
 } qcc_requant256;
 
-QCC_INLINE QCC_TARGET_AVX2 qcc_requant256 qcc_requant256_setup(
-    const int32_t *multiplier, const int32_t *shift, int32_t zp, int32_t lo,
-    int32_t hi) {
+QCC_INLINE QCC_TARGET_AVX2 qcc_requant256
+qcc_requant256_setup(const int32_t *multiplier, const int32_t *shift,
+                     int32_t zp, int32_t lo, int32_t hi) {
   qcc_requant256 c;
   __m256i one = _mm256_set1_epi64x(1);
   __m256i m = _mm256_loadu_si256((const __m256i *)multiplier);
@@ -142,11 +158,9 @@ QCC_INLINE QCC_TARGET_AVX2 __m256i
 qcc_requant256_apply(__m256i acc, const qcc_requant256 *c) {
   __m256i p_even = _mm256_mul_epi32(acc, c->m_even);
   __m256i p_odd = _mm256_mul_epi32(_mm256_srli_epi64(acc, 32), c->m_odd);
-  __m256i q_even =
-      qcc_rhe256(p_even, c->n_even, c->round_even, c->lo, c->hi);
+  __m256i q_even = qcc_rhe256(p_even, c->n_even, c->round_even, c->lo, c->hi);
   __m256i q_odd = qcc_rhe256(p_odd, c->n_odd, c->round_odd, c->lo, c->hi);
-  __m256i q =
-      _mm256_blend_epi32(q_even, _mm256_slli_epi64(q_odd, 32), 0xaa);
+  __m256i q = _mm256_blend_epi32(q_even, _mm256_slli_epi64(q_odd, 32), 0xaa);
   return _mm256_add_epi32(q, c->zp);
 }
 

@@ -127,8 +127,7 @@ int64_t referenceRhe(int64_t v, int n, RoundingCounts &counts) {
 
 struct ConvShape {
   int inH = 1, inW = 1, inC = 1, outC = 1, groups = 1;
-  int kH = 1, kW = 1, strideH = 1, strideW = 1, dilationH = 1,
-      dilationW = 1;
+  int kH = 1, kW = 1, strideH = 1, strideW = 1, dilationH = 1, dilationW = 1;
   int padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;
   /// Extra input/output channels per pixel beyond groups * channels.
   int inPixelExtra = 0, outPixelExtra = 0;
@@ -137,8 +136,7 @@ struct ConvShape {
     return (inH + padTop + padBottom - dilationH * (kH - 1) - 1) / strideH + 1;
   }
   int outW() const {
-    return (inW + padLeft + padRight - dilationW * (kW - 1) - 1) / strideW +
-           1;
+    return (inW + padLeft + padRight - dilationW * (kW - 1) - 1) / strideW + 1;
   }
   int inPixelStride() const { return groups * inC + inPixelExtra; }
   int outPixelStride() const { return groups * outC + outPixelExtra; }
@@ -151,7 +149,7 @@ struct QConvProblem {
   ConvShape shape;
   bool inputUnsigned = false;
   int32_t inputZeroPoint = 0;
-  std::vector<uint8_t> input; ///< [inH][inW][inPixelStride] raw bytes.
+  std::vector<uint8_t> input;  ///< [inH][inW][inPixelStride] raw bytes.
   std::vector<int8_t> weights; ///< OHWI.
   std::vector<int32_t> weightZeroPoints; ///< Empty, 1 or per channel.
   std::vector<int32_t> bias;
@@ -172,8 +170,7 @@ std::vector<uint8_t> referenceQConv(const QConvProblem &p,
                                     RoundingCounts &counts) {
   const ConvShape &s = p.shape;
   int outH = s.outH(), outW = s.outW();
-  std::vector<uint8_t> out(size_t(outH) * outW * s.outPixelStride(),
-                           kSentinel);
+  std::vector<uint8_t> out(size_t(outH) * outW * s.outPixelStride(), kSentinel);
   for (int oy = 0; oy < outH; ++oy)
     for (int ox = 0; ox < outW; ++ox)
       for (int g = 0; g < s.groups; ++g)
@@ -208,8 +205,8 @@ std::vector<uint8_t> referenceQConv(const QConvProblem &p,
           int64_t m = p.multipliers[mi];
           int64_t product;
           EXPECT_FALSE(__builtin_mul_overflow(int64_t(acc32), m, &product));
-          int64_t y = p.outputZeroPoint +
-                      referenceRhe(product, p.shifts[mi], counts);
+          int64_t y =
+              p.outputZeroPoint + referenceRhe(product, p.shifts[mi], counts);
           y = std::clamp<int64_t>(y, p.outputMin, p.outputMax);
           out[(size_t(oy) * outW + ox) * s.outPixelStride() + channel] =
               static_cast<uint8_t>(y);
@@ -426,8 +423,8 @@ protected:
                        bool depthwise = false) {
     RoundingCounts counts;
     std::vector<uint8_t> expected = referenceQConv(p, counts);
-    std::vector<uint8_t> actual = depthwise ? runQDepthwise(GetParam(), p)
-                                            : runQConv(GetParam(), p);
+    std::vector<uint8_t> actual =
+        depthwise ? runQDepthwise(GetParam(), p) : runQConv(GetParam(), p);
     size_t mismatches = 0, first = expected.size();
     for (size_t i = 0; i < expected.size(); ++i)
       if (expected[i] != actual[i]) {
@@ -538,8 +535,7 @@ TEST_P(QConvTest, ExtremeZeroPoints) {
     p.inputZeroPoint = zx;
     for (int32_t zy : {-128, 127}) {
       p.outputZeroPoint = zy;
-      check(p, "int8 z_x=" + std::to_string(zx) + " z_y=" +
-                   std::to_string(zy));
+      check(p, "int8 z_x=" + std::to_string(zx) + " z_y=" + std::to_string(zy));
     }
   }
   for (int32_t zx : {0, 255}) {
@@ -547,8 +543,8 @@ TEST_P(QConvTest, ExtremeZeroPoints) {
     p.inputZeroPoint = zx;
     for (int32_t zy : {0, 255}) {
       p.outputZeroPoint = zy;
-      check(p, "uint8 z_x=" + std::to_string(zx) + " z_y=" +
-                   std::to_string(zy));
+      check(p,
+            "uint8 z_x=" + std::to_string(zx) + " z_y=" + std::to_string(zy));
     }
   }
   // Weight zero points per channel: w' = w - z_w reaches -128.
@@ -579,8 +575,7 @@ TEST_P(QConvTest, AccumulatorsNearInt32Range) {
         p.multipliers[o] = gen.uniform(1 << 30, 0x7fffffff);
         p.shifts[o] = 60 + int(o % 4);
       }
-      check(p, "x=" + std::to_string(xValue) + " w=" +
-                   std::to_string(wValue));
+      check(p, "x=" + std::to_string(xValue) + " w=" + std::to_string(wValue));
     }
   // uint8 255 with +-127 weights: acc = 255 * w * 65000 stays in int32.
   ConvShape su = matmulShape(2, 65000, 17);
@@ -666,8 +661,7 @@ TEST_P(QConvTest, RandomizedShapes) {
     s.inPixelExtra = gen.uniform(0, 2);
     s.outPixelExtra = gen.uniform(0, 2);
     bool isUnsigned = gen.uniform(0, 1);
-    check(gen.random(s, isUnsigned),
-          "iteration " + std::to_string(iteration));
+    check(gen.random(s, isUnsigned), "iteration " + std::to_string(iteration));
   }
 }
 
@@ -712,8 +706,9 @@ TEST_P(QConvTest, Depthwise) {
   for (const Named &c : cases)
     for (bool isUnsigned : {false, true}) {
       QConvProblem p = gen.random(c.shape, isUnsigned);
-      check(p, std::string("depthwise ") + c.name +
-                   (isUnsigned ? " uint8" : " int8"),
+      check(p,
+            std::string("depthwise ") + c.name +
+                (isUnsigned ? " uint8" : " int8"),
             /*depthwise=*/true);
     }
   // Extreme values: all -128 / 127 inputs with +-127 weights, zero points
@@ -811,12 +806,12 @@ std::vector<double> referenceSConv(const ConvShape &s,
               if (y < 0 || y >= s.inH || x < 0 || x >= s.inW)
                 continue;
               for (int i = 0; i < s.inC; ++i)
-                acc += double(input[(size_t(y) * s.inW + x) *
-                                        s.inPixelStride() +
-                                    g * s.inC + i]) *
-                       weights[((size_t(channel) * s.kH + ky) * s.kW + kx) *
-                                   s.inC +
-                               i];
+                acc +=
+                    double(input[(size_t(y) * s.inW + x) * s.inPixelStride() +
+                                 g * s.inC + i]) *
+                    weights[((size_t(channel) * s.kH + ky) * s.kW + kx) *
+                                s.inC +
+                            i];
             }
           out[(size_t(oy) * outW + ox) * s.outPixelStride() + channel] =
               std::min<double>(std::max<double>(acc, lo), hi);
@@ -893,8 +888,8 @@ protected:
                     : std::fabs(out[i] - expected[i]) <=
                           1e-5 * (1 + std::sqrt(double(s.taps() * s.inC)));
       if (!ok && bad++ < 3)
-        ADD_FAILURE() << what << ": output " << i << " expected "
-                      << expected[i] << " got " << out[i];
+        ADD_FAILURE() << what << ": output " << i << " expected " << expected[i]
+                      << " got " << out[i];
     }
     EXPECT_EQ(bad, 0u) << what;
   }

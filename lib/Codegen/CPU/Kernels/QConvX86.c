@@ -236,8 +236,8 @@ QCC_TARGET_AVX512VNNI void qcc_qconv2d_avx512vnni(const qcc_qconv2d_params *p) {
 
 #define QCC_AVXVNNI_MR 6
 
-/* AVX has no masked byte loads: the last n % 32 bytes are summed one by
- * one. */
+/* AVX has no masked byte loads: after the 32-byte chunks, a 16- and an
+ * 8-byte step (vpsadbw on xmm), and the last n % 8 bytes one by one. */
 QCC_INLINE QCC_TARGET_AVXVNNI __m256i qcc_add_biased_sum256(__m256i sum,
                                                             const uint8_t *p,
                                                             int32_t n) {
@@ -248,11 +248,25 @@ QCC_INLINE QCC_TARGET_AVXVNNI __m256i qcc_add_biased_sum256(__m256i sum,
         _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(p + i)), flip);
     sum = _mm256_add_epi64(sum, _mm256_sad_epu8(v, _mm256_setzero_si256()));
   }
+  __m128i part = _mm_setzero_si128();
+  if (i + 16 <= n) {
+    __m128i v = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(p + i)),
+                              _mm256_castsi256_si128(flip));
+    part = _mm_sad_epu8(v, _mm_setzero_si128());
+    i += 16;
+  }
+  if (i + 8 <= n) {
+    /* Only the 8 loaded bytes flip; the zero upper half adds nothing. */
+    __m128i v = _mm_xor_si128(_mm_loadl_epi64((const __m128i *)(p + i)),
+                              _mm_set_epi64x(0, (int64_t)0x8080808080808080));
+    part = _mm_add_epi64(part, _mm_sad_epu8(v, _mm_setzero_si128()));
+    i += 8;
+  }
   uint32_t rest = 0;
   for (; i < n; ++i)
     rest += (uint32_t)(p[i] ^ 0x80);
-  return _mm256_add_epi64(sum,
-                          _mm256_zextsi128_si256(_mm_cvtsi32_si128((int)rest)));
+  part = _mm_add_epi64(part, _mm_cvtsi32_si128((int)rest));
+  return _mm256_add_epi64(sum, _mm256_zextsi128_si256(part));
 }
 
 QCC_INLINE QCC_TARGET_AVXVNNI __m256i qcc_dpbusd_avx(__m256i acc, __m256i x,

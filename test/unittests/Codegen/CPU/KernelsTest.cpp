@@ -452,7 +452,7 @@ ConvShape matmulShape(int m, int k, int n) {
 
 TEST_P(QConvTest, MatmulShapes) {
   for (int m : {1, 2, 5, 6, 7, 13})
-    for (int k : {1, 3, 4, 5, 17, 64, 100})
+    for (int k : {1, 3, 4, 5, 17, 59, 64, 100})
       for (int n : {1, 15, 16, 17, 64, 65, 130})
         for (bool isUnsigned : {false, true})
           check(gen.random(matmulShape(m, k, n), isUnsigned),

@@ -9,7 +9,7 @@
 
 #include "qcc/Driver/Driver.h"
 
-#include "qcc/Calibration/Calibrator.h"
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/InitAll.h"
 #include "qcc/Quantization/Passes.h"
 #include "qcc/Report/PrecisionSearch.h"
@@ -35,16 +35,15 @@ using namespace mlir;
 using namespace llvm;
 
 namespace qcc {
-namespace {
 
 /// Prints "qcc: error: <message>" and returns the failing exit status.
-int fail(const Twine &message) {
+static int fail(const Twine &message) {
   WithColor::error(errs(), "qcc") << message << "\n";
   return 1;
 }
 
 /// Writes what `write` produces to `path`; reports failures.
-LogicalResult
+static LogicalResult
 writeFile(StringRef path,
           llvm::function_ref<LogicalResult(raw_pwrite_stream &)> write) {
   std::string error;
@@ -59,9 +58,11 @@ writeFile(StringRef path,
   return success();
 }
 
-StringRef stringifyActivationKind(ActivationKind kind) {
+static StringRef stringifyActivationKind(ActivationKind kind) {
   return kind == ActivationKind::UInt8 ? "uint8" : "int8";
 }
+
+namespace {
 
 /// One run of the driver: the context, the model and the pipeline options
 /// the flags select.

@@ -25,7 +25,7 @@ llvm.mlir.global internal constant @weights(dense<1.0> : tensor<4xf32>) : !llvm.
 
 // An unknown stage name is an error, not a silent pass.
 // RUN: not qcc-opt %s -qcc-verify-stage=stage=bogus 2>&1 | FileCheck %s --check-prefix=STAGE
-// STAGE: error: unknown stage 'bogus'; expected input, linalg, bufferized or llvm
+// STAGE: for the --stage option: Cannot find option named 'bogus'!
 llvm.func @g() {
   llvm.return
 }

@@ -1,12 +1,11 @@
-/*===- Kernels.h - qcc's CPU micro-kernels -------------------------*- C
--*-===//
+//===- Kernels.h - qcc's CPU micro-kernels ------------------------*- C -*-===//
 //
 // The C ABI of the CPU micro-kernels that qcc links into a model's LLVM module
-// (the C files of lib/Codegen/CPU/Kernels, compiled to bitcode at build time).
-The
-// kernels are freestanding: no libc, no allocation, no writable globals; every
-// buffer comes from the caller and the weights were packed at compile time by
-// include/qcc/Codegen/CPU/Packing.h.
+// (the C files of lib/Codegen/CPU/Kernels, compiled to bitcode at build
+// time). The kernels are freestanding: no libc, no allocation, no writable
+// globals; every buffer comes from the caller and the weights were packed at
+// compile time by include/qcc/Codegen/CPU/Packing.h. No pointer needs more
+// than its element's alignment.
 //
 // Every kernel exists in several variants, one function each, which differ in
 // the instructions they use and in the packed weight layout (the block width
@@ -51,7 +50,7 @@ The
 // output is stored as the low 8 bits of y, so one kernel writes int8 or
 // uint8: output_min/max must lie in the output type's storage range.
 //
-//===----------------------------------------------------------------------===*/
+//===----------------------------------------------------------------------===//
 
 #ifndef QCC_CODEGEN_CPU_KERNELS_H
 #define QCC_CODEGEN_CPU_KERNELS_H
@@ -97,7 +96,7 @@ typedef struct qcc_conv2d_geometry {
   int32_t pad_top, pad_left;
 } qcc_conv2d_geometry;
 
-/*===----------------------------------------------------------------------===//
+//===----------------------------------------------------------------------===//
 // int8 convolution / matmul with fused requantization
 //===----------------------------------------------------------------------===//
 //
@@ -122,7 +121,7 @@ typedef struct qcc_conv2d_geometry {
 //
 // Reads: the input (in_channels bytes per tap, never beyond the pixel's
 // channels), zero_row (in_channels bytes), the packed arrays. Writes: exactly
-// out_channels bytes per output pixel and group. */
+// out_channels bytes per output pixel and group.
 typedef struct qcc_qconv2d_params {
   qcc_conv2d_geometry geometry;
   /* [in_h][in_w][in_pixel_stride] int8 or uint8. */
@@ -148,7 +147,7 @@ void qcc_qconv2d_avxvnni(const qcc_qconv2d_params *params);
 void qcc_qconv2d_avx2(const qcc_qconv2d_params *params);
 void qcc_qconv2d_generic(const qcc_qconv2d_params *params);
 
-/*===----------------------------------------------------------------------===//
+//===----------------------------------------------------------------------===//
 // int8 depthwise convolution with fused requantization
 //===----------------------------------------------------------------------===//
 //
@@ -164,7 +163,7 @@ void qcc_qconv2d_generic(const qcc_qconv2d_params *params);
 //   int32_t bias[CP], multiplier[CP], shift[CP]: bias' = bias - z_x * sum w'
 //     (no +128 term: the depthwise kernels widen x exactly).
 //
-// zero_row holds C bytes of the input zero point. */
+// zero_row holds C bytes of the input zero point.
 typedef struct qcc_qdwconv2d_params {
   qcc_conv2d_geometry geometry;
   const void *input;
@@ -184,7 +183,7 @@ void qcc_qdwconv2d_avxvnni(const qcc_qdwconv2d_params *params);
 void qcc_qdwconv2d_avx2(const qcc_qdwconv2d_params *params);
 void qcc_qdwconv2d_generic(const qcc_qdwconv2d_params *params);
 
-/*===----------------------------------------------------------------------===//
+//===----------------------------------------------------------------------===//
 // fp32 convolution / matmul and depthwise convolution
 //===----------------------------------------------------------------------===//
 //
@@ -198,7 +197,7 @@ void qcc_qdwconv2d_generic(const qcc_qdwconv2d_params *params);
 //   float weights[groups][OB][T][in_channels][NR], float bias[groups][OB*NR]
 // sdwconv2d packed (packSDepthwiseConv2D):
 //   float weights[T][CP], float bias[CP]
-// zero_row: in_channels (or C) floats equal to 0.0f. */
+// zero_row: in_channels (or C) floats equal to 0.0f.
 typedef struct qcc_sconv2d_params {
   qcc_conv2d_geometry geometry;
   const float *input;

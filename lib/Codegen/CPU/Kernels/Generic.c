@@ -1,5 +1,4 @@
-/*===- Generic.c - Portable C micro-kernels ------------------------*- C
--*-===//
+//===- Generic.c - Portable C micro-kernels -----------------------*- C -*-===//
 //
 // The _generic variants of every kernel in qcc/Codegen/CPU/Kernels.h, for
 // targets without a hand-written variant (aarch64 and riscv64 today) and as
@@ -9,7 +8,7 @@
 // the x86 kernels (block width QCC_QCONV_NR_GENERIC) and multiply x as it is
 // (no weight offset).
 //
-//===----------------------------------------------------------------------===*/
+//===----------------------------------------------------------------------===//
 
 #include "KernelSupport.h"
 
@@ -26,7 +25,7 @@ typedef float qcc_v16f __attribute__((vector_size(64)));
 typedef float qcc_v16f_u
     __attribute__((vector_size(64), aligned(4), may_alias));
 
-/*===------------------------------ int8 conv -----------------------------===*/
+//===------------------------------ int8 conv -----------------------------===//
 
 #define QCC_GENERIC_MR 4
 #define QCC_GENERIC_NR QCC_QCONV_NR_GENERIC
@@ -125,7 +124,7 @@ void qcc_qconv2d_generic(const qcc_qconv2d_params *p) {
                 QCC_GENERIC_MR, 1, qconv_tile_generic);
 }
 
-/*===--------------------------- int8 depthwise ---------------------------===*/
+//===--------------------------- int8 depthwise ---------------------------===//
 
 /* One pixel per tile, chunks of QCC_DWCONV_CHANNEL_ALIGN channels: the
  * chunk's accumulators stay in registers across the taps. */
@@ -167,7 +166,7 @@ void qcc_qdwconv2d_generic(const qcc_qdwconv2d_params *p) {
                      qdw_tile_generic);
 }
 
-/*===------------------------------ fp32 conv -----------------------------===*/
+//===------------------------------ fp32 conv -----------------------------===//
 
 #define QCC_GENERIC_SNR QCC_SCONV_NR_GENERIC
 
@@ -232,7 +231,7 @@ void qcc_sconv2d_generic(const qcc_sconv2d_params *p) {
                 sconv_tile_generic);
 }
 
-/*===--------------------------- fp32 depthwise ---------------------------===*/
+//===--------------------------- fp32 depthwise ---------------------------===//
 
 static void sdw_tile_generic(const qcc_conv_tile *t, int rows) {
   (void)rows; /* Always 1. */

@@ -1,5 +1,4 @@
-/*===- KernelSupport.h - Shared pieces of the CPU micro-kernels ----*- C
--*-===//
+//===- KernelSupport.h - Shared parts of the CPU micro-kernels ----*- C -*-===//
 //
 // Internal to lib/Codegen/CPU/Kernels: the scalar requantization of the
 // numerics contract, unaligned access helpers, and the loop nest that walks a
@@ -7,7 +6,7 @@
 // tile to a variant's register-blocked micro-kernel. Everything is static:
 // each kernel file gets its own copy, and the bitcode stays self-contained.
 //
-//===----------------------------------------------------------------------===*/
+//===----------------------------------------------------------------------===//
 
 #ifndef QCC_LIB_CODEGEN_CPU_KERNELS_KERNELSUPPORT_H
 #define QCC_LIB_CODEGEN_CPU_KERNELS_KERNELSUPPORT_H

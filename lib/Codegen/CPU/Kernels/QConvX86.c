@@ -1,5 +1,4 @@
-/*===- QConvX86.c - int8 convolution and matmul kernels for x86-64 -*- C
--*-===//
+//===- QConvX86.c - int8 convolution kernels for x86-64 -----------*- C -*-===//
 //
 // qcc_qconv2d_{avx512vnni,avxvnni,avx2}: direct convolution (matmul as the
 // 1x1 case) with fused requantization; ABI and packed layout in
@@ -13,11 +12,11 @@
 // no branch. The tile size is a compile-time constant of an always-inline
 // body, instantiated once per possible row count.
 //
-//===----------------------------------------------------------------------===*/
+//===----------------------------------------------------------------------===//
 
 #include "X86Requantize.h"
 
-/*===----------------------- AVX-512 VNNI: 6 x 64 x 4 ---------------------===//
+//===----------------------- AVX-512 VNNI: 6 x 64 x 4 ---------------------===//
 // 24 zmm accumulators, 4 weight registers, one broadcast: 6 broadcast loads
 // and 4 weight loads feed 24 vpdpbusd per group of 4 input channels, and
 // nothing else runs in the inner loop.
@@ -30,7 +29,7 @@
 // tile row with vpsadbw (64 bytes per instruction) and subtracted in the
 // epilogue. This keeps the per-broadcast flip (x ^ 0x80) out of the inner
 // loop, where it cost about 15 % of the vpdpbusd rate.
-//===----------------------------------------------------------------------===*/
+//===----------------------------------------------------------------------===//
 
 #define QCC_AVX512VNNI_MR 6
 
@@ -229,10 +228,10 @@ QCC_TARGET_AVX512VNNI void qcc_qconv2d_avx512vnni(const qcc_qconv2d_params *p) {
                                   : qconv_tile_avx512vnni_signed);
 }
 
-/*===------------------------ AVX-VNNI: 6 x 16 x 4 ------------------------===//
+//===------------------------ AVX-VNNI: 6 x 16 x 4 ------------------------===//
 // 12 ymm accumulators, 2 weight registers, one broadcast; int8 activations
 // use the packed w' + 128 and the row sums as in the AVX-512 kernel.
-//===----------------------------------------------------------------------===*/
+//===----------------------------------------------------------------------===//
 
 #define QCC_AVXVNNI_MR 6
 
@@ -378,14 +377,14 @@ QCC_TARGET_AVXVNNI void qcc_qconv2d_avxvnni(const qcc_qconv2d_params *p) {
                                   : qconv_tile_avxvnni_signed);
 }
 
-/*===-------------------------- AVX2: 3 x 16 x 4 --------------------------===//
+//===-------------------------- AVX2: 3 x 16 x 4 --------------------------===//
 // Exact without VNNI: vpmaddubsw would saturate (255 * 127 * 2 > 32767), so
 // both operands are widened to int16 (activations by sign or zero extension,
 // the packed int8 weights by vpmovsxbw) and multiplied with vpmaddwd, whose
 // pair sums (at most 2 * 255 * 128) cannot saturate. One ymm of widened
 // weights holds 4 channels x 4 inputs; vpmaddwd leaves two partial sums per
 // channel, which the epilogue adds with vphaddd. No +128 bias term.
-//===----------------------------------------------------------------------===*/
+//===----------------------------------------------------------------------===//
 
 #define QCC_AVX2_MR 3
 

@@ -1,5 +1,4 @@
-/*===- QDepthwiseConvX86.c - int8 depthwise kernels for x86-64 -----*- C
--*-===//
+//===- QDepthwiseConvX86.c - int8 depthwise kernels for x86-64 ----*- C -*-===//
 //
 // qcc_qdwconv2d_{avx512vnni,avxvnni,avx2}: direct depthwise convolution with
 // channels innermost and fused requantization; ABI and packed layout in
@@ -13,7 +12,7 @@
 // packed weight lanes hold the int16 pair (w', 0): one vpdpwssd (or
 // vpmaddwd) then adds exactly x * w' + (high half) * 0.
 //
-//===----------------------------------------------------------------------===*/
+//===----------------------------------------------------------------------===//
 
 #include "X86Requantize.h"
 
@@ -46,7 +45,7 @@ QCC_INLINE void qdw_scalar_channels(const qcc_conv_tile *t,
   }
 }
 
-/*===----------------------------- AVX-512 VNNI ---------------------------===*/
+//===----------------------------- AVX-512 VNNI ---------------------------===//
 
 QCC_INLINE QCC_TARGET_AVX512VNNI void
 qdw_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
@@ -94,10 +93,10 @@ qdw_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
   }
 }
 
-/*===------------------------- AVX-VNNI and AVX2 --------------------------===//
+//===------------------------- AVX-VNNI and AVX2 --------------------------===//
 // Chunks of 8 channels; AVX2 cannot mask byte loads, so the last
 // channels % 8 go through the scalar loop instead of reading past the pixel.
-//===----------------------------------------------------------------------===*/
+//===----------------------------------------------------------------------===//
 
 QCC_INLINE QCC_TARGET_AVX2 __m256i qdw_load8(const uint8_t *a,
                                              int is_unsigned) {
@@ -167,7 +166,7 @@ QCC_INLINE QCC_TARGET_AVX2 __m256i qdw_dot_avx2(__m256i acc, __m256i x,
 QCC_DW_YMM_BODY(qdw_tile_avxvnni_body, QCC_TARGET_AVXVNNI, qdw_dot_avxvnni)
 QCC_DW_YMM_BODY(qdw_tile_avx2_body, QCC_TARGET_AVX2, qdw_dot_avx2)
 
-/*===------------------------------ Entry points --------------------------===*/
+//===------------------------------ Entry points --------------------------===//
 
 #define QCC_DW_DISPATCH(body, t, rows, flag)                                   \
   switch (rows) {                                                              \

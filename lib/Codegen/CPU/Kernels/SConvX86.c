@@ -1,18 +1,17 @@
-/*===- SConvX86.c - fp32 convolution kernels for x86-64 ------------*- C
--*-===//
+//===- SConvX86.c - fp32 convolution kernels for x86-64 -----------*- C -*-===//
 //
 // qcc_sconv2d_{avx512f,avx2} (direct convolution, matmul as 1x1) and
 // qcc_sdwconv2d_{avx512f,avx2} (depthwise); ABI and layouts in
 // qcc/Codegen/CPU/Kernels.h. The same walks and tiles as the int8 kernels,
 // with one FMA per input channel instead of a 4-way dot product.
 //
-//===----------------------------------------------------------------------===*/
+//===----------------------------------------------------------------------===//
 
 #include "X86Requantize.h"
 
 #define QCC_SPARAMS(t) ((const qcc_sconv2d_params *)(t)->params)
 
-/*===----------------------- AVX-512: 6 x 64 conv tile --------------------===*/
+//===----------------------- AVX-512: 6 x 64 conv tile --------------------===//
 
 #define QCC_S512_MR 6
 
@@ -102,7 +101,7 @@ QCC_TARGET_AVX512F void qcc_sconv2d_avx512f(const qcc_sconv2d_params *p) {
                 sconv_tile_avx512f);
 }
 
-/*===------------------------- AVX2: 6 x 16 conv tile ---------------------===*/
+//===------------------------- AVX2: 6 x 16 conv tile ---------------------===//
 
 #define QCC_S256_MR 6
 
@@ -171,10 +170,10 @@ QCC_TARGET_AVX2 void qcc_sconv2d_avx2(const qcc_sconv2d_params *p) {
                 sconv_tile_avx2);
 }
 
-/*===------------------------------ Depthwise -----------------------------===//
+//===------------------------------ Depthwise -----------------------------===//
 // Tiles of up to 8 pixels; chunks of 16 (AVX-512) or 8 (AVX2) channels with
 // masked loads and stores for the last chunk.
-//===----------------------------------------------------------------------===*/
+//===----------------------------------------------------------------------===//
 
 #define QCC_SDW_MR 8
 

@@ -1,5 +1,4 @@
-/*===- X86Requantize.h - Vector requantization for x86 kernels -----*- C
--*-===//
+//===- X86Requantize.h - Vector requantization for x86 kernels ----*- C -*-===//
 //
 // Internal to lib/Codegen/CPU/Kernels: the contract's
 //   y = clamp(zp + RHE(acc * M, n), lo, hi)
@@ -11,7 +10,7 @@
 // ever wraps. The per-channel constants are derived once per channel chunk
 // and reused for every pixel row of a tile.
 //
-//===----------------------------------------------------------------------===*/
+//===----------------------------------------------------------------------===//
 
 #ifndef QCC_LIB_CODEGEN_CPU_KERNELS_X86REQUANTIZE_H
 #define QCC_LIB_CODEGEN_CPU_KERNELS_X86REQUANTIZE_H
@@ -27,7 +26,7 @@
 #define QCC_TARGET_AVX512F                                                     \
   __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
 
-/*===------------------------------ AVX-512 -------------------------------===*/
+//===------------------------------ AVX-512 -------------------------------===//
 
 typedef struct qcc_requant512 {
   __m512i m_even, m_odd;
@@ -105,7 +104,7 @@ QCC_INLINE QCC_TARGET_AVX512F void qcc_store16_epi8(uint8_t *out,
     _mm_mask_storeu_epi8(out, mask, bytes);
 }
 
-/*===-------------------------------- AVX2 --------------------------------===*/
+//===-------------------------------- AVX2 --------------------------------===//
 
 typedef struct qcc_requant256 {
   __m256i m_even, m_odd;

@@ -31,27 +31,6 @@ using namespace mlir;
 
 namespace qcc {
 
-static constexpr std::pair<Stage, llvm::StringLiteral> kStageNames[] = {
-    {Stage::Input, "input"},
-    {Stage::Quantized, "quantized"},
-    {Stage::Linalg, "linalg"},
-    {Stage::Bufferized, "bufferized"},
-    {Stage::LLVM, "llvm"}};
-
-std::optional<Stage> parseStage(StringRef name) {
-  for (auto [stage, stageName] : kStageNames)
-    if (name == stageName)
-      return stage;
-  return std::nullopt;
-}
-
-StringRef stringifyStage(Stage stage) {
-  for (auto [candidate, stageName] : kStageNames)
-    if (candidate == stage)
-      return stageName;
-  llvm_unreachable("unknown stage");
-}
-
 static std::unique_ptr<Pass> createVerifyStage(Stage stage) {
   VerifyStagePassOptions options;
   options.stage = stage;

@@ -24,14 +24,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
-#include <optional>
-
 namespace qcc {
-
-/// Parses a stage name (`input`, `quantized`, `linalg`, `bufferized`,
-/// `llvm`).
-std::optional<Stage> parseStage(llvm::StringRef name);
-llvm::StringRef stringifyStage(Stage stage);
 
 struct QccPipelineOptions
     : public mlir::PassPipelineOptions<QccPipelineOptions> {

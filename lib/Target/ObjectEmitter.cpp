@@ -2,6 +2,7 @@
 
 #include "qcc/Target/ObjectEmitter.h"
 
+#include "qcc/Codegen/CPU/KernelLibrary.h"
 #include "qcc/Transforms/ModelABI.h"
 
 #include "mlir/Target/LLVMIR/Export.h"
@@ -65,6 +66,12 @@ LogicalResult emitModule(ModuleOp module, llvm::TargetMachine &machine,
     return module.emitError("failed to translate the module to LLVM IR");
   llvmModule->setTargetTriple(machine.getTargetTriple());
   llvmModule->setDataLayout(machine.createDataLayout());
+  // Calls to micro-kernels get their bodies before optimization, so that the
+  // kernels are optimized (and can be inlined) with the model and the object
+  // needs nothing from outside.
+  if (llvm::Error error = linkKernelLibrary(*llvmModule))
+    return module.emitError("cannot link the micro-kernels: ")
+           << llvm::toString(std::move(error));
   // Emitted code must run wherever the caller puts it: no unwinding tables
   // are needed, and frame pointers are left to the optimization level.
   for (llvm::Function &function : *llvmModule)

@@ -2,10 +2,13 @@
 
 #include "qcc/Calibration/JitModel.h"
 
+#include "qcc/Codegen/CPU/KernelLibrary.h"
+
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemAlloc.h"
@@ -73,16 +76,41 @@ JitModel::compile(ModuleOp module, const ModelLowering &lowering,
   // uses it while the engine is being created.
   auto optimize = makeOptimizingTransformer(std::min(optLevel, 3u),
                                             /*sizeLevel=*/0, machine->get());
+  // The micro-kernels the model calls are linked in before the optimizer
+  // runs, as for objects: the JIT resolves them from their bodies, never
+  // from the process.
+  llvm::Triple triple = (*machine)->getTargetTriple();
+  llvm::DataLayout dataLayout = (*machine)->createDataLayout();
+  std::string linkError;
+  auto buildLLVMModule =
+      [&](Operation *op,
+          llvm::LLVMContext &llvmContext) -> std::unique_ptr<llvm::Module> {
+    std::unique_ptr<llvm::Module> llvmModule =
+        translateModuleToLLVMIR(op, llvmContext);
+    if (!llvmModule)
+      return nullptr;
+    llvmModule->setTargetTriple(triple);
+    llvmModule->setDataLayout(dataLayout);
+    if (llvm::Error error = linkKernelLibrary(*llvmModule)) {
+      linkError = llvm::toString(std::move(error));
+      return nullptr;
+    }
+    return llvmModule;
+  };
   ExecutionEngineOptions engineOptions;
+  engineOptions.llvmModuleBuilder = buildLLVMModule;
   engineOptions.transformer = optimize;
   engineOptions.jitCodeGenOptLevel = toCodeGenOptLevel(optLevel);
   engineOptions.enableGDBNotificationListener = false;
   engineOptions.enablePerfNotificationListener = false;
   auto engine =
       ExecutionEngine::create(module, engineOptions, std::move(*machine));
-  if (!engine)
-    return module.emitError("cannot JIT-compile the model: ")
-           << llvm::toString(engine.takeError());
+  if (!engine) {
+    std::string message = llvm::toString(engine.takeError());
+    if (!linkError.empty())
+      return module.emitError("cannot link the micro-kernels: ") << linkError;
+    return module.emitError("cannot JIT-compile the model: ") << message;
+  }
   model->engine = std::move(*engine);
 
   auto lookup = [&](StringRef name) -> FailureOr<void *> {

@@ -21,6 +21,7 @@
 #include "IntegerMath.h"
 
 #include "qcc/Conversion/QccToLinalg/QccToLinalg.h"
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
 #include "qcc/Dialect/Qcc/Utils/FixedPoint.h"
 
@@ -144,7 +145,7 @@ static Value buildEpilogue(OpBuilder &b, Location loc, Value acc,
   unsigned width = accType.getElementType().getIntOrFloatBitWidth() * 2;
   auto resultType =
       RankedTensorType::get(accType.getShape(), out.getStorageType(context));
-  return buildParallelGeneric(
+  Value result = buildParallelGeneric(
       b, loc, resultType, {acc, m, n},
       {b.getMultiDimIdentityMap(rank), channelMap, channelMap},
       [&](OpBuilder &nested, Location loc, ValueRange args) -> Value {
@@ -161,6 +162,11 @@ static Value buildEpilogue(OpBuilder &b, Location loc, Value acc,
             intConstant(nested, loc, out.zeroPoints[0], width), lo, hi,
             out.storageWidth);
       });
+  // The CPU code generator fuses this epilogue into its kernels; it reads
+  // the multipliers and shifts from the operands and the rest from here.
+  setRequantizeEpilogue(result.getDefiningOp(),
+                        {out.zeroPoints[0], lo, hi, !out.isSigned});
+  return result;
 }
 
 /// Requantization multipliers f32(f32(s_x * s_w[c]) / s_y) per output
@@ -282,6 +288,35 @@ static Value broadcastBias(OpBuilder &b, Location loc, Value bias,
       });
 }
 
+/// The constant OHWI depthwise weights [C, KH, KW, 1] as the HWC tensor
+/// [KH, KW, C] that linalg.depthwise_conv_2d_nhwc_hwc reads; null when they
+/// are not a constant.
+static Value transposeDepthwiseWeights(OpBuilder &b, Location loc,
+                                       Value original, Value weights) {
+  DenseIntElementsAttr attr;
+  if (!matchPattern(weights, m_Constant(&attr))) {
+    std::optional<DenseIntElementsAttr> storage =
+        getConstantStorage(original, weights);
+    if (!storage)
+      return {};
+    attr = *storage;
+  }
+  auto type = cast<RankedTensorType>(weights.getType());
+  int64_t channels = type.getDimSize(0), kh = type.getDimSize(1),
+          kw = type.getDimSize(2);
+  SmallVector<APInt> values(attr.getValues<APInt>().begin(),
+                            attr.getValues<APInt>().end());
+  SmallVector<APInt> transposed;
+  transposed.reserve(values.size());
+  for (int64_t h = 0; h < kh; ++h)
+    for (int64_t w = 0; w < kw; ++w)
+      for (int64_t c = 0; c < channels; ++c)
+        transposed.push_back(values[(c * kh + h) * kw + w]);
+  auto hwcType = RankedTensorType::get({kh, kw, channels}, type.getElementType());
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(hwcType, transposed));
+}
+
 struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -345,6 +380,50 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
                                     padValue);
     }
 
+    // Constant int8 weights on int8 activations: the named ops the CPU code
+    // generator turns into micro-kernels (sign-extending i8 x i8 -> i32,
+    // exactly the generic below).
+    bool namedOperands = !weight.centeredInLoop && weight.isSigned &&
+                         x.isSigned && x.storageWidth == 8 &&
+                         cast<RankedTensorType>(weight.value.getType())
+                             .getElementType()
+                             .isInteger(8);
+    std::pair<int64_t, int64_t> range = op.getSaturationRange();
+    Value depthwiseWeights;
+    if (namedOperands && groups != 1 && groupIn == 1 && groupOut == 1)
+      depthwiseWeights = transposeDepthwiseWeights(rewriter, loc,
+                                                   op.getWeight(), weight.value);
+    if (namedOperands && (groups == 1 || depthwiseWeights)) {
+      SmallVector<int64_t> accShape = {batch, oh, ow, outChannels};
+      Value acc = broadcastBias(rewriter, loc, bias, accShape, {outChannels},
+                                getAccumulatorWidth(x));
+      // The named convolutions take i64 tensor attributes, not arrays.
+      auto vectorType = RankedTensorType::get({2}, rewriter.getI64Type());
+      auto strides = DenseIntElementsAttr::get(vectorType, stride);
+      auto dilations = DenseIntElementsAttr::get(vectorType, dilation);
+      Value contraction;
+      if (groups == 1) {
+        contraction =
+            linalg::Conv2DNhwcFhwcOp::create(
+                rewriter, loc, TypeRange{acc.getType()},
+                ValueRange{input, weight.value}, ValueRange{acc}, strides,
+                dilations)
+                .getResult(0);
+      } else {
+        // Depthwise: OHWI with I = 1 became HWC at compile time.
+        contraction = linalg::DepthwiseConv2DNhwcHwcOp::create(
+                          rewriter, loc, TypeRange{acc.getType()},
+                          ValueRange{input, depthwiseWeights}, ValueRange{acc},
+                          strides,
+                          dilations)
+                          .getResult(0);
+      }
+      rewriter.replaceOp(op, buildEpilogue(rewriter, loc, contraction,
+                                           {outChannels}, multipliers, shifts,
+                                           y, range.first, range.second));
+      return success();
+    }
+
     // Split channels into (group, channel-in-group) so every map is a plain
     // projection.
     auto paddedType = cast<RankedTensorType>(input.getType());
@@ -395,7 +474,6 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
               b, loc, accumulate(b, loc, args, x, weight, hasWeightZeroPoints));
         });
 
-    std::pair<int64_t, int64_t> range = op.getSaturationRange();
     int64_t lo = range.first, hi = range.second;
     SmallVector<int64_t> channelShape = {groups, groupOut};
     Value result = buildEpilogue(rewriter, loc, conv.getResult(0), channelShape,
@@ -457,6 +535,30 @@ struct MatMulLowering : public OpConversionPattern<MatMulOp> {
 
     Value acc = broadcastBias(rewriter, loc, bias, {rows, columns}, {columns},
                               getAccumulatorWidth(a));
+    std::pair<int64_t, int64_t> range = op.getSaturationRange();
+    if (!weight.centeredInLoop && weight.isSigned && a.isSigned &&
+        a.storageWidth == 8 &&
+        cast<RankedTensorType>(weight.value.getType())
+            .getElementType()
+            .isInteger(8)) {
+      // The named op the CPU code generator turns into a micro-kernel.
+      Value product = linalg::MatmulOp::create(rewriter, loc,
+                                               TypeRange{acc.getType()},
+                                               ValueRange{lhs, weight.value},
+                                               ValueRange{acc})
+                          .getResult(0);
+      Value result =
+          buildEpilogue(rewriter, loc, product, {columns}, multipliers, shifts,
+                        y, range.first, range.second);
+      if (rank != 2)
+        result = tensor::ExpandShapeOp::create(
+            rewriter, loc,
+            RankedTensorType::get(outputType.getShape(),
+                                  y.getStorageType(context)),
+            result, collapse);
+      rewriter.replaceOp(op, result);
+      return success();
+    }
     auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
     SmallVector<Value> inputs = {lhs, weight.value};
     SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, context),
@@ -476,7 +578,6 @@ struct MatMulLowering : public OpConversionPattern<MatMulOp> {
               b, loc, accumulate(b, loc, args, a, weight, hasWeightZeroPoints));
         });
 
-    std::pair<int64_t, int64_t> range = op.getSaturationRange();
     int64_t lo = range.first, hi = range.second;
     Value result = buildEpilogue(rewriter, loc, matmul.getResult(0), {columns},
                                  multipliers, shifts, y, lo, hi);

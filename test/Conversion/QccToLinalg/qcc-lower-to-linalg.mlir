@@ -33,12 +33,9 @@ func.func @requantize(%x: tensor<4xi8>) -> tensor<4xi8> {
 // CHECK-DAG: %[[ZP:.*]] = arith.constant -5 : i8
 // CHECK: tensor.pad
 // CHECK: tensor.yield %[[ZP]] : i8
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
-// CHECK: arith.extsi %{{.*}} : i8 to i32
-// CHECK-NOT: arith.subi
-// CHECK: arith.muli %{{.*}}, %{{.*}} : i32
-// CHECK: arith.addi %{{.*}}, %{{.*}} : i32
-// CHECK: tensor.collapse_shape
+// CHECK: %[[ACC:.*]] = linalg.generic
+// CHECK: %[[CONV:.*]] = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%{{.*}}, %{{.*}} : tensor<1x3x3x2xi8>, tensor<1x1x1x2xi8>) outs(%[[ACC]] : tensor<1x2x2x1xi32>)
+// CHECK: linalg.generic {{.*}} ins(%[[CONV]], {{.*}}qcc.requantize_epilogue = array<i64: 0, -128, 127, 0>
 func.func @conv_folds_zero_point(%x: tensor<1x2x2x2xi8>) -> tensor<1x2x2x1xi8> {
   %q = quant.scast %x : tensor<1x2x2x2xi8> to tensor<1x2x2x2x!quant.uniform<i8:f32, 0.05:-5>>
   %wi = arith.constant dense<[[[[1, 2]]]]> : tensor<1x1x1x2xi8>
@@ -106,4 +103,40 @@ func.func @folded_bias_wraps(%x: tensor<1x1x1x1xi8>) -> tensor<1x1x1x1xi8> {
   %y = qcc.conv2d %q, %w, %b {pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x1x1x1x!quant.uniform<i8:f32, 0.05:-128>>, tensor<1x1x1x1x!quant.uniform<i8:f32, 0.01>>, tensor<1xi32>) -> tensor<1x1x1x1x!quant.uniform<i8:f32, 0.1>>
   %r = quant.scast %y : tensor<1x1x1x1x!quant.uniform<i8:f32, 0.1>> to tensor<1x1x1x1xi8>
   return %r : tensor<1x1x1x1xi8>
+}
+
+// -----
+
+// Depthwise weights (OHWI with I = 1) become HWC at compile time for the
+// named depthwise convolution; grouped convolutions that are not depthwise
+// stay one generic over (group, channel).
+// CHECK-LABEL: func.func @depthwise_named
+// CHECK-DAG: arith.constant dense<{{\[\[\[}}1, 3]], {{\[\[}}2, 4]]]> : tensor<2x1x2xi8>
+// CHECK: linalg.depthwise_conv_2d_nhwc_hwc
+// CHECK-SAME: tensor<2x1x2xi8>
+// CHECK: qcc.requantize_epilogue = array<i64: 0, 0, 127, 0>
+func.func @depthwise_named(%x: tensor<1x3x3x2xi8>) -> tensor<1x2x3x2xi8> {
+  %q = quant.scast %x : tensor<1x3x3x2xi8> to tensor<1x3x3x2x!quant.uniform<i8:f32, 0.05>>
+  %wi = arith.constant dense<[[[[1]], [[2]]], [[[3]], [[4]]]]> : tensor<2x2x1x1xi8>
+  %w = quant.scast %wi : tensor<2x2x1x1xi8> to tensor<2x2x1x1x!quant.uniform<i8<-127:127>:f32, 0.01>>
+  %y = qcc.conv2d %q, %w {pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, groups = 2 : i64, clamp_min = 0 : i64, clamp_max = 127 : i64} : (tensor<1x3x3x2x!quant.uniform<i8:f32, 0.05>>, tensor<2x2x1x1x!quant.uniform<i8<-127:127>:f32, 0.01>>) -> tensor<1x2x3x2x!quant.uniform<i8:f32, 0.1>>
+  %r = quant.scast %y : tensor<1x2x3x2x!quant.uniform<i8:f32, 0.1>> to tensor<1x2x3x2xi8>
+  return %r : tensor<1x2x3x2xi8>
+}
+
+// -----
+
+// Symmetric int8 weights: a named i8 x i8 -> i32 matmul seeded with the
+// bias, then the requantizing epilogue.
+// CHECK-LABEL: func.func @matmul_named
+// CHECK: %[[ACC:.*]] = linalg.generic
+// CHECK: %[[MM:.*]] = linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<3x2xi8>, tensor<2x1xi8>) outs(%[[ACC]] : tensor<3x1xi32>)
+// CHECK: linalg.generic {{.*}} ins(%[[MM]], {{.*}}qcc.requantize_epilogue
+func.func @matmul_named(%a: tensor<3x2xi8>) -> tensor<3x1xi8> {
+  %qa = quant.scast %a : tensor<3x2xi8> to tensor<3x2x!quant.uniform<i8:f32, 0.1:4>>
+  %wi = arith.constant dense<[[100], [-110]]> : tensor<2x1xi8>
+  %w = quant.scast %wi : tensor<2x1xi8> to tensor<2x1x!quant.uniform<i8<-127:127>:f32, 0.02>>
+  %y = qcc.matmul %qa, %w : (tensor<3x2x!quant.uniform<i8:f32, 0.1:4>>, tensor<2x1x!quant.uniform<i8<-127:127>:f32, 0.02>>) -> tensor<3x1x!quant.uniform<i8:f32, 0.05>>
+  %r = quant.scast %y : tensor<3x1x!quant.uniform<i8:f32, 0.05>> to tensor<3x1xi8>
+  return %r : tensor<3x1xi8>
 }

@@ -127,6 +127,13 @@ static LogicalResult verifyQccAttribute(Operation *where, NamedAttribute named,
     return expect(value && (value.getInt() == 32 || value.getInt() == 64),
                   "32 or 64");
   }
+  if (name == attr::kRequantizeEpilogue) {
+    auto array = dyn_cast<DenseI64ArrayAttr>(attr);
+    return expect(array && array.size() == 4 && array[1] <= array[2] &&
+                      (array[3] == 0 || array[3] == 1),
+                  "array<i64: zero point, min, max, unsigned (0 or 1)> "
+                  "with min <= max");
+  }
   if (name == attr::kIntegerVariantOf)
     return failure(
         failed(onlyOn(isa<FunctionOpInterface>(where), "functions")) ||
@@ -293,6 +300,21 @@ unsigned getAccumulatorBits(Operation *op) {
 
 void setAccumulatorBits(Operation *op, unsigned bits) {
   setI64(op, attr::kAccumulatorBits, bits);
+}
+
+std::optional<RequantizeEpilogue> getRequantizeEpilogue(Operation *op) {
+  auto array = op->getAttrOfType<DenseI64ArrayAttr>(attr::kRequantizeEpilogue);
+  if (!array || array.size() != 4)
+    return std::nullopt;
+  return RequantizeEpilogue{array[0], array[1], array[2], array[3] != 0};
+}
+
+void setRequantizeEpilogue(Operation *op, RequantizeEpilogue epilogue) {
+  op->setAttr(attr::kRequantizeEpilogue,
+              DenseI64ArrayAttr::get(op->getContext(),
+                                     {epilogue.zeroPoint, epilogue.min,
+                                      epilogue.max,
+                                      epilogue.isUnsigned ? 1 : 0}));
 }
 
 //===----------------------------------------------------------------------===//

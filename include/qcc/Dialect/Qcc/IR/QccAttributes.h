@@ -50,6 +50,8 @@ inline constexpr llvm::StringLiteral kAccumulatorBound =
     QccDialect::AccumulatorBoundAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kAccumulatorBits =
     QccDialect::AccumulatorBitsAttrHelper::getNameStr();
+inline constexpr llvm::StringLiteral kRequantizeEpilogue =
+    QccDialect::RequantizeEpilogueAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kIntegerVariantOf =
     QccDialect::IntegerVariantOfAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kCalibrationSamples =
@@ -103,6 +105,19 @@ void setAccumulatorBound(mlir::Operation *op, int64_t bound);
 /// 32 unless the op records 64.
 unsigned getAccumulatorBits(mlir::Operation *op);
 void setAccumulatorBits(mlir::Operation *op, unsigned bits);
+
+/// `qcc.requantize_epilogue`: the output side of the requantizing
+/// linalg.generic that follows an integer contraction (its multipliers and
+/// shifts are the generic's constant operands).
+struct RequantizeEpilogue {
+  int64_t zeroPoint;
+  /// The clamp, fused activation included, in the storage domain.
+  int64_t min;
+  int64_t max;
+  bool isUnsigned;
+};
+std::optional<RequantizeEpilogue> getRequantizeEpilogue(mlir::Operation *op);
+void setRequantizeEpilogue(mlir::Operation *op, RequantizeEpilogue epilogue);
 
 //===----------------------------------------------------------------------===//
 // Functions, their arguments and results

@@ -55,6 +55,10 @@ def Qcc_Dialect : Dialect {
     // Largest |accumulator| of a contraction, and its width (32 or 64).
     "::mlir::IntegerAttr":$accumulator_bound,
     "::mlir::IntegerAttr":$accumulator_bits,
+    // On the requantizing linalg.generic after an integer contraction:
+    // array<i64: zero point, min, max, unsigned>, its output parameters (the
+    // CPU code generator fuses the epilogue into its kernels).
+    "::mlir::DenseI64ArrayAttr":$requantize_epilogue,
     // On `@f_int8`: the model function whose integer variant it is.
     "::mlir::FlatSymbolRefAttr":$integer_variant_of,
     // Module: number of calibration samples the ranges come from.

@@ -2,8 +2,10 @@
 //
 // Every rule that relates one flag to another lives in validate(), in the
 // order the command line has always reported them, so that a bad combination
-// fails before a large model is read. What the flags select for the pipeline
-// is computed in one place too, populatePipelineOptions().
+// fails before a large model is read; the flags a pre-quantized model rules
+// out, which only the model can tell, in validateForPreQuantizedModel(). What
+// the flags select for the pipeline is computed in one place too,
+// populatePipelineOptions().
 //
 //===----------------------------------------------------------------------===//
 

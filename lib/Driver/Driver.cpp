@@ -17,6 +17,7 @@
 #include "qcc/Target/HeaderEmitter.h"
 #include "qcc/Target/ObjectEmitter.h"
 #include "qcc/Target/TargetSpec.h"
+#include "qcc/Codegen/CPU/TargetInfo.h"
 #include "qcc/Transforms/ModelABI.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -300,6 +301,9 @@ int Compilation::run() {
       std::make_unique<SourceMgrDiagnosticHandler>(*sourceMgr, &context);
   if (failed(readModel()))
     return 1;
+  // The target travels in the IR: the code generation stage picks kernels
+  // for it (calibration and the report's JIT runs use the host's).
+  cpu::setTarget(*module, target->triple, target->cpu, target->features);
 
   // A model that states its own quantization (QDQ) is compiled with the
   // parameters it gives; --quantize=none keeps its quantize and dequantize

@@ -2,6 +2,8 @@
 
 #include "qcc/InitAll.h"
 
+#include "qcc/Codegen/CPU/IR/QccCPUDialect.h"
+#include "qcc/Codegen/CPU/Transforms/Passes.h"
 #include "qcc/Conversion/Passes.h"
 #include "qcc/Dialect/Qcc/IR/QccDialect.h"
 #include "qcc/Pipelines/Pipelines.h"
@@ -46,7 +48,7 @@
 namespace qcc {
 
 void registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<QccDialect, mlir::affine::AffineDialect,
+  registry.insert<QccDialect, cpu::QccCPUDialect, mlir::affine::AffineDialect,
                   mlir::arith::ArithDialect,
                   mlir::bufferization::BufferizationDialect,
                   mlir::cf::ControlFlowDialect, mlir::func::FuncDialect,
@@ -63,6 +65,7 @@ void registerAllDialects(mlir::DialectRegistry &registry) {
   mlir::linalg::registerBufferizableOpInterfaceExternalModels(registry);
   mlir::scf::registerBufferizableOpInterfaceExternalModels(registry);
   mlir::tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  cpu::registerBufferizableOpInterfaceExternalModels(registry);
 
   // Inliner interfaces and the ConvertToLLVM interfaces.
   mlir::func::registerAllExtensions(registry);
@@ -88,6 +91,7 @@ void registerAllDialects(mlir::DialectRegistry &registry) {
 
 void registerAllPasses() {
   registerQccPasses();
+  cpu::registerQccCPUPasses();
   registerQccConversionPasses();
   registerQccQuantizationPasses();
   registerQccPipelines();

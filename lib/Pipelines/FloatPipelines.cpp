@@ -3,6 +3,7 @@
 
 #include "qcc/Pipelines/Pipelines.h"
 
+#include "qcc/Codegen/CPU/Transforms/Passes.h"
 #include "qcc/Conversion/Passes.h"
 #include "qcc/Transforms/Passes.h"
 
@@ -54,10 +55,20 @@ void buildQccLinalgPipeline(OpPassManager &pm, const QccPipelineOptions &) {
   funcPm.addPass(createTosaToArithPass());
   funcPm.addPass(createTosaToTensorPass());
   funcPm.addPass(createCanonicalizerPass());
-  funcPm.addPass(createLinalgElementwiseOpFusionPass());
+  // Element-wise fusion that keeps requantizing epilogues on their own for
+  // the code generation stage's kernels.
+  funcPm.addPass(createFuseElementwisePass());
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createCSEPass());
   pm.addPass(createVerifyStage(Stage::Linalg));
+}
+
+void buildQccCodegenPipeline(OpPassManager &pm, const QccPipelineOptions &) {
+  // Which kernels: the module's llvm.target says (set by the driver, or the
+  // host's for the JIT).
+  pm.addPass(cpu::createSelectKernelsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createVerifyStage(Stage::Codegen));
 }
 
 void buildQccBufferizePipeline(OpPassManager &pm,
@@ -91,6 +102,8 @@ void buildQccBufferizePipeline(OpPassManager &pm,
 }
 
 void buildQccLLVMPipeline(OpPassManager &pm, const QccPipelineOptions &) {
+  // Micro-kernel ops become calls while the memrefs they take still exist.
+  pm.addPass(cpu::createLowerKernelsPass());
   // Integer powers become private functions of the module, not libcalls.
   pm.addPass(createConvertMathToFuncs());
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
@@ -125,6 +138,9 @@ void buildQccLoweringStages(OpPassManager &pm,
     return;
   buildQccLinalgPipeline(pm, options);
   if (last == Stage::Linalg)
+    return;
+  buildQccCodegenPipeline(pm, options);
+  if (last == Stage::Codegen)
     return;
   buildQccBufferizePipeline(pm, options);
   if (last == Stage::Bufferized)

@@ -3,6 +3,7 @@
 #include "qcc/Pipelines/Pipelines.h"
 
 #include "qcc/Calibration/Passes.h"
+#include "qcc/Codegen/CPU/TargetInfo.h"
 #include "qcc/Quantization/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -107,6 +108,9 @@ void buildQccPipeline(OpPassManager &pm, const QccPipelineOptions &options,
 ModelLowering getFloatModelLowering() {
   ModelLowering lowering;
   lowering.lower = [](ModuleOp module, StringRef entry, StringRef prefix) {
+    // The model runs in this process: code for the host, whatever target
+    // the module is compiled for otherwise.
+    cpu::setHostTarget(module);
     PassManager pm(module.getContext(), ModuleOp::getOperationName());
     QccPipelineOptions options;
     options.entry = entry.str();
@@ -152,6 +156,11 @@ void registerQccPipelines() {
   PassPipelineRegistration<QccPipelineOptions>(
       "qcc-linalg-pipeline", "Lower TOSA to linalg on tensors",
       buildQccLinalgPipeline);
+  PassPipelineRegistration<QccPipelineOptions>(
+      "qcc-codegen-pipeline",
+      "Turn contractions into micro-kernel calls on packed weights for the "
+      "module's llvm.target",
+      buildQccCodegenPipeline);
   PassPipelineRegistration<QccPipelineOptions>(
       "qcc-bufferize-pipeline",
       "Form the C entry point, bufferize and plan the workspace",

@@ -52,6 +52,13 @@ struct VerifyStagePass
         return checkDialect(op, dialects, "lowering to linalg");
       };
       break;
+    case Stage::Codegen:
+      dialects = {"func",   "linalg", "tensor", "arith",         "math",
+                  "affine", "scf",    "memref", "bufferization", "qcc_cpu"};
+      check = [&](Operation *op) {
+        return checkDialect(op, dialects, "CPU code generation");
+      };
+      break;
     case Stage::Bufferized:
       check = [&](Operation *op) { return checkBufferized(op); };
       break;

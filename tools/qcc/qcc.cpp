@@ -97,6 +97,8 @@ cl::opt<qcc::Stage, false, EnumFlagParser<qcc::Stage>> compileTo(
                clEnumValN(qcc::Stage::Quantized, "quantized",
                           "after quantization (qcc ops)"),
                clEnumValN(qcc::Stage::Linalg, "linalg", "linalg on tensors"),
+               clEnumValN(qcc::Stage::Codegen, "codegen",
+                          "micro-kernel calls on packed weights"),
                clEnumValN(qcc::Stage::Bufferized, "bufferized",
                           "linalg on memrefs"),
                clEnumValN(qcc::Stage::LLVM, "llvm", "the LLVM dialect")),

@@ -28,6 +28,7 @@ import sys
 LAYERS = [
     "Dialect",
     "Conversion/Transforms",
+    "Codegen",
     "Quantization",
     "Calibration",
     "Pipelines",
@@ -161,21 +162,34 @@ def check_cycles(libraries, errors):
             visit(name)
 
 
+def library_sources(library, root):
+    """The stems of the C/C++ sources in a library's directory."""
+    directory = os.path.join(root, library.directory)
+    return {os.path.splitext(entry)[0] for entry in os.listdir(directory)
+            if entry.endswith((".cpp", ".c"))}
+
+
 def owner_layer(header, libraries, root):
-    """The layer of the library that owns `header` (`qcc/Area/.../X.h`): the
-    libraries defined under lib/Area/... (the deepest directory that has
-    any), and of those the highest layer. None for headers of no library
-    (qcc/InitAll.h belongs to lib/InitAll)."""
+    """The layer of the library that owns `header` (`qcc/Area/.../X.h`):
+    the library under lib/Area/... with a source `X.cpp` or `X.c`; else
+    the libraries defined in lib/Area/... itself, else under it (the deepest
+    directory that has any), the highest layer of those. None for headers of
+    no library (qcc/InitAll.h belongs to lib/InitAll)."""
+    stem = os.path.splitext(header.split("/")[-1])[0]
     parts = header.split("/")[1:-1]  # drop 'qcc' and the file name
     if not parts:  # qcc/InitAll.h and other top-level headers
-        parts = [os.path.splitext(header.split("/")[-1])[0]]
+        parts = [stem]
     while parts:
         prefix = os.path.join("lib", *parts)
-        owners = [lib for lib in libraries.values()
-                  if lib.directory == prefix
-                  or lib.directory.startswith(prefix + os.sep)]
-        if owners:
-            return max(lib.layer for lib in owners)
+        below = [lib for lib in libraries.values()
+                 if lib.directory == prefix
+                 or lib.directory.startswith(prefix + os.sep)]
+        by_source = [lib for lib in below
+                     if stem in library_sources(lib, root)]
+        here = [lib for lib in below if lib.directory == prefix]
+        for owners in (by_source, here, below):
+            if owners:
+                return max(lib.layer for lib in owners)
         parts = parts[:-1]
     return None
 

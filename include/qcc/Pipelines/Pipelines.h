@@ -158,6 +158,10 @@ void buildQccPreQuantizedPipeline(mlir::OpPassManager &pm,
                                   const QccPipelineOptions &options);
 void buildQccLinalgPipeline(mlir::OpPassManager &pm,
                             const QccPipelineOptions &options);
+/// CPU code generation: contractions become micro-kernel calls on weights
+/// packed at compile time, for the target in the module's `llvm.target`.
+void buildQccCodegenPipeline(mlir::OpPassManager &pm,
+                             const QccPipelineOptions &options);
 void buildQccBufferizePipeline(mlir::OpPassManager &pm,
                                const QccPipelineOptions &options);
 void buildQccLLVMPipeline(mlir::OpPassManager &pm,

@@ -91,6 +91,22 @@ def ExpandMathPass : Pass<"qcc-expand-math", "mlir::func::FuncOp"> {
                            "mlir::vector::VectorDialect"];
 }
 
+def FuseElementwisePass : Pass<"qcc-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse element-wise linalg ops, keeping requantizing epilogues";
+  let description = [{
+    Upstream's element-wise fusion (`linalg-fuse-elementwise-ops`) with one
+    exception: a `linalg.generic` marked `qcc.requantize_epilogue` (the
+    output stage of an integer contraction) is never fused into its
+    consumers, so that the CPU code generation stage still finds the
+    contraction, its epilogue and their parameters and can fuse them into a
+    micro-kernel. Contractions that get no kernel keep the epilogue as a
+    separate loop nest; the arithmetic is the same.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def VerifyStagePass : Pass<"qcc-verify-stage", "mlir::ModuleOp"> {
   let summary = "Check the contract of a pipeline stage boundary";
   let description = [{
@@ -107,12 +123,15 @@ def VerifyStagePass : Pass<"qcc-verify-stage", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"stage", "stage", "qcc::Stage", /*default=*/"qcc::Stage::LLVM",
-           "The stage whose contract to check: input, linalg, bufferized or llvm",
+           "The stage whose contract to check: input, linalg, codegen, "
+           "bufferized or llvm",
            [{::llvm::cl::values(
                clEnumValN(qcc::Stage::Input, "input",
                           "TOSA, qcc and quant on tensors"),
                clEnumValN(qcc::Stage::Linalg, "linalg",
                           "linalg, arith and tensor; no TOSA"),
+               clEnumValN(qcc::Stage::Codegen, "codegen",
+                          "linalg and qcc_cpu kernel calls on tensors"),
                clEnumValN(qcc::Stage::Bufferized, "bufferized",
                           "No tensor values, no heap allocation"),
                clEnumValN(qcc::Stage::LLVM, "llvm",

@@ -11,7 +11,7 @@
 
 namespace qcc {
 
-enum class Stage { Input, Quantized, Linalg, Bufferized, LLVM };
+enum class Stage { Input, Quantized, Linalg, Codegen, Bufferized, LLVM };
 
 } // namespace qcc
 

@@ -3,6 +3,7 @@
 #include "qcc/Target/TargetSpec.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -98,7 +99,19 @@ Expected<TargetSpec> resolveTarget(StringRef name, StringRef cpu,
   if (!subtarget)
     return makeError("target '" + name + "' has no subtarget information");
 
-  if (!cpu.empty()) {
+  if (cpu == "native") {
+    // The CPU qcc runs on, with the features it reports (a VM may hide some
+    // of the named CPU's), for code that runs on this machine.
+    Triple host(sys::getProcessTriple());
+    if (host.getArch() != triple->getArch())
+      return makeError("--mcpu=native needs a target of the host's "
+                       "architecture (" +
+                       host.getArchName() + "), not " + triple->str());
+    spec.cpu = sys::getHostCPUName().str();
+    for (const auto &[feature, enabled] : sys::getHostCPUFeatures())
+      features.push_back((enabled ? "+" : "-") + feature.str());
+    llvm::sort(features);
+  } else if (!cpu.empty()) {
     if (!subtarget->isCPUStringValid(cpu))
       return makeError("unknown CPU '" + cpu + "' for target " +
                        triple->str());

@@ -64,3 +64,21 @@ if os.path.isdir("/usr/share/libonnx-testdata/data") and os.path.exists(
 import platform
 if platform.machine() in ("x86_64", "AMD64"):
     config.available_features.add("host-x86_64")
+
+# The x86 instruction sets of this machine, for tests that run each CPU
+# kernel variant the host can execute (qcc --mcpu=...).
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        flags = set()
+        for line in cpuinfo:
+            if line.startswith("flags"):
+                flags.update(line.split(":", 1)[1].split())
+                break
+except OSError:
+    flags = set()
+if {"avx2", "fma"} <= flags:
+    config.available_features.add("host-avx2")
+if {"avx2", "fma", "avx_vnni"} <= flags:
+    config.available_features.add("host-avxvnni")
+if {"avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_vnni"} <= flags:
+    config.available_features.add("host-avx512vnni")

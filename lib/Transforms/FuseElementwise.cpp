@@ -1,9 +1,12 @@
 //===- FuseElementwise.cpp - element-wise fusion that keeps epilogues -----===//
 //
-// Upstream's element-wise fusion, except that a requantizing epilogue
-// (`qcc.requantize_epilogue`) is never fused into its consumers: the CPU
-// code generation stage fuses it into the contraction's micro-kernel
-// instead, which it can only do while the epilogue is its own op.
+// Upstream's element-wise fusion (`linalg-fuse-elementwise-ops`) with one
+// exception: a requantizing epilogue (`qcc.requantize_epilogue`) is never
+// fused with its producers or consumers. The CPU code generation stage fuses
+// it into the contraction's micro-kernel instead, which it can only do while
+// the epilogue is its own op with its attribute. Upstream's splat folding is
+// left out for the same reason: it rebuilds the epilogue without its
+// attribute and asks no control function first.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,31 +29,90 @@ using namespace mlir;
 
 namespace {
 
+/// Whether fusing through `fused` (an operand of its consumer) is allowed:
+/// upstream's default (a producer with one user), never into or out of a
+/// requantizing epilogue.
+static bool allowFusion(OpOperand *fused) {
+  Operation *producer = fused->get().getDefiningOp();
+  if (!producer || !producer->hasOneUse())
+    return false;
+  return !qcc::getRequantizeEpilogue(producer) &&
+         !qcc::getRequantizeEpilogue(fused->getOwner());
+}
+
+/// Fuses an element-wise producer into its consumer generic.
+struct FuseElementwiseProducer : public OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp consumer,
+                                PatternRewriter &rewriter) const override {
+    for (OpOperand &operand : consumer->getOpOperands()) {
+      if (!linalg::areElementwiseOpsFusable(&operand) || !allowFusion(&operand))
+        continue;
+      Operation *producer = operand.get().getDefiningOp();
+      FailureOr<linalg::ElementwiseOpFusionResult> fusion =
+          linalg::fuseElementwiseOps(rewriter, &operand);
+      if (failed(fusion))
+        return rewriter.notifyMatchFailure(consumer, "fusion failed");
+      for (auto [original, replacement] : fusion->replacements)
+        rewriter.replaceUsesWithIf(original, replacement, [&](OpOperand &use) {
+          return use.get().getDefiningOp() != producer;
+        });
+      rewriter.eraseOp(consumer);
+      return success();
+    }
+    return rewriter.notifyMatchFailure(consumer, "no fusable producer");
+  }
+};
+
+/// An all-parallel generic that never reads its init gets a fresh
+/// tensor.empty as init, so that bufferization need not copy the old one.
+struct DropUnreadInit : public OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getNumParallelLoops() != op.getNumLoops() ||
+        !op.hasPureTensorSemantics())
+      return failure();
+    bool changed = false;
+    rewriter.startOpModification(op);
+    for (OpOperand &init : op.getDpsInitsMutable()) {
+      if (op.payloadUsesValueFromOperand(&init) ||
+          init.get().getDefiningOp<tensor::EmptyOp>())
+        continue;
+      auto type = cast<RankedTensorType>(init.get().getType());
+      if (!type.hasStaticShape())
+        continue;
+      init.set(tensor::EmptyOp::create(rewriter, op.getLoc(), type.getShape(),
+                                       type.getElementType()));
+      changed = true;
+    }
+    if (!changed) {
+      rewriter.cancelOpModification(op);
+      return failure();
+    }
+    rewriter.finalizeOpModification(op);
+    return success();
+  }
+};
+
 struct FuseElementwisePass
     : public qcc::impl::FuseElementwisePassBase<FuseElementwisePass> {
   void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    linalg::ControlFusionFn control = [](OpOperand *fused) {
-      Operation *producer = fused->get().getDefiningOp();
-      if (producer && qcc::getRequantizeEpilogue(producer))
-        return false;
-      // Upstream's default: fuse only a producer with one user.
-      return producer && producer->hasOneUse();
-    };
-    linalg::populateElementwiseOpsFusionPatterns(patterns, control);
-    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, control);
+    MLIRContext *context = &getContext();
+    RewritePatternSet patterns(context);
+    patterns.add<FuseElementwiseProducer, DropUnreadInit>(context);
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, allowFusion);
     tensor::populateBubbleUpExpandShapePatterns(patterns);
-    affine::AffineApplyOp::getCanonicalizationPatterns(patterns,
-                                                       &getContext());
-    linalg::GenericOp::getCanonicalizationPatterns(patterns, &getContext());
-    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns,
-                                                       &getContext());
-    tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns,
-                                                         &getContext());
-    getContext()
-        .getLoadedDialect<linalg::LinalgDialect>()
+    affine::AffineApplyOp::getCanonicalizationPatterns(patterns, context);
+    linalg::GenericOp::getCanonicalizationPatterns(patterns, context);
+    tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, context);
+    tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, context);
+    context->getLoadedDialect<linalg::LinalgDialect>()
         ->getCanonicalizationPatterns(patterns);
-    linalg::populateConstantFoldLinalgOperations(patterns, control);
+    // Constant weights are transposed at compile time.
+    linalg::populateConstantFoldLinalgOperations(patterns, allowFusion);
     // Top-down, as upstream's pass does, for compile time.
     if (failed(applyPatternsGreedily(
             getOperation(), std::move(patterns),

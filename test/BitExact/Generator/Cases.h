@@ -33,6 +33,9 @@ ref::Result<Case> makeClampCase(Random &random, int64_t variant);
 ref::Result<Case> makeLookupCase(Random &random, int64_t variant);
 ref::Result<Case> makeConv2DCase(Random &random, int64_t variant);
 ref::Result<Case> makeMatMulCase(Random &random, int64_t variant);
+// The forms the CPU code generator turns into micro-kernels.
+ref::Result<Case> makeConv2DKernelCase(Random &random, int64_t variant);
+ref::Result<Case> makeMatMulKernelCase(Random &random, int64_t variant);
 ref::Result<Case> makeAddCase(Random &random, int64_t variant);
 ref::Result<Case> makeMulCase(Random &random, int64_t variant);
 ref::Result<Case> makeMaxPool2DCase(Random &random, int64_t variant);

@@ -5,6 +5,7 @@
 #include "Sampling.h"
 
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace qcc::bitexact {
@@ -292,10 +293,15 @@ ConvShape pickConvShape(Random &random, ConvVariant variant) {
 }
 } // namespace
 
-Result<Case> makeConv2DCase(Random &random, int64_t index) {
-  auto variant = static_cast<ConvVariant>(
-      index % static_cast<int64_t>(ConvVariant::Count));
+/// `kernelForm`: the form the CPU code generator turns into a micro-kernel
+/// (int8 activations, constant symmetric int8 weights, groups 1 or
+/// depthwise, 8-bit results mostly), so that the kernels meet the same
+/// random and extreme instances as the loops.
+static Result<Case> makeConv2DCaseFor(Random &random, ConvVariant variant,
+                                      bool kernelForm) {
   ConvShape s = pickConvShape(random, variant);
+  if (kernelForm && variant == ConvVariant::Depthwise)
+    s.groupOut = 1;
   int64_t inChannels = s.groups * s.groupIn;
   int64_t outChannels = s.groups * s.groupOut;
   int64_t depth = s.kernelH * s.kernelW * s.groupIn;
@@ -304,28 +310,41 @@ Result<Case> makeConv2DCase(Random &random, int64_t index) {
   bool wide =
       variant == ConvVariant::Wide16x8 || variant == ConvVariant::Wide16x8Limit;
   bool wideLimit = variant == ConvVariant::Wide16x8Limit;
-  bool weightsAreConstant = !limit && variant != ConvVariant::Pointwise;
+  bool weightsAreConstant =
+      kernelForm || (!limit && variant != ConvVariant::Pointwise);
   RatioStyle style = ties ? RatioStyle::Tie : pickRatioStyle(random);
 
   // Types with provisional unit scales; the final scales are derived below,
   // once K and the deviations fix the requantization ratio.
-  Storage inputStorage = variant == ConvVariant::WideInput
+  Storage inputStorage = kernelForm ? Storage::I8
+                         : variant == ConvVariant::WideInput
                              ? Storage::I16
                              : pickStorage(random, false);
   QuantType inputType = pickType(random, inputStorage, 1.0);
   bool perChannel = variant == ConvVariant::PerChannelExtremes ||
                     (!limit && random.percent(50));
-  Storage weightStorage = pickWeightStorage(random);
+  Storage weightStorage = kernelForm ? Storage::I8 : pickWeightStorage(random);
   QuantType weightType =
       perChannel ? pickPerAxisType(random, weightStorage, 0,
                                    std::vector<double>(outChannels, 1.0))
                  : pickType(random, weightStorage, 1.0);
+  if (kernelForm)
+    for (int64_t &zero : weightType.zeroPoints)
+      zero = 0;
   if (variant == ConvVariant::PerChannelExtremes)
     for (int64_t &zero : weightType.zeroPoints)
       zero = random.percent(50) ? weightType.qmin : weightType.qmax;
   std::optional<std::vector<int64_t>> bias =
       pickBias(random, outChannels, ties ? 8 : int64_t(1) << 18);
-  if (limit) {
+  if (limit && kernelForm) {
+    // Symmetric weights: every term is (127 + 128) * 127 = 32385 on channel
+    // 0 and -32385 on channel 1 for the first image; the bias makes the
+    // accumulators exactly 2^31 - 1 and -2^31.
+    int64_t sum = 32385 * kLimitDepth;
+    inputType = QuantType::perTensor(Storage::I8, 1.0, -128);
+    weightType = QuantType::perAxis(Storage::I8, 0, {1.0, 1.0}, {0, 0});
+    bias = std::vector<int64_t>{kInt32Max - sum, kInt32Min + sum};
+  } else if (limit) {
     // Every term is +65025 on channel 0 and -65025 on channel 1 for the
     // first image, so the accumulators reach exactly 2^31 - 1 and -2^31.
     inputType = QuantType::perTensor(Storage::I8, 1.0, -128);
@@ -347,7 +366,8 @@ Result<Case> makeConv2DCase(Random &random, int64_t index) {
   if (limit) {
     int64_t perChannel = numElements(weightShape) / 2;
     weight.values.assign(perChannel, 127);
-    weight.values.insert(weight.values.end(), perChannel, -128);
+    weight.values.insert(weight.values.end(), perChannel,
+                         kernelForm ? -127 : -128);
     input.values.assign(numElements(inputShape) / 2, 127);
     std::vector<int32_t> second =
         pickValues(random, numElements(inputShape) / 2, inputType);
@@ -388,7 +408,9 @@ Result<Case> makeConv2DCase(Random &random, int64_t index) {
     return Failure{"the worst-case accumulator exceeds int32"};
 
   Storage resultStorage =
-      wide && random.percent(70) ? Storage::I16 : pickStorage(random);
+      kernelForm ? (random.percent(85) ? Storage::I8 : pickStorage(random))
+      : wide && random.percent(70) ? Storage::I16
+                                   : pickStorage(random);
   int exponent =
       wideLimit ? static_cast<int>(random.uniform(-30, -18))
       : limit   ? static_cast<int>(random.uniform(-31, -22))
@@ -416,7 +438,8 @@ Result<Case> makeConv2DCase(Random &random, int64_t index) {
 
   Case result;
   result.summary =
-      std::string(convVariantName(variant)) + " " + ratioStyleName(style) +
+      std::string(kernelForm ? "kernel " : "") + convVariantName(variant) +
+      " " + ratioStyleName(style) +
       ": x " + describeShape(inputShape) + " " + describeType(input.type) +
       ", w " + describeShape(weightShape) + " " + describeType(weight.type) +
       (weightsAreConstant ? " const" : " arg") + (bias ? ", bias" : "") +
@@ -435,6 +458,23 @@ Result<Case> makeConv2DCase(Random &random, int64_t index) {
   result.attributes = attributes.str();
   result.expected = std::move(*expected);
   return result;
+}
+
+Result<Case> makeConv2DCase(Random &random, int64_t index) {
+  return makeConv2DCaseFor(
+      random,
+      static_cast<ConvVariant>(index %
+                               static_cast<int64_t>(ConvVariant::Count)),
+      /*kernelForm=*/false);
+}
+
+Result<Case> makeConv2DKernelCase(Random &random, int64_t index) {
+  static const ConvVariant variants[] = {
+      ConvVariant::Plain,     ConvVariant::Depthwise, ConvVariant::Window,
+      ConvVariant::Pointwise, ConvVariant::DeepInput, ConvVariant::Batched,
+      ConvVariant::Ties,      ConvVariant::AccumulatorLimit};
+  return makeConv2DCaseFor(random, variants[index % std::size(variants)],
+                           /*kernelForm=*/true);
 }
 
 //===----------------------------------------------------------------------===//
@@ -466,9 +506,10 @@ const char *matMulVariantName(MatMulVariant variant) {
 }
 } // namespace
 
-Result<Case> makeMatMulCase(Random &random, int64_t index) {
-  auto variant = static_cast<MatMulVariant>(
-      index % static_cast<int64_t>(MatMulVariant::Count));
+/// `kernelForm` as for conv2d: int8 activations, constant symmetric int8
+/// weights, 8-bit results mostly.
+static Result<Case> makeMatMulCaseFor(Random &random, MatMulVariant variant,
+                                      bool kernelForm) {
   bool limit = variant == MatMulVariant::AccumulatorLimit;
   bool ties = variant == MatMulVariant::Ties;
   bool wide = variant == MatMulVariant::Wide16x8 ||
@@ -508,26 +549,38 @@ Result<Case> makeMatMulCase(Random &random, int64_t index) {
     break;
   }
   int64_t depth = lhsShape.back();
-  bool rhsIsConstant = !limit && variant != MatMulVariant::RhsArgument;
+  bool rhsIsConstant =
+      kernelForm || (!limit && variant != MatMulVariant::RhsArgument);
   RatioStyle style = ties ? RatioStyle::Tie : pickRatioStyle(random);
 
-  Storage lhsStorage = variant == MatMulVariant::WideLhs
+  Storage lhsStorage = kernelForm ? Storage::I8
+                       : variant == MatMulVariant::WideLhs
                            ? Storage::I16
                            : pickStorage(random, false);
   QuantType lhsType = pickType(random, lhsStorage, 1.0);
   bool perColumn =
       variant == MatMulVariant::PerColumnExtremes || random.percent(50);
-  Storage rhsStorage = pickWeightStorage(random);
+  Storage rhsStorage = kernelForm ? Storage::I8 : pickWeightStorage(random);
   QuantType rhsType = perColumn
                           ? pickPerAxisType(random, rhsStorage, 1,
                                             std::vector<double>(columns, 1.0))
                           : pickType(random, rhsStorage, 1.0);
+  if (kernelForm)
+    for (int64_t &zero : rhsType.zeroPoints)
+      zero = 0;
   if (variant == MatMulVariant::PerColumnExtremes)
     for (int64_t &zero : rhsType.zeroPoints)
       zero = random.percent(50) ? rhsType.qmin : rhsType.qmax;
   std::optional<std::vector<int64_t>> bias =
       pickBias(random, columns, ties ? 8 : int64_t(1) << 18);
-  if (limit) {
+  if (limit && kernelForm) {
+    // Terms of +-(127 + 128) * 127 on row 0; the bias brings the
+    // accumulators to exactly 2^31 - 1 and -2^31.
+    int64_t sum = 32385 * kLimitDepth;
+    lhsType = QuantType::perTensor(Storage::I8, 1.0, -128);
+    rhsType = QuantType::perAxis(Storage::I8, 1, {1.0, 1.0}, {0, 0});
+    bias = std::vector<int64_t>{kInt32Max - sum, kInt32Min + sum};
+  } else if (limit) {
     lhsType = QuantType::perTensor(Storage::I8, 1.0, -128);
     rhsType = QuantType::perAxis(Storage::I8, 1, {1.0, 1.0}, {-128, 127});
     bias = std::vector<int64_t>{kLimitBias, -kLimitBias - 1};
@@ -547,7 +600,7 @@ Result<Case> makeMatMulCase(Random &random, int64_t index) {
     std::vector<int32_t> second = pickValues(random, depth, lhsType);
     lhs.values.insert(lhs.values.end(), second.begin(), second.end());
     for (int64_t k = 0; k < depth; ++k)
-      rhs.values.insert(rhs.values.end(), {127, -128});
+      rhs.values.insert(rhs.values.end(), {127, kernelForm ? -127 : -128});
   } else if (wideLimit) {
     lhs.values.assign(depth, 32767);
     std::vector<int32_t> second = pickValues(random, depth, lhsType);
@@ -580,7 +633,9 @@ Result<Case> makeMatMulCase(Random &random, int64_t index) {
     return Failure{"the worst-case accumulator exceeds int32"};
 
   Storage resultStorage =
-      wide && random.percent(70) ? Storage::I16 : pickStorage(random);
+      kernelForm ? (random.percent(85) ? Storage::I8 : pickStorage(random))
+      : wide && random.percent(70) ? Storage::I16
+                                   : pickStorage(random);
   int exponent =
       wideLimit ? static_cast<int>(random.uniform(-32, -19))
       : limit   ? static_cast<int>(random.uniform(-31, -22))
@@ -606,7 +661,8 @@ Result<Case> makeMatMulCase(Random &random, int64_t index) {
     return Failure{expected.error()};
 
   Case result;
-  result.summary = std::string(matMulVariantName(variant)) + " " +
+  result.summary = std::string(kernelForm ? "kernel " : "") +
+                   matMulVariantName(variant) + " " +
                    ratioStyleName(style) + ": " + describeShape(lhsShape) +
                    " " + describeType(lhs.type) + " x " +
                    describeShape(rhs.shape) + " " + describeType(rhs.type) +
@@ -619,6 +675,23 @@ Result<Case> makeMatMulCase(Random &random, int64_t index) {
   result.attributes = AttributeList().addActivation(activation).str();
   result.expected = std::move(*expected);
   return result;
+}
+
+Result<Case> makeMatMulCase(Random &random, int64_t index) {
+  return makeMatMulCaseFor(
+      random,
+      static_cast<MatMulVariant>(index %
+                                 static_cast<int64_t>(MatMulVariant::Count)),
+      /*kernelForm=*/false);
+}
+
+Result<Case> makeMatMulKernelCase(Random &random, int64_t index) {
+  static const MatMulVariant variants[] = {
+      MatMulVariant::Plain,  MatMulVariant::Batched,
+      MatMulVariant::Deep,   MatMulVariant::Vector,
+      MatMulVariant::Ties,   MatMulVariant::AccumulatorLimit};
+  return makeMatMulCaseFor(random, variants[index % std::size(variants)],
+                           /*kernelForm=*/true);
 }
 
 } // namespace qcc::bitexact

@@ -31,6 +31,8 @@ const std::vector<OpCases> &qcc::bitexact::allOpCases() {
       {"requantize", makeRequantizeCase},
       {"conv2d", makeConv2DCase},
       {"matmul", makeMatMulCase},
+      {"conv2d_kernel", makeConv2DKernelCase},
+      {"matmul_kernel", makeMatMulKernelCase},
       {"add", makeAddCase},
       {"mul", makeMulCase},
       {"max_pool2d", makeMaxPool2DCase},

@@ -48,18 +48,30 @@ static std::optional<SmallVector<int64_t>> getIntConstant(Value value) {
 
 /// The bias vector that `init` broadcasts along its last dimension: the
 /// generic qcc-lower-to-linalg writes (one constant 1-D i32 input read at
-/// the last loop index, yielded as is).
+/// the last loop index, yielded as is), or the same with a splat bias
+/// folded into its body (`linalg.yield %constant`).
 static std::optional<SmallVector<int64_t>> getBroadcastBias(Value init) {
   auto generic = init.getDefiningOp<linalg::GenericOp>();
-  if (!generic || generic.getNumDpsInputs() != 1 ||
-      generic.getNumDpsInits() != 1)
+  if (!generic || generic.getNumDpsInits() != 1)
     return std::nullopt;
   Block &body = generic.getRegion().front();
+  auto resultType = cast<RankedTensorType>(init.getType());
+  if (generic.getNumDpsInputs() == 0) {
+    APInt splat;
+    auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+    if (!yield || body.getOperations().size() != 1 ||
+        !matchPattern(yield.getOperand(0), m_ConstantInt(&splat)) ||
+        !resultType.getElementType().isInteger(32))
+      return std::nullopt;
+    return SmallVector<int64_t>(resultType.getShape().back(),
+                                splat.getSExtValue());
+  }
+  if (generic.getNumDpsInputs() != 1)
+    return std::nullopt;
   auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
   if (!yield || body.getOperations().size() != 1 ||
       yield.getOperand(0) != body.getArgument(0))
     return std::nullopt;
-  auto resultType = cast<RankedTensorType>(init.getType());
   if (!resultType.getElementType().isInteger(32))
     return std::nullopt;
   AffineMap map = generic.getIndexingMapsArray()[0];
@@ -78,23 +90,76 @@ struct Epilogue {
   SmallVector<int32_t> shifts;
 };
 
+/// A per-channel parameter of the epilogue's body: a block argument that
+/// reads a constant 1-D input, or a constant the element-wise passes folded
+/// into the body (a splat, for per-tensor requantization).
+static std::optional<SmallVector<int64_t>>
+getEpilogueParameter(linalg::GenericOp generic, Value value,
+                     int64_t channels) {
+  APInt splat;
+  if (matchPattern(value, m_ConstantInt(&splat)))
+    return SmallVector<int64_t>(channels, splat.getSExtValue());
+  auto arg = dyn_cast<BlockArgument>(value);
+  if (!arg || arg.getOwner() != &generic.getRegion().front() ||
+      arg.getArgNumber() == 0 ||
+      arg.getArgNumber() >= generic.getNumDpsInputs())
+    return std::nullopt;
+  std::optional<SmallVector<int64_t>> values =
+      getIntConstant(generic.getDpsInputs()[arg.getArgNumber()]);
+  if (!values || values->empty())
+    return std::nullopt;
+  if (values->size() == 1)
+    return SmallVector<int64_t>(channels, values->front());
+  if (static_cast<int64_t>(values->size()) != channels)
+    return std::nullopt;
+  return values;
+}
+
 static std::optional<Epilogue> getEpilogue(Value acc) {
   if (!acc.hasOneUse())
     return std::nullopt;
   auto generic = dyn_cast<linalg::GenericOp>(*acc.getUsers().begin());
-  if (!generic || generic.getNumDpsInputs() != 3 ||
-      generic.getDpsInputs()[0] != acc)
+  if (!generic || generic.getNumDpsInputs() < 1 ||
+      generic.getDpsInputs()[0] != acc || generic->getNumResults() != 1)
     return std::nullopt;
   std::optional<RequantizeEpilogue> output = getRequantizeEpilogue(generic);
+  if (!output || output->isUnsigned)
+    return std::nullopt;
+  // The body (qcc-lower-to-linalg's applyMultiplier) starts with
+  // v = extsi(acc) * M and then shifts v right by n.
+  Block &body = generic.getRegion().front();
+  Value accumulator = body.getArgument(0);
+  arith::MulIOp product;
+  for (Operation &op : body)
+    if (auto mul = dyn_cast<arith::MulIOp>(op)) {
+      auto ext = mul.getLhs().getDefiningOp<arith::ExtSIOp>();
+      if (ext && ext.getIn() == accumulator) {
+        product = mul;
+        break;
+      }
+    }
+  if (!product)
+    return std::nullopt;
+  arith::ShRSIOp shift;
+  for (Operation *user : product->getUsers())
+    if (auto shr = dyn_cast<arith::ShRSIOp>(user))
+      if (shr.getLhs() == product.getResult()) {
+        shift = shr;
+        break;
+      }
+  if (!shift)
+    return std::nullopt;
+  int64_t channels =
+      cast<RankedTensorType>(generic->getResult(0).getType()).getShape().back();
   std::optional<SmallVector<int64_t>> multipliers =
-      getIntConstant(generic.getDpsInputs()[1]);
+      getEpilogueParameter(generic, product.getRhs(), channels);
   std::optional<SmallVector<int64_t>> shifts =
-      getIntConstant(generic.getDpsInputs()[2]);
-  if (!output || output->isUnsigned || !multipliers || !shifts)
+      getEpilogueParameter(generic, shift.getRhs(), channels);
+  if (!multipliers || !shifts)
     return std::nullopt;
   Epilogue epilogue{generic, *output, std::move(*multipliers), {}};
-  for (int64_t shift : *shifts)
-    epilogue.shifts.push_back(static_cast<int32_t>(shift));
+  for (int64_t value : *shifts)
+    epilogue.shifts.push_back(static_cast<int32_t>(value));
   return epilogue;
 }
 
@@ -201,6 +266,11 @@ public:
     Location loc = contraction.getLoc();
     auto outputType =
         cast<RankedTensorType>(epilogue->op->getResult(0).getType());
+    // The kernels store 8-bit results; wider ones (16x8 layers' int16
+    // outputs) stay loops.
+    if (!outputType.getElementType().isInteger(8) ||
+        epilogue->output.min < -128 || epilogue->output.max > 127)
+      return failure();
     KernelCall call;
 
     if (auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(*contraction)) {

@@ -46,13 +46,13 @@ def QccCPU_ConvKernelOp : Op<QccCPU_Dialect, "conv_kernel", [
     `n * out_h * out_w * out_pixel_stride` output elements in.
 
     ```mlir
-    %y = qcc_cpu.conv_kernel @qcc_qconv2d_avx512vnni
-        (%x, %zero_row, %weights, %bias, %multiplier, %shift)
-        outs(%init) {geometry = array<i32: ...>, scalars = [-128 : i32,
-        -128 : i32, 127 : i32, 0 : i32]}
+    %y = qcc_cpu.conv_kernel @qcc_qconv2d_avx512vnni(
+        %x, %zero_row, %weights, %bias, %multiplier, %shift
         : tensor<1x56x56x64xi8>, tensor<64xi8>, tensor<36864xi8>,
-          tensor<64xi32>, tensor<64xi32>, tensor<64xi32>,
-          tensor<1x56x56x64xi8> -> tensor<1x56x56x64xi8>
+          tensor<64xi32>, tensor<64xi32>, tensor<64xi32>)
+        outs(%init : tensor<1x56x56x64xi8>)
+        {geometry = array<i32: ...>, scalars = [-128 : i32, -128 : i32,
+        127 : i32, 0 : i32]} -> tensor<1x56x56x64xi8>
     ```
   }];
   let arguments = (ins FlatSymbolRefAttr:$callee,
@@ -62,8 +62,8 @@ def QccCPU_ConvKernelOp : Op<QccCPU_Dialect, "conv_kernel", [
                        AnyShaped:$init);
   let results = (outs Variadic<AnyRankedTensor>:$result);
   let assemblyFormat = [{
-    $callee `(` $inputs `)` `outs` `(` $init `)` attr-dict `:` type($inputs)
-    `,` type($init) (`->` type($result)^)?
+    $callee `(` $inputs `:` type($inputs) `)` `outs` `(` $init `:`
+    type($init) `)` attr-dict (`->` type($result)^)?
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{

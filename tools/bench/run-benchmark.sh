@@ -300,9 +300,13 @@ elapsed=$(($(date +%s) - bench_start))
   echo
   echo "- CPU: $cpu_model ($cpu_id; $(nproc) CPUs online; pinned to CPU" \
     "$CPU); features: $features"
-  echo "- qcc: $("$QCC_BUILD/bin/qcc" --version | head -1), git" \
-    "$(git -C "$QCC_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')" \
-    "$(git -C "$QCC_ROOT" diff --quiet 2>/dev/null || echo '(modified tree)')"
+  revision="not a git checkout"
+  if head=$(git -C "$QCC_ROOT" rev-parse --short HEAD 2>/dev/null); then
+    revision="git $head"
+    git -C "$QCC_ROOT" diff --quiet HEAD 2>/dev/null ||
+      revision="$revision (modified tree)"
+  fi
+  echo "- qcc: $("$QCC_BUILD/bin/qcc" --version | head -1), $revision"
   echo "- ONNX Runtime $ort_version (npm onnxruntime-node, CPU EP);" \
     "PyTorch $torch_version"
   echo "- load average before / after timing: $load_before / $load_after;" \

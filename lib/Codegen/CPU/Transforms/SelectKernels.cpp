@@ -15,6 +15,7 @@
 
 #include "qcc/Codegen/CPU/Transforms/Passes.h"
 
+#include "SelectFloatKernels.h"
 #include "qcc/Codegen/CPU/Packing.h"
 #include "qcc/Codegen/CPU/TargetInfo.h"
 #include "qcc/Dialect/Qcc/IR/QccAttributes.h"
@@ -437,6 +438,7 @@ struct SelectKernelsPass
     });
     for (linalg::LinalgOp op : contractions)
       (void)selector.rewrite(op);
+    (void)selectFloatKernels(module, **target);
   }
 };
 

@@ -113,8 +113,7 @@ Expected<TargetSpec> resolveTarget(StringRef name, StringRef cpu,
     llvm::sort(features);
   } else if (!cpu.empty()) {
     if (!subtarget->isCPUStringValid(cpu))
-      return makeError("unknown CPU '" + cpu + "' for target " +
-                       triple->str());
+      return makeError("unknown CPU '" + cpu + "' for target " + triple->str());
     spec.cpu = cpu.str();
   }
 
@@ -126,13 +125,12 @@ Expected<TargetSpec> resolveTarget(StringRef name, StringRef cpu,
       return makeError("CPU feature '" + attr +
                        "' must be written +name or -name");
     StringRef featureName = attr.drop_front();
-    bool known = llvm::any_of(subtarget->getAllProcessorFeatures(),
-                              [&](const SubtargetFeatureKV &kv) {
-                                return featureName == kv.Key;
-                              });
+    bool known = llvm::any_of(
+        subtarget->getAllProcessorFeatures(),
+        [&](const SubtargetFeatureKV &kv) { return featureName == kv.Key; });
     if (!known)
-      return makeError("unknown CPU feature '" + featureName +
-                       "' for target " + triple->str());
+      return makeError("unknown CPU feature '" + featureName + "' for target " +
+                       triple->str());
     // A user feature replaces qcc's default for the same name: "-v" must
     // drop the default "+v" rather than follow it, since "+v" also turned on
     // the features it implies.
@@ -155,9 +153,9 @@ createTargetMachine(const TargetSpec &spec, CodeGenOptLevel optLevel) {
     return makeError(lookupError);
   TargetOptions options;
   options.MCOptions.ABIName = spec.abiName;
-  std::unique_ptr<TargetMachine> machine(target->createTargetMachine(
-      triple, spec.cpu, spec.features, options, Reloc::PIC_, std::nullopt,
-      optLevel));
+  std::unique_ptr<TargetMachine> machine(
+      target->createTargetMachine(triple, spec.cpu, spec.features, options,
+                                  Reloc::PIC_, std::nullopt, optLevel));
   if (!machine)
     return makeError("cannot create a target machine for " + spec.triple);
   return machine;

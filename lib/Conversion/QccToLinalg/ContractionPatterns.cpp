@@ -312,9 +312,10 @@ static Value transposeDepthwiseWeights(OpBuilder &b, Location loc,
     for (int64_t w = 0; w < kw; ++w)
       for (int64_t c = 0; c < channels; ++c)
         transposed.push_back(values[(c * kh + h) * kw + w]);
-  auto hwcType = RankedTensorType::get({kh, kw, channels}, type.getElementType());
-  return arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(hwcType, transposed));
+  auto hwcType =
+      RankedTensorType::get({kh, kw, channels}, type.getElementType());
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(hwcType, transposed));
 }
 
 struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
@@ -391,8 +392,8 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
     std::pair<int64_t, int64_t> range = op.getSaturationRange();
     Value depthwiseWeights;
     if (namedOperands && groups != 1 && groupIn == 1 && groupOut == 1)
-      depthwiseWeights = transposeDepthwiseWeights(rewriter, loc,
-                                                   op.getWeight(), weight.value);
+      depthwiseWeights = transposeDepthwiseWeights(
+          rewriter, loc, op.getWeight(), weight.value);
     if (namedOperands && (groups == 1 || depthwiseWeights)) {
       SmallVector<int64_t> accShape = {batch, oh, ow, outChannels};
       Value acc = broadcastBias(rewriter, loc, bias, accShape, {outChannels},
@@ -403,19 +404,17 @@ struct Conv2DLowering : public OpConversionPattern<Conv2DOp> {
       auto dilations = DenseIntElementsAttr::get(vectorType, dilation);
       Value contraction;
       if (groups == 1) {
-        contraction =
-            linalg::Conv2DNhwcFhwcOp::create(
-                rewriter, loc, TypeRange{acc.getType()},
-                ValueRange{input, weight.value}, ValueRange{acc}, strides,
-                dilations)
-                .getResult(0);
+        contraction = linalg::Conv2DNhwcFhwcOp::create(
+                          rewriter, loc, TypeRange{acc.getType()},
+                          ValueRange{input, weight.value}, ValueRange{acc},
+                          strides, dilations)
+                          .getResult(0);
       } else {
         // Depthwise: OHWI with I = 1 became HWC at compile time.
         contraction = linalg::DepthwiseConv2DNhwcHwcOp::create(
                           rewriter, loc, TypeRange{acc.getType()},
                           ValueRange{input, depthwiseWeights}, ValueRange{acc},
-                          strides,
-                          dilations)
+                          strides, dilations)
                           .getResult(0);
       }
       rewriter.replaceOp(op, buildEpilogue(rewriter, loc, contraction,
@@ -542,10 +541,9 @@ struct MatMulLowering : public OpConversionPattern<MatMulOp> {
             .getElementType()
             .isInteger(8)) {
       // The named op the CPU code generator turns into a micro-kernel.
-      Value product = linalg::MatmulOp::create(rewriter, loc,
-                                               TypeRange{acc.getType()},
-                                               ValueRange{lhs, weight.value},
-                                               ValueRange{acc})
+      Value product = linalg::MatmulOp::create(
+                          rewriter, loc, TypeRange{acc.getType()},
+                          ValueRange{lhs, weight.value}, ValueRange{acc})
                           .getResult(0);
       Value result =
           buildEpilogue(rewriter, loc, product, {columns}, multipliers, shifts,

@@ -37,8 +37,8 @@ static LLVM::LLVMFuncOp declareKernel(ModuleOp module, StringRef name) {
     return existing;
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
   MLIRContext *context = module.getContext();
-  auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(context),
-                                          {LLVM::LLVMPointerType::get(context)});
+  auto type = LLVM::LLVMFunctionType::get(
+      LLVM::LLVMVoidType::get(context), {LLVM::LLVMPointerType::get(context)});
   return LLVM::LLVMFuncOp::create(b, module.getLoc(), name, type);
 }
 
@@ -50,17 +50,15 @@ static Value getAddress(OpBuilder &b, Location loc, Value buffer,
   auto type = cast<MemRefType>(buffer.getType());
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
   auto metadata = memref::ExtractStridedMetadataOp::create(b, loc, buffer);
-  Value offset = arith::AddIOp::create(b, loc, metadata.getOffset(),
-                                       elementOffset);
+  Value offset =
+      arith::AddIOp::create(b, loc, metadata.getOffset(), elementOffset);
   int64_t elementBytes = type.getElementTypeBitWidth() / 8;
   Value bytes = arith::MulIOp::create(
       b, loc, offset, arith::ConstantIndexOp::create(b, loc, elementBytes));
   Value address = arith::AddIOp::create(b, loc, base, bytes);
-  Value integer =
-      arith::IndexCastOp::create(b, loc, b.getI64Type(), address);
-  return LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(
-                                              b.getContext()),
-                                  integer);
+  Value integer = arith::IndexCastOp::create(b, loc, b.getI64Type(), address);
+  return LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), integer);
 }
 
 static LogicalResult lowerKernel(ConvKernelOp op, Block &entry) {
@@ -136,12 +134,12 @@ static LogicalResult lowerKernel(ConvKernelOp op, Block &entry) {
     Value lower = arith::ConstantIndexOp::create(b, loc, 0);
     Value upper = arith::ConstantIndexOp::create(b, loc, batch);
     Value step = arith::ConstantIndexOp::create(b, loc, 1);
-    scf::ForOp::create(b, loc, lower, upper, step, ValueRange{},
-                       [&](OpBuilder &builder, Location, Value image,
-                           ValueRange) {
-                         emitCall(builder, image);
-                         scf::YieldOp::create(builder, loc);
-                       });
+    scf::ForOp::create(
+        b, loc, lower, upper, step, ValueRange{},
+        [&](OpBuilder &builder, Location, Value image, ValueRange) {
+          emitCall(builder, image);
+          scf::YieldOp::create(builder, loc);
+        });
   }
   op.erase();
   return success();

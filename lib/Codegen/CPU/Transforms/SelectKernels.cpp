@@ -95,8 +95,7 @@ struct Epilogue {
 /// reads a constant 1-D input, or a constant the element-wise passes folded
 /// into the body (a splat, for per-tensor requantization).
 static std::optional<SmallVector<int64_t>>
-getEpilogueParameter(linalg::GenericOp generic, Value value,
-                     int64_t channels) {
+getEpilogueParameter(linalg::GenericOp generic, Value value, int64_t channels) {
   APInt splat;
   if (matchPattern(value, m_ConstantInt(&splat)))
     return SmallVector<int64_t>(channels, splat.getSExtValue());
@@ -200,10 +199,10 @@ static SmallVector<int64_t> getI64Vector(DenseIntElementsAttr attr) {
 template <typename T>
 static Value createConstant(OpBuilder &b, Location loc, ArrayRef<T> values,
                             Type elementType) {
-  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
-                                    elementType);
-  return arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(type, values));
+  auto type =
+      RankedTensorType::get({static_cast<int64_t>(values.size())}, elementType);
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(type, values));
 }
 
 /// Everything a conv_kernel call needs besides its packed data.
@@ -219,18 +218,24 @@ struct KernelCall {
 static SmallVector<int32_t>
 makeGeometry(int64_t inH, int64_t inW, int64_t inChannels, int64_t outH,
              int64_t outW, int64_t outChannels, int64_t groups, int64_t kh,
-             int64_t kw, ArrayRef<int64_t> strides,
-             ArrayRef<int64_t> dilations, int64_t padTop, int64_t padLeft) {
-  return {static_cast<int32_t>(inH),        static_cast<int32_t>(inW),
+             int64_t kw, ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+             int64_t padTop, int64_t padLeft) {
+  return {static_cast<int32_t>(inH),
+          static_cast<int32_t>(inW),
           static_cast<int32_t>(inChannels * (groups > 1 ? groups : 1)),
-          static_cast<int32_t>(inChannels), static_cast<int32_t>(outH),
+          static_cast<int32_t>(inChannels),
+          static_cast<int32_t>(outH),
           static_cast<int32_t>(outW),
           static_cast<int32_t>(outChannels * (groups > 1 ? groups : 1)),
-          static_cast<int32_t>(outChannels), static_cast<int32_t>(groups),
-          static_cast<int32_t>(kh),         static_cast<int32_t>(kw),
-          static_cast<int32_t>(strides[0]), static_cast<int32_t>(strides[1]),
+          static_cast<int32_t>(outChannels),
+          static_cast<int32_t>(groups),
+          static_cast<int32_t>(kh),
+          static_cast<int32_t>(kw),
+          static_cast<int32_t>(strides[0]),
+          static_cast<int32_t>(strides[1]),
           static_cast<int32_t>(dilations[0]),
-          static_cast<int32_t>(dilations[1]), static_cast<int32_t>(padTop),
+          static_cast<int32_t>(dilations[1]),
+          static_cast<int32_t>(padTop),
           static_cast<int32_t>(padLeft)};
 }
 
@@ -303,8 +308,8 @@ public:
       call.input = input->value;
       call.zeroPoint = input->zeroPoint;
       call.zeroRowLength = inChannels;
-      setPacked<int8_t>(b, loc, call, packed.weights, packed.bias, packed.multiplier,
-                packed.shift);
+      setPacked<int8_t>(b, loc, call, packed.weights, packed.bias,
+                        packed.multiplier, packed.shift);
     } else if (auto conv =
                    dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(*contraction)) {
       std::optional<ConvInput> input = getConvInput(lhs);
@@ -318,7 +323,8 @@ public:
       for (int64_t h = 0; h < kh; ++h)
         for (int64_t w = 0; w < kw; ++w)
           for (int64_t c = 0; c < channels; ++c)
-            chw[(c * kh + h) * kw + w] = weightBytes[(h * kw + w) * channels + c];
+            chw[(c * kh + h) * kw + w] =
+                weightBytes[(h * kw + w) * channels + c];
       QDepthwiseConv2DWeights spec;
       spec.weights = chw.data();
       spec.channels = channels;
@@ -340,8 +346,8 @@ public:
       call.input = input->value;
       call.zeroPoint = input->zeroPoint;
       call.zeroRowLength = channels;
-      setPacked<int32_t>(b, loc, call, packed.weights, packed.bias, packed.multiplier,
-                packed.shift);
+      setPacked<int32_t>(b, loc, call, packed.weights, packed.bias,
+                         packed.multiplier, packed.shift);
     } else if (isa<linalg::MatmulOp>(*contraction)) {
       if (lhsType.getRank() != 2 || !contraction.hasPureTensorSemantics())
         return failure();
@@ -370,8 +376,8 @@ public:
       call.input = lhs;
       call.zeroPoint = 0;
       call.zeroRowLength = depth;
-      setPacked<int8_t>(b, loc, call, packed.weights, packed.bias, packed.multiplier,
-                packed.shift);
+      setPacked<int8_t>(b, loc, call, packed.weights, packed.bias,
+                        packed.multiplier, packed.shift);
     } else {
       return failure();
     }
@@ -409,8 +415,8 @@ private:
   void setPacked(OpBuilder &b, Location loc, KernelCall &call,
                  ArrayRef<W> weights, ArrayRef<int32_t> bias,
                  ArrayRef<int32_t> multiplier, ArrayRef<int32_t> shift) {
-    call.weights = createConstant<W>(b, loc, weights,
-                                     b.getIntegerType(sizeof(W) * 8));
+    call.weights =
+        createConstant<W>(b, loc, weights, b.getIntegerType(sizeof(W) * 8));
     call.bias = createConstant<int32_t>(b, loc, bias, b.getI32Type());
     call.multiplier =
         createConstant<int32_t>(b, loc, multiplier, b.getI32Type());

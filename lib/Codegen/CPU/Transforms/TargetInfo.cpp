@@ -116,11 +116,10 @@ void setTarget(ModuleOp module, StringRef triple, StringRef cpu,
   LLVM::TargetFeaturesAttr featuresAttr =
       list.empty() ? LLVM::TargetFeaturesAttr()
                    : LLVM::TargetFeaturesAttr::get(context, list);
-  module->setAttr(LLVM::LLVMDialect::getTargetAttrName(),
-                  LLVM::TargetAttr::get(context,
-                                        StringAttr::get(context, triple),
-                                        StringAttr::get(context, cpu),
-                                        featuresAttr));
+  module->setAttr(
+      LLVM::LLVMDialect::getTargetAttrName(),
+      LLVM::TargetAttr::get(context, StringAttr::get(context, triple),
+                            StringAttr::get(context, cpu), featuresAttr));
 }
 
 void setHostTarget(ModuleOp module) {
@@ -128,8 +127,8 @@ void setHostTarget(ModuleOp module) {
   for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
     if (enabled)
       features += (features.empty() ? "+" : ",+") + name.str();
-  setTarget(module, llvm::sys::getProcessTriple(),
-            llvm::sys::getHostCPUName(), features);
+  setTarget(module, llvm::sys::getProcessTriple(), llvm::sys::getHostCPUName(),
+            features);
 }
 
 } // namespace qcc::cpu

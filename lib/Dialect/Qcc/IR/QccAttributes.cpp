@@ -23,9 +23,9 @@ namespace qcc {
 
 /// Checks the payload of a range attribute; `allowEmpty` for the entries of
 /// `qcc.ranges`, where `array<f64>` means "no range".
-static LogicalResult verifyRangeArray(Attribute attr, bool allowEmpty,
-                                      llvm::function_ref<InFlightDiagnostic()>
-                                          emitError) {
+static LogicalResult
+verifyRangeArray(Attribute attr, bool allowEmpty,
+                 llvm::function_ref<InFlightDiagnostic()> emitError) {
   auto array = dyn_cast<DenseF64ArrayAttr>(attr);
   if (!array)
     return emitError() << "must be array<f64: min, max>, not " << attr;
@@ -45,8 +45,7 @@ static LogicalResult verifyRangeArray(Attribute attr, bool allowEmpty,
 /// op the attribute is on, or the function owning the argument/result, which
 /// `value` then names ("argument #0 "); `onValue` is true for those.
 static LogicalResult verifyQccAttribute(Operation *where, NamedAttribute named,
-                                        bool onValue,
-                                        const Twine &value = "") {
+                                        bool onValue, const Twine &value = "") {
   StringRef name = named.getName().getValue();
   Attribute attr = named.getValue();
   std::string label = value.str();
@@ -96,8 +95,7 @@ static LogicalResult verifyQccAttribute(Operation *where, NamedAttribute named,
       return expect(false, "an array of array<f64: min, max>");
     if (array.size() != where->getNumResults())
       return emitError() << "must have one entry per result ("
-                         << where->getNumResults() << "), not "
-                         << array.size();
+                         << where->getNumResults() << "), not " << array.size();
     for (Attribute entry : array)
       if (failed(verifyRangeArray(entry, /*allowEmpty=*/true, emitError)))
         return failure();
@@ -264,9 +262,7 @@ void setPrecision(Operation *op, Precision precision) {
               StringAttr::get(op->getContext(), stringifyPrecision(precision)));
 }
 
-bool isKeptFloat(Operation *op) {
-  return getPrecision(op) == Precision::Float;
-}
+bool isKeptFloat(Operation *op) { return getPrecision(op) == Precision::Float; }
 
 static std::optional<int64_t> getInt(Operation *op, StringRef name) {
   if (auto value = op->getAttrOfType<IntegerAttr>(name))
@@ -310,11 +306,11 @@ std::optional<RequantizeEpilogue> getRequantizeEpilogue(Operation *op) {
 }
 
 void setRequantizeEpilogue(Operation *op, RequantizeEpilogue epilogue) {
-  op->setAttr(attr::kRequantizeEpilogue,
-              DenseI64ArrayAttr::get(op->getContext(),
-                                     {epilogue.zeroPoint, epilogue.min,
-                                      epilogue.max,
-                                      epilogue.isUnsigned ? 1 : 0}));
+  op->setAttr(
+      attr::kRequantizeEpilogue,
+      DenseI64ArrayAttr::get(op->getContext(),
+                             {epilogue.zeroPoint, epilogue.min, epilogue.max,
+                              epilogue.isUnsigned ? 1 : 0}));
 }
 
 //===----------------------------------------------------------------------===//

@@ -28,7 +28,15 @@ def SelectKernelsPass : Pass<"qcc-cpu-select-kernels", "mlir::ModuleOp"> {
     into one `qcc_cpu.conv_kernel` whose weights, bias and requantization
     parameters are packed at compile time into the kernel's layout (the
     packed weights are read-only constants; the workspace does not grow).
-    Contractions it does not match stay as they are and lower to loops.
+
+    f32 contractions on constant weights (`linalg.conv_2d_nhwc_fhwc`,
+    depthwise `nhwc_hwc`/`nhwc_hwcm` with multiplier 1, `linalg.matmul`,
+    `linalg.batch_matmul` with batch 1) become `qcc_sconv2d_*` /
+    `qcc_sdwconv2d_*` calls that also absorb the zero padding, the bias in
+    the init and the per-channel consumers that scale, shift and clamp the
+    result (batch norm, ReLU, ReLU6), through transposes and channel-keeping
+    reshapes. Contractions it does not match stay as they are and lower to
+    loops.
   }];
   let dependentDialects = ["qcc::cpu::QccCPUDialect",
                            "mlir::arith::ArithDialect",

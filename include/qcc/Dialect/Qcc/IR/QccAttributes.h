@@ -124,10 +124,10 @@ void setRequantizeEpilogue(mlir::Operation *op, RequantizeEpilogue epilogue);
 //===----------------------------------------------------------------------===//
 
 /// `qcc.name` of a function argument or result.
-std::optional<llvm::StringRef>
-getArgumentName(mlir::FunctionOpInterface func, unsigned index);
-std::optional<llvm::StringRef>
-getResultName(mlir::FunctionOpInterface func, unsigned index);
+std::optional<llvm::StringRef> getArgumentName(mlir::FunctionOpInterface func,
+                                               unsigned index);
+std::optional<llvm::StringRef> getResultName(mlir::FunctionOpInterface func,
+                                             unsigned index);
 void setArgumentName(mlir::FunctionOpInterface func, unsigned index,
                      llvm::StringRef name);
 void setResultName(mlir::FunctionOpInterface func, unsigned index,

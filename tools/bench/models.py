@@ -426,6 +426,21 @@ def torch_bench(out_dir, name, samples, min_sample_ms, max_seconds):
     run("torch_int8", qm, f"{note}, {how}")
 
 
+def onednn_isa():
+    """Runs one int8 convolution on the onednn quantized engine; with
+    ONEDNN_VERBOSE=1 in the environment oneDNN prints the implementation it
+    picked (e.g. jit:avx512_core_amx_int8) on stdout."""
+    torch.set_num_threads(1)
+    engines = torch.backends.quantized.supported_engines
+    if "onednn" not in engines:
+        return
+    conv = nn.Sequential(nn.Conv2d(64, 64, 3, padding=1), nn.ReLU()).eval()
+    x = torch.randn(1, 64, 28, 28)
+    q = quantize_static_fx(conv, x, x.numpy(), "onednn")
+    with torch.no_grad():
+        q(x)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -441,6 +456,7 @@ def main(argv=None):
     t.add_argument("--max-seconds", type=float, default=3.0)
     m = sub.add_parser("macs")
     m.add_argument("onnx")
+    sub.add_parser("onednn-isa")
     args = p.parse_args(argv)
     if args.cmd == "generate":
         generate(args.out_dir, [n for n in args.only.split(",") if n],
@@ -448,6 +464,8 @@ def main(argv=None):
     elif args.cmd == "torch":
         torch_bench(args.out_dir, args.name, args.samples, args.min_sample_ms,
                     args.max_seconds)
+    elif args.cmd == "onednn-isa":
+        onednn_isa()
     elif args.cmd == "macs":
         import onnx
         print(count_macs(onnx.load(args.onnx)))

@@ -293,6 +293,12 @@ features=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' |
   grep -E '^(avx2|fma|avx512f|avx512bw|avx512_vnni|avx_vnni|amx_int8|avx512_bf16|amx_bf16)$' |
   tr '\n' ' ')
 torch_version=$("$PYTHON" -c 'import torch; print(torch.__version__)' 2>/dev/null || echo "?")
+# Which oneDNN implementation PyTorch's int8 convolutions get on this CPU
+# (AMX, VNNI, ...): oneDNN names it when ONEDNN_VERBOSE=1.
+onednn_impl=$(env "${TORCH_ENV[@]}" ONEDNN_VERBOSE=1 "${PIN[@]}" "$PYTHON" \
+  tools/bench/models.py onednn-isa 2>/dev/null |
+  grep 'exec,cpu,convolution' | grep -v training | head -1 | cut -d, -f5 ||
+  true)
 ort_version=$(node -p "require('$BENCH/node_modules/onnxruntime-node/package.json').version" 2>/dev/null || echo "n/a")
 elapsed=$(($(date +%s) - bench_start))
 {
@@ -306,9 +312,13 @@ elapsed=$(($(date +%s) - bench_start))
     git -C "$QCC_ROOT" diff --quiet HEAD 2>/dev/null ||
       revision="$revision (modified tree)"
   fi
-  echo "- qcc: $("$QCC_BUILD/bin/qcc" --version | head -1), $revision"
+  echo "- qcc: $("$QCC_BUILD/bin/qcc" --version | head -1), $revision;" \
+    "binary built $(date -u -r "$QCC_BUILD/bin/qcc" '+%Y-%m-%d %H:%M UTC')"
+  torch_isa=""
+  [[ -n $onednn_impl ]] &&
+    torch_isa=" (its int8 convolutions run oneDNN's $onednn_impl)"
   echo "- ONNX Runtime $ort_version (npm onnxruntime-node, CPU EP);" \
-    "PyTorch $torch_version"
+    "PyTorch $torch_version$torch_isa"
   echo "- load average before / after timing: $load_before / $load_after;" \
     "$(date -u '+%Y-%m-%d %H:%M UTC'); benchmark took ${elapsed} s"
   echo

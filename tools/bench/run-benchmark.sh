@@ -241,7 +241,7 @@ for name in "${model_list[@]}"; do
       [[ $variant == int8 ]] && model=$dir/qdq.onnx
       if [[ ! -f $model ]]; then
         record "{\"model\": \"$name\", \"engine\": \"ort_$variant\", \
-\"error\": \"no QDQ model (no qcc calibration profile)\"}"
+\"skipped\": \"no QDQ model (no qcc calibration profile)\"}"
         continue
       fi
       optimized=()

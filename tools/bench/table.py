@@ -38,8 +38,13 @@ def load(bench):
 def ms(r):
     if r is None:
         return "n/a"
+    if "skipped" in r:
+        return "n/a: " + r["skipped"][:60]
     if "error" in r:
-        return "fails: " + r["error"][:60]
+        text = r["error"]
+        if text.startswith("error: "):
+            text = text[len("error: "):]
+        return "fails: " + text[:60]
     v = r["median_ms"]
     text = f"{v:.3f}" if v < 1 else f"{v:.2f}" if v < 100 else f"{v:.0f}"
     return text + r.get("mark", "")

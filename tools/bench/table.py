@@ -4,8 +4,9 @@
 Usage: table.py BENCH_DIR
        table.py --ort-ops OPTIMIZED.onnx   (a note on ORT's int8 kernels)
     Reads BENCH_DIR/results.jsonl (one JSON object per line, written by
-    run-benchmark.sh: measurements {"model", "engine", "median_ms", ...} or
-    {"model", "engine", "error"}, and compile records {"model", "engine":
+    run-benchmark.sh: measurements {"model", "engine", "median_ms", ...},
+    {"model", "engine", "error"} (shown as "fails: ...") or {"model",
+    "engine", "skipped"} (shown as "n/a: ..."), and compile records {"model", "engine":
     "qcc_compile_fp32" | "qcc_compile_int8", "seconds", "object_bytes",
     "workspace_bytes", "flags", "error"}) and BENCH_DIR/models/*/meta.json,
     and prints a Markdown table plus notes. The last record per (model,

@@ -1,0 +1,109 @@
+// RUN: qcc-opt %s -split-input-file -qcc-fuse-elementwise | FileCheck %s
+
+#id = affine_map<(d0) -> (d0)>
+
+// Two element-wise generics, the producer with one user: one loop nest.
+// CHECK-LABEL: func.func @fuses
+// CHECK: linalg.generic
+// CHECK: arith.addf
+// CHECK: arith.mulf
+// CHECK-NOT: linalg.generic
+func.func @fuses(%x: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf32> {
+  %e = tensor.empty() : tensor<4xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]} ins(%x, %y : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  %b = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]} ins(%a, %y : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    linalg.yield %m : f32
+  } -> tensor<4xf32>
+  return %b : tensor<4xf32>
+}
+
+// -----
+
+#id = affine_map<(d0) -> (d0)>
+
+// A requantizing epilogue stays its own op: it is not fused into its
+// consumer, nothing is fused into it, and its splat multiplier and shift
+// stay operands (upstream's fusion would fold them into the body and drop
+// the attribute).
+// CHECK-LABEL: func.func @keeps_epilogue
+// CHECK-DAG: %[[M:.*]] = arith.constant dense<1073741824> : tensor<4xi64>
+// CHECK-DAG: %[[N:.*]] = arith.constant dense<30> : tensor<4xi64>
+// CHECK: %[[ACC:.*]] = linalg.generic
+// CHECK: arith.addi
+// CHECK: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[ACC]], %[[M]], %[[N]] : {{.*}}) {{.*}}qcc.requantize_epilogue = array<i64: 0, -128, 127, 0>
+// CHECK: linalg.generic {{.*}} ins(%[[Y]] :
+// CHECK: arith.subi
+func.func @keeps_epilogue(%acc: tensor<4xi32>, %bias: tensor<4xi32>) -> tensor<4xi8> {
+  %m = arith.constant dense<1073741824> : tensor<4xi64>
+  %n = arith.constant dense<30> : tensor<4xi64>
+  %e32 = tensor.empty() : tensor<4xi32>
+  %e8 = tensor.empty() : tensor<4xi8>
+  %sum = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]} ins(%acc, %bias : tensor<4xi32>, tensor<4xi32>) outs(%e32 : tensor<4xi32>) {
+  ^bb0(%a: i32, %b: i32, %o: i32):
+    %s = arith.addi %a, %b : i32
+    linalg.yield %s : i32
+  } -> tensor<4xi32>
+  %y = linalg.generic {indexing_maps = [#id, #id, #id, #id], iterator_types = ["parallel"]} ins(%sum, %m, %n : tensor<4xi32>, tensor<4xi64>, tensor<4xi64>) outs(%e8 : tensor<4xi8>) attrs = {qcc.requantize_epilogue = array<i64: 0, -128, 127, 0>} {
+  ^bb0(%a: i32, %mm: i64, %nn: i64, %o: i8):
+    %w = arith.extsi %a : i32 to i64
+    %p = arith.muli %w, %mm : i64
+    %r = arith.shrsi %p, %nn : i64
+    %t = arith.trunci %r : i64 to i8
+    linalg.yield %t : i8
+  } -> tensor<4xi8>
+  %z = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%y : tensor<4xi8>) outs(%e8 : tensor<4xi8>) {
+  ^bb0(%a: i8, %o: i8):
+    %c1 = arith.constant 1 : i8
+    %d = arith.subi %a, %c1 : i8
+    linalg.yield %d : i8
+  } -> tensor<4xi8>
+  return %z : tensor<4xi8>
+}
+
+// -----
+
+#id = affine_map<(d0) -> (d0)>
+
+// A producer with two users is not duplicated into its consumer.
+// CHECK-LABEL: func.func @shared_producer
+// CHECK-COUNT-2: linalg.generic
+// CHECK-NOT: linalg.generic
+func.func @shared_producer(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %e = tensor.empty() : tensor<4xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %s = arith.addf %p, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  %b = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%a : tensor<4xf32>) outs(%e : tensor<4xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %m = arith.mulf %p, %p : f32
+    linalg.yield %m : f32
+  } -> tensor<4xf32>
+  return %a, %b : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+#id = affine_map<(d0) -> (d0)>
+
+// An all-parallel generic that never reads its init gets a fresh
+// tensor.empty instead of the argument, so bufferization copies nothing.
+// CHECK-LABEL: func.func @unread_init
+// CHECK-SAME: (%[[X:.*]]: tensor<4xf32>, %[[OUT:.*]]: tensor<4xf32>)
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<4xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[X]] : tensor<4xf32>) outs(%[[E]] : tensor<4xf32>)
+func.func @unread_init(%x: tensor<4xf32>, %out: tensor<4xf32>) -> tensor<4xf32> {
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%x : tensor<4xf32>) outs(%out : tensor<4xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %s = arith.addf %p, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  return %a : tensor<4xf32>
+}

@@ -1,7 +1,7 @@
 //===- PrepareEntry.cpp - shape the model function into the C entry -------===//
 
-#include "qcc/Transforms/ModelABI.h"
 #include "qcc/Dialect/Qcc/IR/QccAttributes.h"
+#include "qcc/Transforms/ModelABI.h"
 #include "qcc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -40,14 +40,6 @@ static FailureOr<RankedTensorType> checkBoundaryType(func::FuncOp func,
            << ", which the C ABI does not support (f16, bf16, f32, f64, i1, "
               "i8, i16, i32, i64)";
   return tensorType;
-}
-
-static std::string nameOf(DictionaryAttr attrs, StringRef fallback,
-                          unsigned index) {
-  if (attrs)
-    if (auto name = attrs.getAs<StringAttr>(attr::kName))
-      return name.str();
-  return (fallback + Twine(index)).str();
 }
 
 struct PrepareEntryPass
@@ -111,16 +103,17 @@ struct PrepareEntryPass
     FunctionType type = func.getFunctionType();
     if (type.getNumResults() == 0)
       return func.emitError("the model function returns nothing");
-    auto describe = [&](Type type, DictionaryAttr attrs, StringRef what,
-                        unsigned index,
+    auto describe = [&](Type type, bool isInput, unsigned index,
                         SmallVectorImpl<ABITensor> &tensors) -> LogicalResult {
+      StringRef what = isInput ? "input" : "output";
       FailureOr<RankedTensorType> tensorType =
           checkBoundaryType(func, type, what, index);
       if (failed(tensorType))
         return failure();
       // The code works on signless integers; the caller sees the signedness
       // the front end declared.
-      if (attrs && attrs.get(attr::kUnsigned)) {
+      if (isInput ? isUnsignedArgument(func, index)
+                  : isUnsignedResult(func, index)) {
         auto integer = dyn_cast<IntegerType>(tensorType->getElementType());
         if (!integer || integer.getWidth() == 1)
           return func.emitError("the model's ")
@@ -129,13 +122,15 @@ struct PrepareEntryPass
         tensorType = tensorType->clone(IntegerType::get(
             func.getContext(), integer.getWidth(), IntegerType::Unsigned));
       }
-      ABITensor tensor{
-          nameOf(attrs, what == "input" ? "input_" : "output_", index),
-          *tensorType};
+      std::optional<StringRef> name = isInput
+                                          ? qcc::getArgumentName(func, index)
+                                          : qcc::getResultName(func, index);
+      ABITensor tensor{name ? name->str() : (what + "_" + Twine(index)).str(),
+                       *tensorType};
       if (quantized) {
         std::optional<BoundaryQuantization> quantization =
-            what == "input" ? getArgumentQuantization(func, index)
-                            : getResultQuantization(func, index);
+            isInput ? getArgumentQuantization(func, index)
+                    : getResultQuantization(func, index);
         if (!quantization)
           return func.emitError("integer entry ")
                  << what << " #" << index << " lacks its quantization";
@@ -146,12 +141,10 @@ struct PrepareEntryPass
       return success();
     };
     for (auto [index, argType] : llvm::enumerate(type.getInputs()))
-      if (failed(describe(argType, func.getArgAttrDict(index), "input", index,
-                          inputs)))
+      if (failed(describe(argType, /*isInput=*/true, index, inputs)))
         return failure();
     for (auto [index, resultType] : llvm::enumerate(type.getResults()))
-      if (failed(describe(resultType, func.getResultAttrDict(index), "output",
-                          index, outputs)))
+      if (failed(describe(resultType, /*isInput=*/false, index, outputs)))
         return failure();
     return success();
   }

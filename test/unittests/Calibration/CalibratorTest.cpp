@@ -132,10 +132,7 @@ TEST_F(CalibratorTest, MinMaxByHand) {
   EXPECT_EQ(rangeOf<tosa::ClampOp>(*module), (Range{0, 6}));
   EXPECT_EQ(rangeOf<tosa::AddOp>(*module), (Range{-2.5, 10}));
   EXPECT_TRUE(rangeOf<tosa::ConstOp>(*module).empty());
-  auto samples =
-      (*module)->getAttrOfType<IntegerAttr>(attr::kCalibrationSamples);
-  ASSERT_TRUE(samples);
-  EXPECT_EQ(samples.getInt(), 2);
+  EXPECT_EQ(getCalibrationSamples(*module), 2);
   EXPECT_EQ(diagnostics, "");
 }
 
@@ -223,7 +220,7 @@ TEST_F(CalibratorTest, Errors) {
   EXPECT_NE(diagnostics.find("entry function 'missing' is not defined"),
             std::string::npos)
       << diagnostics;
-  EXPECT_FALSE((*module)->hasAttr(attr::kCalibrationSamples));
+  EXPECT_FALSE(getCalibrationSamples(*module));
 }
 
 } // namespace

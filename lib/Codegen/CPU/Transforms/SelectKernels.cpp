@@ -286,20 +286,9 @@ public:
       auto inputType = cast<RankedTensorType>(input->value.getType());
       int64_t outChannels = rhsType.getDimSize(0), kh = rhsType.getDimSize(1),
               kw = rhsType.getDimSize(2), inChannels = rhsType.getDimSize(3);
-      QConv2DWeights spec;
-      spec.weights = weightBytes.data();
-      spec.outChannels = outChannels;
-      spec.inChannels = inChannels;
-      spec.kernelH = kh;
-      spec.kernelW = kw;
-      spec.bias = biasValues.data();
-      spec.multipliers = epilogue->multipliers.data();
-      spec.shifts = epilogue->shifts.data();
-      spec.numMultipliers = epilogue->multipliers.size();
-      QConv2DPacked packed;
-      if (!packQConv2D(target.int8, spec, packed))
+      if (failed(packConv(b, loc, call, weightBytes, outChannels, inChannels,
+                          kh, kw, biasValues, *epilogue)))
         return failure();
-      call.callee = getKernelName("qcc_qconv2d", target.int8);
       call.geometry = makeGeometry(
           inputType.getDimSize(1), inputType.getDimSize(2), inChannels,
           outputType.getDimSize(1), outputType.getDimSize(2), outChannels, 1,
@@ -308,8 +297,6 @@ public:
       call.input = input->value;
       call.zeroPoint = input->zeroPoint;
       call.zeroRowLength = inChannels;
-      setPacked<int8_t>(b, loc, call, packed.weights, packed.bias,
-                        packed.multiplier, packed.shift);
     } else if (auto conv =
                    dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(*contraction)) {
       std::optional<ConvInput> input = getConvInput(lhs);
@@ -358,26 +345,15 @@ public:
       for (int64_t k = 0; k < depth; ++k)
         for (int64_t n = 0; n < columns; ++n)
           transposed[n * depth + k] = weightBytes[k * columns + n];
-      QConv2DWeights spec;
-      spec.weights = transposed.data();
-      spec.outChannels = columns;
-      spec.inChannels = depth;
-      spec.bias = biasValues.data();
-      spec.multipliers = epilogue->multipliers.data();
-      spec.shifts = epilogue->shifts.data();
-      spec.numMultipliers = epilogue->multipliers.size();
-      QConv2DPacked packed;
-      if (!packQConv2D(target.int8, spec, packed))
+      if (failed(packConv(b, loc, call, transposed, columns, depth, 1, 1,
+                          biasValues, *epilogue)))
         return failure();
-      call.callee = getKernelName("qcc_qconv2d", target.int8);
       int64_t ones[2] = {1, 1};
       call.geometry = makeGeometry(1, rows, depth, 1, rows, columns, 1, 1, 1,
                                    ones, ones, 0, 0);
       call.input = lhs;
       call.zeroPoint = 0;
       call.zeroRowLength = depth;
-      setPacked<int8_t>(b, loc, call, packed.weights, packed.bias,
-                        packed.multiplier, packed.shift);
     } else {
       return failure();
     }
@@ -411,6 +387,32 @@ public:
   unsigned rewritten = 0;
 
 private:
+  /// Packs the OHWI int8 weights `ohwi` of a convolution with one group (a
+  /// matmul is a 1x1 one) and its requantization for the target's int8
+  /// variant, and makes `call` use them.
+  LogicalResult packConv(OpBuilder &b, Location loc, KernelCall &call,
+                         ArrayRef<int8_t> ohwi, int64_t outChannels,
+                         int64_t inChannels, int64_t kh, int64_t kw,
+                         ArrayRef<int32_t> bias, const Epilogue &epilogue) {
+    QConv2DWeights spec;
+    spec.weights = ohwi.data();
+    spec.outChannels = outChannels;
+    spec.inChannels = inChannels;
+    spec.kernelH = kh;
+    spec.kernelW = kw;
+    spec.bias = bias.data();
+    spec.multipliers = epilogue.multipliers.data();
+    spec.shifts = epilogue.shifts.data();
+    spec.numMultipliers = epilogue.multipliers.size();
+    QConv2DPacked packed;
+    if (!packQConv2D(target.int8, spec, packed))
+      return failure();
+    call.callee = getKernelName("qcc_qconv2d", target.int8);
+    setPacked<int8_t>(b, loc, call, packed.weights, packed.bias,
+                      packed.multiplier, packed.shift);
+    return success();
+  }
+
   template <typename W>
   void setPacked(OpBuilder &b, Location loc, KernelCall &call,
                  ArrayRef<W> weights, ArrayRef<int32_t> bias,

@@ -25,6 +25,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Tosa/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -42,6 +43,13 @@ void buildQccInputPipeline(OpPassManager &pm, const QccPipelineOptions &) {
   pm.addPass(createVerifyStage(Stage::Input));
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
+  pm.addPass(createCanonicalizerPass());
+  // Front ends wrap every NHWC convolution of an NCHW model in transposes;
+  // between two convolutions they cancel, but element-wise ops in between
+  // (residual adds, activations) keep them apart. Moving the transposes
+  // through those ops leaves the model NHWC inside, with one transpose at
+  // each NCHW boundary, before any stage sees it.
+  pm.addNestedPass<func::FuncOp>(tosa::createTosaReduceTransposes());
   pm.addPass(createCanonicalizerPass());
 }
 

@@ -29,15 +29,46 @@ using namespace mlir;
 
 namespace {
 
+/// Whether `op` is a named linalg op with reduction loops: a contraction,
+/// convolution or pooling that the code generation stage recognizes by name.
+static bool isNamedReduction(Operation *op) {
+  auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
+  return linalgOp && !isa<linalg::GenericOp>(op) &&
+         linalgOp.getNumReductionLoops() != 0;
+}
+
+/// Whether fusing `fused` into its owner would compute the producer's
+/// elements more than once: its indexing map leaves out some of the owner's
+/// parallel loops (an activation broadcast along a matmul's N, say).
+static bool recomputesProducer(OpOperand *fused) {
+  auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+  if (!consumer || consumer.getNumReductionLoops() == 0)
+    return false;
+  AffineMap map = consumer.getMatchingIndexingMap(fused);
+  SmallVector<utils::IteratorType> iterators =
+      consumer.getIteratorTypesArray();
+  for (auto [dim, iterator] : llvm::enumerate(iterators))
+    if (iterator == utils::IteratorType::parallel &&
+        !map.isFunctionOfDim(dim))
+      return true;
+  return false;
+}
+
 /// Whether fusing through `fused` (an operand of its consumer) is allowed:
 /// upstream's default (a producer with one user), never into or out of a
-/// requantizing epilogue.
+/// requantizing epilogue or a named contraction (both are the code
+/// generation stage's to fuse into micro-kernels), and never when the fused
+/// producer would be recomputed for every element of a reduction's output.
 static bool allowFusion(OpOperand *fused) {
   Operation *producer = fused->get().getDefiningOp();
+  Operation *owner = fused->getOwner();
   if (!producer || !producer->hasOneUse())
     return false;
+  if (isNamedReduction(producer) || isNamedReduction(owner) ||
+      recomputesProducer(fused))
+    return false;
   return !qcc::getRequantizeEpilogue(producer) &&
-         !qcc::getRequantizeEpilogue(fused->getOwner());
+         !qcc::getRequantizeEpilogue(owner);
 }
 
 /// Fuses an element-wise producer into its consumer generic.

@@ -16,7 +16,8 @@
 // CHECK: math.roundeven
 // CHECK: arith.maximumf
 // CHECK: arith.minimumf
-// CHECK: %[[Q:.*]] = arith.fptosi {{.*}} to tensor<1x3x2xi8>
+// CHECK: %[[I:.*]] = arith.fptosi {{.*}} to tensor<1x3x2xi32>
+// CHECK: %[[Q:.*]] = arith.trunci %[[I]] {{.*}} to tensor<1x3x2xi8>
 // CHECK: %[[ACC:.*]] = tosa.matmul %[[Q]], %[[W]], {{.*}} -> tensor<1x3x2xi32>
 // CHECK: arith.mulf {{.*}}, %[[SW]] : tensor<1x1x2xf32>
 // CHECK: arith.sitofp %[[ACC]]

@@ -107,3 +107,58 @@ func.func @unread_init(%x: tensor<4xf32>, %out: tensor<4xf32>) -> tensor<4xf32> 
   } -> tensor<4xf32>
   return %a : tensor<4xf32>
 }
+
+// -----
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+
+// A named contraction stays named: the element-wise producer of its
+// activations (here a requantization of a pooled sum) is not fused into it,
+// and the reshape in between is not folded into a generic; the code
+// generation stage looks for linalg.matmul.
+// CHECK-LABEL: func.func @keeps_named_matmul
+// CHECK: %[[Q:.*]] = linalg.generic
+// CHECK: arith.trunci
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[Q]]
+// CHECK: linalg.matmul ins(%[[FLAT]], %{{.*}} : tensor<1x8xi8>, tensor<8x16xi8>)
+func.func @keeps_named_matmul(%sum: tensor<1x1x8xi32>, %w: tensor<8x16xi8>) -> tensor<1x16xi32> {
+  %e = tensor.empty() : tensor<1x1x8xi8>
+  %q = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%sum : tensor<1x1x8xi32>) outs(%e : tensor<1x1x8xi8>) {
+  ^bb0(%s: i32, %o: i8):
+    %t = arith.trunci %s : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<1x1x8xi8>
+  %flat = tensor.collapse_shape %q [[0, 1], [2]] : tensor<1x1x8xi8> into tensor<1x8xi8>
+  %c0 = arith.constant 0 : i32
+  %init = tensor.empty() : tensor<1x16xi32>
+  %fill = linalg.fill ins(%c0 : i32) outs(%init : tensor<1x16xi32>) -> tensor<1x16xi32>
+  %y = linalg.matmul ins(%flat, %w : tensor<1x8xi8>, tensor<8x16xi8>) outs(%fill : tensor<1x16xi32>) -> tensor<1x16xi32>
+  return %y : tensor<1x16xi32>
+}
+
+// -----
+
+// An element-wise producer read along only some of a reduction's parallel
+// loops (a vector broadcast over the 16 outputs) is not fused: it would be
+// computed 16 times per element.
+// CHECK-LABEL: func.func @no_recompute_in_reduction
+// CHECK: %[[X:.*]] = linalg.generic
+// CHECK: math.exp
+// CHECK: linalg.generic {{.*}} ins(%[[X]], %{{.*}} :
+// CHECK-NOT: math.exp
+func.func @no_recompute_in_reduction(%v: tensor<8xf32>, %w: tensor<8x16xf32>) -> tensor<16xf32> {
+  %e = tensor.empty() : tensor<8xf32>
+  %x = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%v : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %ex = math.exp %a : f32
+    linalg.yield %ex : f32
+  } -> tensor<8xf32>
+  %init = tensor.empty() : tensor<16xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(n, k) -> (k)>, affine_map<(n, k) -> (k, n)>, affine_map<(n, k) -> (n)>], iterator_types = ["parallel", "reduction"]} ins(%x, %w : tensor<8xf32>, tensor<8x16xf32>) outs(%init : tensor<16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<16xf32>
+  return %y : tensor<16xf32>
+}

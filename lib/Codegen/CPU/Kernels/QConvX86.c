@@ -33,12 +33,13 @@
 
 #define QCC_AVX512VNNI_MR 6
 
-/* Adds sum over n bytes of (x + 128) to the int64 lanes of `sum`; masked
- * loads never touch memory past p[n - 1]. */
-QCC_INLINE QCC_TARGET_AVX512VNNI __m512i qcc_add_biased_sum512(__m512i sum,
-                                                               const uint8_t *p,
-                                                               int32_t n) {
+/* Sum over n bytes of (x + 128); masked loads never touch memory past
+ * p[n - 1]. Returned as a scalar so that a tile's row sums take no vector
+ * registers from the accumulators across the tap loop. */
+QCC_INLINE QCC_TARGET_AVX512VNNI uint32_t qcc_biased_sum512(const uint8_t *p,
+                                                            int32_t n) {
   const __m512i flip = _mm512_set1_epi8((char)0x80);
+  __m512i sum = _mm512_setzero_si512();
   int32_t i = 0;
   for (; i + 64 <= n; i += 64) {
     __m512i v = _mm512_xor_si512(_mm512_loadu_si512(p + i), flip);
@@ -50,7 +51,7 @@ QCC_INLINE QCC_TARGET_AVX512VNNI __m512i qcc_add_biased_sum512(__m512i sum,
         mask, _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, p + i), flip));
     sum = _mm512_add_epi64(sum, _mm512_sad_epu8(v, _mm512_setzero_si512()));
   }
-  return sum;
+  return (uint32_t)_mm512_reduce_add_epi64(sum);
 }
 
 QCC_INLINE QCC_TARGET_AVX512VNNI void
@@ -61,7 +62,7 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
   const int8_t *w = (const int8_t *)t->weights;
   __m512i acc[QCC_AVX512VNNI_MR][4];
   __m512i acc2[2][4]; /* The second set of narrow tiles. */
-  __m512i row_sum[QCC_AVX512VNNI_MR];
+  uint32_t row_sum[QCC_AVX512VNNI_MR];
   QCC_UNROLL
   for (int j = 0; j < 4; ++j) {
     __m512i b = _mm512_loadu_si512(bias + 16 * j);
@@ -74,7 +75,7 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
   }
   QCC_UNROLL
   for (int r = 0; r < rows; ++r)
-    row_sum[r] = _mm512_setzero_si512();
+    row_sum[r] = 0;
   const int32_t groups4 = g->in_channels >> 2;
   const int32_t tail = g->in_channels & 3;
   for (int32_t ky = 0; ky < g->kernel_h; ++ky) {
@@ -86,7 +87,7 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
       if (is_signed) {
         QCC_UNROLL
         for (int r = 0; r < rows; ++r)
-          row_sum[r] = qcc_add_biased_sum512(row_sum[r], a[r], g->in_channels);
+          row_sum[r] += qcc_biased_sum512(a[r], g->in_channels);
       }
       int32_t k = 0;
       if (rows <= 2) {
@@ -162,8 +163,7 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
                      (uint32_t)g->kernel_w;
     QCC_UNROLL
     for (int r = 0; r < rows; ++r) {
-      uint32_t sum =
-          (uint32_t)_mm512_reduce_add_epi64(row_sum[r]) - 128u * count;
+      uint32_t sum = row_sum[r] - 128u * count;
       __m512i correction = _mm512_set1_epi32((int32_t)(sum << 7));
       QCC_UNROLL
       for (int j = 0; j < 4; ++j)

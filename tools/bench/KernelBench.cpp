@@ -217,10 +217,21 @@ qcc_conv2d_geometry gemmGeometry(int h, int w, int k, int n) {
 }
 
 /// h x w pixels as a 1x1 convolution (h = 1: the matmul form).
+Timing timeQConv(const QVariant &v, const qcc_conv2d_geometry &g,
+                 bool inputUnsigned, const Peak &peak);
+
 Timing timeQGemm(const QVariant &v, int h, int w, int k, int n,
                  bool inputUnsigned, const Peak &peak) {
+  return timeQConv(v, gemmGeometry(h, w, k, n), inputUnsigned, peak);
+}
+
+/// One int8 convolution of geometry `g` (one group, square kernel).
+Timing timeQConv(const QVariant &v, const qcc_conv2d_geometry &g,
+                 bool inputUnsigned, const Peak &peak) {
+  int k = g.in_channels, n = g.out_channels;
+  int taps = g.kernel_h * g.kernel_w;
   std::mt19937 rng(7);
-  std::vector<int8_t> weights(size_t(n) * k);
+  std::vector<int8_t> weights(size_t(n) * taps * k);
   for (int8_t &x : weights)
     x = int8_t(int(rng() % 255) - 127);
   std::vector<int64_t> multipliers(n, 1 << 30);
@@ -229,6 +240,8 @@ Timing timeQGemm(const QVariant &v, int h, int w, int k, int n,
   conv.weights = weights.data();
   conv.outChannels = n;
   conv.inChannels = k;
+  conv.kernelH = g.kernel_h;
+  conv.kernelW = g.kernel_w;
   conv.multipliers = multipliers.data();
   conv.shifts = shifts.data();
   conv.numMultipliers = n;
@@ -239,12 +252,13 @@ Timing timeQGemm(const QVariant &v, int h, int w, int k, int n,
     std::fprintf(stderr, "packing failed: %s\n", error.c_str());
     return {};
   }
-  std::vector<uint8_t> input(size_t(h) * w * k), output(size_t(h) * w * n);
+  std::vector<uint8_t> input(size_t(g.in_h) * g.in_w * k),
+      output(size_t(g.out_h) * g.out_w * n);
   for (uint8_t &x : input)
     x = uint8_t(rng());
   std::vector<uint8_t> zeroRow(k, 0);
   qcc_qconv2d_params params{};
-  params.geometry = gemmGeometry(h, w, k, n);
+  params.geometry = g;
   params.input = input.data();
   params.zero_row = zeroRow.data();
   params.output = output.data();
@@ -255,7 +269,8 @@ Timing timeQGemm(const QVariant &v, int h, int w, int k, int n,
   params.output_min = -128;
   params.output_max = 127;
   params.input_unsigned = inputUnsigned;
-  return timeCalls([&] { v.conv(&params); }, double(h) * w * k * n, peak);
+  return timeCalls([&] { v.conv(&params); },
+                   double(g.out_h) * g.out_w * k * n * taps, peak);
 }
 
 Timing timeSGemm(const SVariant &v, int h, int w, int k, int n,
@@ -381,8 +396,18 @@ int main(int argc, char **argv) {
   std::vector<int> sizes = {256, 512, 1024};
   if (argc > 1) {
     sizes.clear();
-    for (int i = 1; i < argc; ++i)
-      sizes.push_back(std::atoi(argv[i]));
+    for (int i = 1; i < argc; ++i) {
+      char *end = nullptr;
+      long size = std::strtol(argv[i], &end, 10);
+      if (*end || size < 16 || size > 8192) {
+        std::fprintf(stderr,
+                     "usage: %s [SIZE...]\n  GEMM sizes M = N = K, each "
+                     "16 to 8192 (default 256 512 1024); got '%s'\n",
+                     argv[0], argv[i]);
+        return 2;
+      }
+      sizes.push_back(int(size));
+    }
   }
   bool avx512vnni = hostHas("avx512vnni", "avx512bw");
   bool avxvnni = hostHas("avxvnni", "avx2");
@@ -467,6 +492,50 @@ int main(int argc, char **argv) {
                v.zmmPeak);
       }
     }
+  }
+
+  // The convolutions of the benchmark's CNNs, in the int8 kernel a
+  // --mcpu=native compile picks here, with int8 (s8) activations as qcc
+  // quantizes them.
+  struct Layer {
+    const char *name;
+    int inH, inW, k, n, kernel, stride, pad;
+  };
+  const Layer layers[] = {
+      {"resnet18 conv1 7x7/2", 224, 224, 3, 64, 7, 2, 3},
+      {"resnet18 3x3 56x56x64", 56, 56, 64, 64, 3, 1, 1},
+      {"resnet18 3x3 28x28x128", 28, 28, 128, 128, 3, 1, 1},
+      {"resnet18 3x3 14x14x256", 14, 14, 256, 256, 3, 1, 1},
+      {"resnet18 3x3 7x7x512", 7, 7, 512, 512, 3, 1, 1},
+      {"mnv2 1x1 56x56 24>144", 56, 56, 24, 144, 1, 1, 0},
+      {"mnv2 1x1 56x56 144>24", 56, 56, 144, 24, 1, 1, 0},
+      {"mnv2 1x1 28x28 32>192", 28, 28, 32, 192, 1, 1, 0},
+      {"mnv2 1x1 28x28 192>32", 28, 28, 192, 32, 1, 1, 0},
+      {"mnv2 1x1 14x14 64>384", 14, 14, 64, 384, 1, 1, 0},
+      {"mnv2 1x1 14x14 384>64", 14, 14, 384, 64, 1, 1, 0},
+      {"mnv2 1x1 7x7 160>960", 7, 7, 160, 960, 1, 1, 0},
+      {"mnv2 1x1 7x7 960>160", 7, 7, 960, 160, 1, 1, 0},
+  };
+  const QVariant *layerVariant = nullptr;
+  for (const QVariant &v : qVariants)
+    if (v.supported && !layerVariant)
+      layerVariant = &v;
+  std::printf("\n%-24s %-16s %9s %9s %8s\n", "layer (int8 s8)", "kernel",
+              "median ms", "GMAC/s", "%peak");
+  for (const Layer &l : layers) {
+    qcc_conv2d_geometry g = gemmGeometry(l.inH, l.inW, l.k, l.n);
+    g.kernel_h = g.kernel_w = l.kernel;
+    g.stride_h = g.stride_w = l.stride;
+    g.pad_top = g.pad_left = l.pad;
+    g.out_h = (l.inH + 2 * l.pad - l.kernel) / l.stride + 1;
+    g.out_w = (l.inW + 2 * l.pad - l.kernel) / l.stride + 1;
+    Timing t = timeQConv(*layerVariant, g, false,
+                         layerVariant->zmmPeak ? int8Zmm : int8Ymm);
+    double macs =
+        double(g.out_h) * g.out_w * l.k * l.n * l.kernel * l.kernel;
+    std::printf("%-24s %-16s %9.3f %9.1f %7.1f%%\n", l.name,
+                layerVariant->name, t.median * 1e3, macs / t.median * 1e-9,
+                100 * t.medianRatio);
   }
 
   // Depthwise 3x3 (MobileNet-like layers): no dot-product instruction

@@ -187,6 +187,9 @@ enum class ConvVariant {
   // case (and, for the limit variant, actual value) passes int32.
   Wide16x8,
   Wide16x8Limit,
+  // A network's first layer: 3 input channels, 7x7 or 3x3, strided and
+  // padded (the kernel selector reads each kernel row as one tap).
+  FirstLayer,
   Count
 };
 
@@ -194,7 +197,7 @@ const char *convVariantName(ConvVariant variant) {
   static const char *names[] = {
       "plain",     "depthwise", "grouped",   "window", "per-channel",
       "acc-limit", "i16-input", "pointwise", "deep",   "batched",
-      "ties",      "16x8",      "16x8-limit"};
+      "ties",      "16x8",      "16x8-limit", "first-layer"};
   return names[static_cast<int>(variant)];
 }
 
@@ -272,6 +275,16 @@ ConvShape pickConvShape(Random &random, ConvVariant variant) {
     s.groupIn = 60;
     s.groupOut = 2;
     s.attrs = Conv2DAttrs{};
+    break;
+  case ConvVariant::FirstLayer:
+    s.groupIn = random.uniform(1, 3);
+    s.kernelH = s.kernelW = random.percent(50) ? 7 : 3;
+    s.height = random.uniform(s.kernelH, 16);
+    s.width = random.uniform(s.kernelW, 16);
+    s.groupOut = random.uniform(1, 70);
+    s.attrs.stride = {random.uniform(1, 2), random.uniform(1, 2)};
+    for (int64_t &pad : s.attrs.pad)
+      pad = random.uniform(0, s.kernelH / 2);
     break;
   case ConvVariant::Batched:
     s.batch = random.uniform(2, 3);
@@ -472,7 +485,8 @@ Result<Case> makeConv2DKernelCase(Random &random, int64_t index) {
   static const ConvVariant variants[] = {
       ConvVariant::Plain,     ConvVariant::Depthwise, ConvVariant::Window,
       ConvVariant::Pointwise, ConvVariant::DeepInput, ConvVariant::Batched,
-      ConvVariant::Ties,      ConvVariant::AccumulatorLimit};
+      ConvVariant::Ties,      ConvVariant::AccumulatorLimit,
+      ConvVariant::FirstLayer};
   return makeConv2DCaseFor(random, variants[index % std::size(variants)],
                            /*kernelForm=*/true);
 }

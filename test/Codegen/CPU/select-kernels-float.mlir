@@ -10,16 +10,19 @@
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 module attributes {llvm.target = #llvm.target<triple = "x86_64-unknown-linux-gnu", chip = "znver4">} {
 // A padded 3x3 convolution with a broadcast bias and a ReLU6 consumer: the
-// padding goes into the geometry (pad_top = pad_left = 1, the unpadded 6x6
-// input), the clamp into the scalars, and the packed weights are
-// [OB = 1][T = 9][C = 1][NR = 64].
+// clamp goes into the scalars. With one input channel, each kernel row's 3
+// pixels are one tap of 3 channels (KernelRows.h): the packed weights are
+// [OB = 1][T = 3][C = 3][NR = 64], the left and right padding is
+// materialized, and the top padding goes into the geometry (pad_top = 1 of
+// the 6x8 column-padded input, pixel stride 1 under 3 channels per tap).
 // CHECK-LABEL: func.func @conv_relu6
 // CHECK-SAME: (%[[X:.*]]: tensor<1x6x6x1xf32>)
-// CHECK-DAG: %[[ZERO_ROW:.*]] = arith.constant dense<0.000000e+00> : tensor<1xf32>
 // CHECK-DAG: %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<576xf32>
 // CHECK-DAG: %[[B:.*]] = arith.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, 8.000000e+00, 0.000000e+00, {{.*}}]> : tensor<64xf32>
-// CHECK: %[[Y:.*]] = qcc_cpu.conv_kernel @qcc_sconv2d_avx512f(%[[X]], %[[ZERO_ROW]], %[[W]], %[[B]] : tensor<1x6x6x1xf32>, tensor<1xf32>, tensor<576xf32>, tensor<64xf32>) outs(%{{.*}} : tensor<1x6x6x8xf32>)
-// CHECK-SAME: geometry = array<i32: 6, 6, 1, 1, 6, 6, 8, 8, 1, 3, 3, 1, 1, 1, 1, 1, 1>
+// CHECK-DAG: %[[COLS:.*]] = tensor.pad %[[X]] low[0, 0, 1, 0] high[0, 0, 1, 0]
+// CHECK-DAG: %[[ZERO_ROW:.*]] = arith.constant dense<0.000000e+00> : tensor<3xf32>
+// CHECK: %[[Y:.*]] = qcc_cpu.conv_kernel @qcc_sconv2d_avx512f(%[[COLS]], %[[ZERO_ROW]], %[[W]], %[[B]] : tensor<1x6x8x1xf32>, tensor<3xf32>, tensor<576xf32>, tensor<64xf32>) outs(%{{.*}} : tensor<1x6x6x8xf32>)
+// CHECK-SAME: geometry = array<i32: 6, 8, 1, 3, 6, 6, 8, 8, 1, 3, 1, 1, 1, 1, 1, 1, 0>
 // CHECK-SAME: scalars = [0.000000e+00 : f32, 6.000000e+00 : f32]
 // CHECK-NOT: linalg
 // CHECK: return %[[Y]]
@@ -285,10 +288,12 @@ func.func @unmatched(%x: tensor<1x4x4x4xf32>, %w: tensor<4x1x1x4xf32>, %a: tenso
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 module attributes {llvm.target = #llvm.target<triple = "x86_64-unknown-linux-gnu", chip = "x86-64-v3">} {
 // x86-64-v3 (AVX2, FMA) gets the avx2 variant with NR = 16: 8 output
-// channels pack into [OB = 1][T = 9][C = 1][16].
+// channels pack into [OB = 1][T = 3][C = 3][16] (folded kernel rows, no
+// padding to materialize).
 // CHECK-LABEL: func.func @conv_avx2
 // CHECK: qcc_cpu.conv_kernel @qcc_sconv2d_avx2
-// CHECK-SAME: tensor<1x6x6x1xf32>, tensor<1xf32>, tensor<144xf32>, tensor<16xf32>) outs(%{{.*}} : tensor<1x4x4x8xf32>)
+// CHECK-SAME: tensor<1x6x6x1xf32>, tensor<3xf32>, tensor<144xf32>, tensor<16xf32>) outs(%{{.*}} : tensor<1x4x4x8xf32>)
+// CHECK-SAME: geometry = array<i32: 6, 6, 1, 3, 4, 4, 8, 8, 1, 3, 1, 1, 1, 1, 1, 0, 0>
 func.func @conv_avx2(%x: tensor<1x6x6x1xf32>) -> tensor<1x4x4x8xf32> {
   %w = arith.constant dense<0.5> : tensor<8x3x3x1xf32>
   %b = arith.constant dense<1.0> : tensor<8xf32>

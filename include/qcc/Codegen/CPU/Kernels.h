@@ -78,8 +78,12 @@ extern "C" {
  * strides >= 1. */
 typedef struct qcc_conv2d_geometry {
   int32_t in_h, in_w;
-  /* Elements between two consecutive input pixels (>= groups *
-   * in_channels; larger to read a channel slice of a wider tensor). */
+  /* Elements between two consecutive input pixels: >= groups *
+   * in_channels (larger to read a channel slice of a wider tensor), or,
+   * with groups = 1, smaller: a tap then reads in_channels elements across
+   * consecutive pixels, as when a kernel row of kw pixels of C channels is
+   * one tap of kw * C (stride C; every tap must stay inside the tensor, so
+   * the caller pads left and right itself and pad_left is 0). */
   int32_t in_pixel_stride;
   /* Input channels per group. */
   int32_t in_channels;

@@ -35,6 +35,8 @@
 
 #include "SelectFloatKernels.h"
 
+#include "KernelRows.h"
+
 #include "qcc/Codegen/CPU/IR/QccCPUDialect.h"
 #include "qcc/Codegen/CPU/Packing.h"
 
@@ -174,6 +176,9 @@ struct FloatContraction {
   SmallVector<int32_t> geometry;
   /// The result dimension that runs over the output channels.
   int64_t channelDim = 0;
+  /// With folded kernel rows (KernelRows.h): the padding whose left and
+  /// right part `input` still needs.
+  tensor::PadOp columnPad;
 };
 
 /// The input of a convolution without its zero padding, and the padding's
@@ -254,18 +259,30 @@ static FailureOr<FloatContraction> getFloatContraction(RewriterBase &rewriter,
   FailureOr<SmallVector<int32_t>> geometry = failure();
   if (auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(*op)) {
     auto [input, padTop, padLeft] = getUnpaddedInput(lhs);
-    ArrayRef<int64_t> in = cast<RankedTensorType>(input.getType()).getShape();
+    SmallVector<int64_t> dilations = getI64Vector(conv.getDilations());
+    int64_t pixelChannels = rhsShape[3];
+    bool foldRows = foldsKernelRows(pixelChannels, rhsShape[2], dilations);
+    SmallVector<int64_t> in(cast<RankedTensorType>(input.getType()).getShape());
+    if (foldRows && input != lhs) {
+      // The left and right padding is materialized when the call is made.
+      result.columnPad = lhs.getDefiningOp<tensor::PadOp>();
+      in[2] = cast<RankedTensorType>(lhs.getType()).getDimSize(2);
+      padLeft = 0;
+    }
     result.input = input;
     result.weights = std::move(*weights);
     result.channels = rhsShape[0];
     result.kernelH = rhsShape[1];
-    result.kernelW = rhsShape[2];
-    result.inChannels = rhsShape[3];
+    // A folded row is one tap of kw * C channels (KernelRows.h).
+    result.kernelW = foldRows ? 1 : rhsShape[2];
+    result.inChannels = foldRows ? rhsShape[2] * pixelChannels : pixelChannels;
     result.channelDim = 3;
     geometry = makeGeometry(in[1], in[2], result.inChannels, out[1], out[2],
                             result.channels, result.kernelH, result.kernelW,
-                            getI64Vector(conv.getStrides()),
-                            getI64Vector(conv.getDilations()), padTop, padLeft);
+                            getI64Vector(conv.getStrides()), dilations, padTop,
+                            padLeft);
+    if (succeeded(geometry))
+      (*geometry)[2] = static_cast<int32_t>(pixelChannels);
   } else if (isa<linalg::DepthwiseConv2DNhwcHwcOp,
                  linalg::DepthwiseConv2DNhwcHwcmOp>(*op)) {
     // HWC (or HWCM with M = 1) back to the [C][KH][KW] the packing takes.
@@ -672,6 +689,9 @@ static LogicalResult rewriteContraction(RewriterBase &rewriter,
 
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
+  Value input = contraction->input;
+  if (contraction->columnPad)
+    input = padColumns(rewriter, loc, input, contraction->columnPad);
   auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
   int64_t zeroRowLength =
       contraction->depthwise ? channels : contraction->inChannels;
@@ -685,7 +705,7 @@ static LogicalResult rewriteContraction(RewriterBase &rewriter,
       FlatSymbolRefAttr::get(rewriter.getContext(), callee),
       rewriter.getDenseI32ArrayAttr(contraction->geometry),
       rewriter.getArrayAttr(scalars),
-      ValueRange{contraction->input, createConstant(rewriter, loc, zeroRow),
+      ValueRange{input, createConstant(rewriter, loc, zeroRow),
                  createConstant(rewriter, loc, packed.weights),
                  createConstant(rewriter, loc, packed.bias)},
       init);

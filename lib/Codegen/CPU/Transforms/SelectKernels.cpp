@@ -15,6 +15,7 @@
 
 #include "qcc/Codegen/CPU/Transforms/Passes.h"
 
+#include "KernelRows.h"
 #include "SelectFloatKernels.h"
 #include "qcc/Codegen/CPU/Packing.h"
 #include "qcc/Codegen/CPU/TargetInfo.h"
@@ -167,14 +168,16 @@ static std::optional<Epilogue> getEpilogue(Value acc) {
 /// value is the input zero point.
 struct ConvInput {
   Value value;
-  int64_t padTop = 0, padLeft = 0;
+  int64_t padTop = 0, padLeft = 0, padRight = 0;
   int64_t zeroPoint = 0;
+  /// The pad op `value` came from, if any.
+  tensor::PadOp pad;
 };
 
 static std::optional<ConvInput> getConvInput(Value input) {
   auto pad = input.getDefiningOp<tensor::PadOp>();
   if (!pad)
-    return ConvInput{input};
+    return ConvInput{input, 0, 0, 0, 0, {}};
   std::optional<SmallVector<int64_t>> low =
       getConstantIntValues(pad.getMixedLowPad());
   std::optional<SmallVector<int64_t>> high =
@@ -185,8 +188,8 @@ static std::optional<ConvInput> getConvInput(Value input) {
       !matchPattern(padValue, m_ConstantInt(&zeroPoint)) || (*low)[0] != 0 ||
       (*low)[3] != 0 || (*high)[0] != 0 || (*high)[3] != 0)
     return std::nullopt;
-  return ConvInput{pad.getSource(), (*low)[1], (*low)[2],
-                   zeroPoint.getSExtValue()};
+  return ConvInput{pad.getSource(), (*low)[1], (*low)[2], (*high)[2],
+                   zeroPoint.getSExtValue(), pad};
 }
 
 static SmallVector<int64_t> getI64Vector(DenseIntElementsAttr attr) {
@@ -283,20 +286,31 @@ public:
       std::optional<ConvInput> input = getConvInput(lhs);
       if (!input)
         return failure();
-      auto inputType = cast<RankedTensorType>(input->value.getType());
       int64_t outChannels = rhsType.getDimSize(0), kh = rhsType.getDimSize(1),
               kw = rhsType.getDimSize(2), inChannels = rhsType.getDimSize(3);
-      if (failed(packConv(b, loc, call, weightBytes, outChannels, inChannels,
-                          kh, kw, biasValues, *epilogue)))
+      SmallVector<int64_t> dilations = getI64Vector(conv.getDilations());
+      bool foldRows = foldsKernelRows(inChannels, kw, dilations);
+      // A folded row is one tap of kw * C channels.
+      int64_t tapChannels = foldRows ? kw * inChannels : inChannels;
+      int64_t tapsPerRow = foldRows ? 1 : kw;
+      if (failed(packConv(b, loc, call, weightBytes, outChannels, tapChannels,
+                          kh, tapsPerRow, biasValues, *epilogue)))
         return failure();
+      if (foldRows && input->padLeft + input->padRight > 0) {
+        input->value = padColumns(b, loc, input->value, input->pad);
+        input->padLeft = 0;
+      }
+      auto inputType = cast<RankedTensorType>(input->value.getType());
       call.geometry = makeGeometry(
-          inputType.getDimSize(1), inputType.getDimSize(2), inChannels,
+          inputType.getDimSize(1), inputType.getDimSize(2), tapChannels,
           outputType.getDimSize(1), outputType.getDimSize(2), outChannels, 1,
-          kh, kw, getI64Vector(conv.getStrides()),
-          getI64Vector(conv.getDilations()), input->padTop, input->padLeft);
+          kh, tapsPerRow, getI64Vector(conv.getStrides()), dilations,
+          input->padTop, input->padLeft);
+      // Consecutive pixels are C apart even though a tap reads kw * C.
+      call.geometry[2] = static_cast<int32_t>(inChannels);
       call.input = input->value;
       call.zeroPoint = input->zeroPoint;
-      call.zeroRowLength = inChannels;
+      call.zeroRowLength = tapChannels;
     } else if (auto conv =
                    dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(*contraction)) {
       std::optional<ConvInput> input = getConvInput(lhs);

@@ -529,8 +529,17 @@ int main(int argc, char **argv) {
     g.pad_top = g.pad_left = l.pad;
     g.out_h = (l.inH + 2 * l.pad - l.kernel) / l.stride + 1;
     g.out_w = (l.inW + 2 * l.pad - l.kernel) / l.stride + 1;
+    if (l.k % 4 != 0 && l.k * l.kernel <= 64) {
+      // As the kernel selector runs few-channel layers: each kernel row is
+      // one tap of kernel * k channels over the column-padded input.
+      g.in_w += 2 * l.pad;
+      g.pad_left = 0;
+      g.kernel_w = 1;
+      g.in_channels = l.k * l.kernel;
+    }
     Timing t = timeQConv(*layerVariant, g, false,
                          layerVariant->zmmPeak ? int8Zmm : int8Ymm);
+    // The real multiply-adds (a folded row's padding bytes do not count).
     double macs =
         double(g.out_h) * g.out_w * l.k * l.n * l.kernel * l.kernel;
     std::printf("%-24s %-16s %9.3f %9.1f %7.1f%%\n", l.name,

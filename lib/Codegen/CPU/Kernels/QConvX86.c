@@ -54,24 +54,29 @@ QCC_INLINE QCC_TARGET_AVX512VNNI uint32_t qcc_biased_sum512(const uint8_t *p,
   return (uint32_t)_mm512_reduce_add_epi64(sum);
 }
 
+/* One tile of `rows` pixels times the first 16 * nj channels of a block
+ * (nj = 4 but in a block that ends the output channels: the vectors past
+ * them would only multiply the packing's zeros). Small tiles (rows * nj <=
+ * 12) have too few accumulators to hide the vpdpbusd latency: odd groups of
+ * 4 channels go to a second set, added back after the loop. */
 QCC_INLINE QCC_TARGET_AVX512VNNI void
-qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
+qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows, const int nj,
                            const int is_signed, const qcc_qconv2d_params *p) {
   const qcc_conv2d_geometry *g = t->geometry;
   const int32_t *bias = (const int32_t *)t->bias;
   const int8_t *w = (const int8_t *)t->weights;
+  const int split = rows * nj <= 12 && 2 * rows * nj + 2 * nj + 2 <= 32;
   __m512i acc[QCC_AVX512VNNI_MR][4];
-  __m512i acc2[2][4]; /* The second set of narrow tiles. */
+  __m512i acc2[QCC_AVX512VNNI_MR][4];
   uint32_t row_sum[QCC_AVX512VNNI_MR];
   QCC_UNROLL
-  for (int j = 0; j < 4; ++j) {
+  for (int j = 0; j < nj; ++j) {
     __m512i b = _mm512_loadu_si512(bias + 16 * j);
     QCC_UNROLL
-    for (int r = 0; r < rows; ++r)
+    for (int r = 0; r < rows; ++r) {
       acc[r][j] = b;
-    QCC_UNROLL
-    for (int r = 0; r < 2; ++r)
       acc2[r][j] = _mm512_setzero_si512();
+    }
   }
   QCC_UNROLL
   for (int r = 0; r < rows; ++r)
@@ -90,27 +95,26 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
           row_sum[r] += qcc_biased_sum512(a[r], g->in_channels);
       }
       int32_t k = 0;
-      if (rows <= 2) {
-        /* Narrow tiles (matmul with M = 1 or 2, the last pixels) have too
-         * few accumulators to hide the vpdpbusd latency: odd groups of 4
-         * channels go to a second set, added back after the loop. */
+      if (split) {
         for (; k + 2 <= groups4; k += 2) {
-          __m512i wv[8];
+          __m512i wv[4], wv2[4];
           QCC_UNROLL
-          for (int j = 0; j < 8; ++j)
+          for (int j = 0; j < nj; ++j) {
             wv[j] = _mm512_loadu_si512(w + 64 * j);
+            wv2[j] = _mm512_loadu_si512(w + 256 + 64 * j);
+          }
           w += 512;
           QCC_UNROLL
           for (int r = 0; r < rows; ++r) {
             __m512i x0 = _mm512_set1_epi32(qcc_load_i32(a[r] + 4 * k));
             __m512i x1 = _mm512_set1_epi32(qcc_load_i32(a[r] + 4 * k + 4));
             QCC_UNROLL
-            for (int j = 0; j < 4; ++j) {
+            for (int j = 0; j < nj; ++j) {
               acc[r][j] = is_signed ? _mm512_dpbusd_epi32(acc[r][j], wv[j], x0)
                                     : _mm512_dpbusd_epi32(acc[r][j], x0, wv[j]);
               acc2[r][j] = is_signed
-                               ? _mm512_dpbusd_epi32(acc2[r][j], wv[4 + j], x1)
-                               : _mm512_dpbusd_epi32(acc2[r][j], x1, wv[4 + j]);
+                               ? _mm512_dpbusd_epi32(acc2[r][j], wv2[j], x1)
+                               : _mm512_dpbusd_epi32(acc2[r][j], x1, wv2[j]);
             }
           }
         }
@@ -118,14 +122,14 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
       for (; k < groups4; ++k) {
         __m512i wv[4];
         QCC_UNROLL
-        for (int j = 0; j < 4; ++j)
+        for (int j = 0; j < nj; ++j)
           wv[j] = _mm512_loadu_si512(w + 64 * j);
         w += 256;
         QCC_UNROLL
         for (int r = 0; r < rows; ++r) {
           __m512i x = _mm512_set1_epi32(qcc_load_i32(a[r] + 4 * k));
           QCC_UNROLL
-          for (int j = 0; j < 4; ++j)
+          for (int j = 0; j < nj; ++j)
             acc[r][j] = is_signed ? _mm512_dpbusd_epi32(acc[r][j], wv[j], x)
                                   : _mm512_dpbusd_epi32(acc[r][j], x, wv[j]);
         }
@@ -133,7 +137,7 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
       if (tail) {
         __m512i wv[4];
         QCC_UNROLL
-        for (int j = 0; j < 4; ++j)
+        for (int j = 0; j < nj; ++j)
           wv[j] = _mm512_loadu_si512(w + 64 * j);
         w += 256;
         QCC_UNROLL
@@ -142,18 +146,18 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
           __m512i x = _mm512_set1_epi32(
               qcc_load_partial_group(a[r] + 4 * groups4, tail));
           QCC_UNROLL
-          for (int j = 0; j < 4; ++j)
+          for (int j = 0; j < nj; ++j)
             acc[r][j] = is_signed ? _mm512_dpbusd_epi32(acc[r][j], wv[j], x)
                                   : _mm512_dpbusd_epi32(acc[r][j], x, wv[j]);
         }
       }
     }
   }
-  if (rows <= 2) {
+  if (split) {
     QCC_UNROLL
     for (int r = 0; r < rows; ++r)
       QCC_UNROLL
-    for (int j = 0; j < 4; ++j)
+    for (int j = 0; j < nj; ++j)
       acc[r][j] = _mm512_add_epi32(acc[r][j], acc2[r][j]);
   }
   if (is_signed) {
@@ -166,16 +170,13 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
       uint32_t sum = row_sum[r] - 128u * count;
       __m512i correction = _mm512_set1_epi32((int32_t)(sum << 7));
       QCC_UNROLL
-      for (int j = 0; j < 4; ++j)
+      for (int j = 0; j < nj; ++j)
         acc[r][j] = _mm512_sub_epi32(acc[r][j], correction);
     }
   }
   QCC_UNROLL
-  for (int j = 0; j < 4; ++j) {
-    int32_t left = t->channels - 16 * j;
-    if (left <= 0)
-      break;
-    __mmask16 mask = qcc_mask16(left);
+  for (int j = 0; j < nj; ++j) {
+    __mmask16 mask = qcc_mask16(t->channels - 16 * j);
     qcc_requant512 c = qcc_requant512_setup(
         t->multiplier + 16 * j, t->shift + 16 * j, p->output_zero_point,
         p->output_min, p->output_max);
@@ -186,6 +187,23 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
     }
   }
 }
+
+/* Instantiates the body for `rows` and the tile's vector count. */
+#define QCC_AVX512VNNI_NJ(t, rows, flag)                                       \
+  switch ((t->channels + 15) >> 4) {                                           \
+  case 1:                                                                      \
+    qconv_tile_avx512vnni_body(t, rows, 1, flag, QCC_QPARAMS(t));              \
+    break;                                                                     \
+  case 2:                                                                      \
+    qconv_tile_avx512vnni_body(t, rows, 2, flag, QCC_QPARAMS(t));              \
+    break;                                                                     \
+  case 3:                                                                      \
+    qconv_tile_avx512vnni_body(t, rows, 3, flag, QCC_QPARAMS(t));              \
+    break;                                                                     \
+  default:                                                                     \
+    qconv_tile_avx512vnni_body(t, rows, 4, flag, QCC_QPARAMS(t));              \
+    break;                                                                     \
+  }
 
 #define QCC_QPARAMS(t) ((const qcc_qconv2d_params *)(t)->params)
 
@@ -211,14 +229,18 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
     break;                                                                     \
   }
 
+/* The AVX-512 body takes its vector count too (QCC_AVX512VNNI_NJ). */
+#define QCC_AVX512VNNI_TILE(t, rows, flag, params) QCC_AVX512VNNI_NJ(t, rows, flag)
+
 static QCC_TARGET_AVX512VNNI void
 qconv_tile_avx512vnni_signed(const qcc_conv_tile *t, int rows) {
-  QCC_DISPATCH_ROWS6(qconv_tile_avx512vnni_body, t, rows, 1)
+  QCC_DISPATCH_ROWS6(QCC_AVX512VNNI_TILE, t, rows, 1)
 }
 
 static QCC_TARGET_AVX512VNNI void
-qconv_tile_avx512vnni_unsigned(const qcc_conv_tile *t, int rows){
-    QCC_DISPATCH_ROWS6(qconv_tile_avx512vnni_body, t, rows, 0)}
+qconv_tile_avx512vnni_unsigned(const qcc_conv_tile *t, int rows) {
+  QCC_DISPATCH_ROWS6(QCC_AVX512VNNI_TILE, t, rows, 0)
+}
 
 QCC_TARGET_AVX512VNNI void qcc_qconv2d_avx512vnni(const qcc_qconv2d_params *p) {
   qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,

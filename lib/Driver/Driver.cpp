@@ -9,6 +9,7 @@
 
 #include "qcc/Driver/Driver.h"
 
+#include "qcc/Codegen/CPU/TargetInfo.h"
 #include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/InitAll.h"
 #include "qcc/Quantization/Passes.h"
@@ -17,7 +18,6 @@
 #include "qcc/Target/HeaderEmitter.h"
 #include "qcc/Target/ObjectEmitter.h"
 #include "qcc/Target/TargetSpec.h"
-#include "qcc/Codegen/CPU/TargetInfo.h"
 #include "qcc/Transforms/ModelABI.h"
 
 #include "mlir/IR/BuiltinOps.h"

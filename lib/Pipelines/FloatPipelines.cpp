@@ -20,6 +20,9 @@
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -109,19 +112,34 @@ void buildQccBufferizePipeline(OpPassManager &pm,
   pm.addPass(createVerifyStage(Stage::Bufferized));
 }
 
-void buildQccLLVMPipeline(OpPassManager &pm, const QccPipelineOptions &) {
+void buildQccLLVMPipeline(OpPassManager &pm,
+                          const QccPipelineOptions &options) {
   // Micro-kernel ops become calls while the memrefs they take still exist.
   pm.addPass(cpu::createLowerKernelsPass());
   // Integer powers become private functions of the module, not libcalls.
   pm.addPass(createConvertMathToFuncs());
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
-  funcPm.addPass(createConvertLinalgToLoopsPass());
-  funcPm.addPass(createExpandMathPass());
+  if (options.loopVectorSize != 0) {
+    // Affine loops, so that the innermost loops of element-wise code can be
+    // vectorized while each memref still names the buffer it reads; math
+    // functions are expanded into vectorizable arithmetic first.
+    funcPm.addPass(createConvertLinalgToAffineLoopsPass());
+    funcPm.addPass(createExpandMathPass());
+    VectorizeLoopsPassOptions vectorize;
+    vectorize.vectorSize = options.loopVectorSize;
+    funcPm.addPass(createVectorizeLoopsPass(vectorize));
+  } else {
+    funcPm.addPass(createConvertLinalgToLoopsPass());
+    funcPm.addPass(createExpandMathPass());
+  }
   funcPm.addPass(createLowerAffinePass());
+  funcPm.addPass(createConvertVectorToSCFPass());
   funcPm.addPass(createSCFToControlFlowPass());
   funcPm.addPass(createCanonicalizerPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());

@@ -45,11 +45,9 @@ static bool recomputesProducer(OpOperand *fused) {
   if (!consumer || consumer.getNumReductionLoops() == 0)
     return false;
   AffineMap map = consumer.getMatchingIndexingMap(fused);
-  SmallVector<utils::IteratorType> iterators =
-      consumer.getIteratorTypesArray();
+  SmallVector<utils::IteratorType> iterators = consumer.getIteratorTypesArray();
   for (auto [dim, iterator] : llvm::enumerate(iterators))
-    if (iterator == utils::IteratorType::parallel &&
-        !map.isFunctionOfDim(dim))
+    if (iterator == utils::IteratorType::parallel && !map.isFunctionOfDim(dim))
       return true;
   return false;
 }

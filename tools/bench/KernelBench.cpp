@@ -540,11 +540,9 @@ int main(int argc, char **argv) {
     Timing t = timeQConv(*layerVariant, g, false,
                          layerVariant->zmmPeak ? int8Zmm : int8Ymm);
     // The real multiply-adds (a folded row's padding bytes do not count).
-    double macs =
-        double(g.out_h) * g.out_w * l.k * l.n * l.kernel * l.kernel;
-    std::printf("%-24s %-16s %9.3f %9.1f %7.1f%%\n", l.name,
-                layerVariant->name, t.median * 1e3, macs / t.median * 1e-9,
-                100 * t.medianRatio);
+    double macs = double(g.out_h) * g.out_w * l.k * l.n * l.kernel * l.kernel;
+    std::printf("%-24s %-16s %9.3f %9.1f %7.1f%%\n", l.name, layerVariant->name,
+                t.median * 1e3, macs / t.median * 1e-9, 100 * t.medianRatio);
   }
 
   // Depthwise 3x3 (MobileNet-like layers): no dot-product instruction

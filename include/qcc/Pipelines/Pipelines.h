@@ -123,6 +123,14 @@ struct QccPipelineOptions
                      "at run time (int8 x int8 -> int32)"),
       llvm::cl::init(false)};
 
+  // Code generation.
+  Option<int64_t> loopVectorSize{
+      *this, "loop-vector-size",
+      llvm::cl::desc("Elements per step of the vectorized innermost loops of "
+                     "element-wise code (qcc-vectorize-loops; 0: leave the "
+                     "loops to LLVM)"),
+      llvm::cl::init(16)};
+
   // Pre-quantized (QDQ) models: the quantization the model states.
   Option<bool> preQuantized{
       *this, "pre-quantized",

@@ -107,6 +107,39 @@ def FuseElementwisePass : Pass<"qcc-fuse-elementwise", "mlir::func::FuncOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def VectorizeLoopsPass : Pass<"qcc-vectorize-loops", "mlir::func::FuncOp"> {
+  let summary = "Vectorize the innermost affine loops of element-wise code";
+  let description = [{
+    The loops that linalg ops without a micro-kernel become (element-wise
+    ops, requantization of residual adds, softmax and layer-norm steps,
+    pooling) run one element per iteration, and LLVM's loop vectorizer
+    rarely takes them: every buffer is a view into the one workspace, so it
+    cannot prove that a loop's stores miss its loads. Here the memrefs still
+    say which buffer each access reads, and linalg's semantics (no output
+    overlaps an input, except in place at the same element) make the
+    innermost loop safe to run `vector-size` elements at a time when:
+
+    * its bounds are constant, its step is 1 and it runs at least
+      `vector-size` times;
+    * its body holds only affine loads and stores and ops without memory
+      effects or regions (math functions are expanded first);
+    * every memref it touches has the identity layout, every store writes
+      consecutive elements of the innermost dimension, and every load reads
+      consecutive elements or one element for the whole loop.
+
+    Other loops are left as they are. Trip counts that are not a multiple of
+    the vector size end with a masked step. Integer code gives the same bits
+    as the scalar loop; float code performs the same IEEE operations per
+    element.
+  }];
+  let options = [
+    Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
+           "Elements per vector step (>= 2)">,
+  ];
+  let dependentDialects = ["mlir::vector::VectorDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
 def VerifyStagePass : Pass<"qcc-verify-stage", "mlir::ModuleOp"> {
   let summary = "Check the contract of a pipeline stage boundary";
   let description = [{

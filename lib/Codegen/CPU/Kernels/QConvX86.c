@@ -230,7 +230,8 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows, const int nj,
   }
 
 /* The AVX-512 body takes its vector count too (QCC_AVX512VNNI_NJ). */
-#define QCC_AVX512VNNI_TILE(t, rows, flag, params) QCC_AVX512VNNI_NJ(t, rows, flag)
+#define QCC_AVX512VNNI_TILE(t, rows, flag, params)                             \
+  QCC_AVX512VNNI_NJ(t, rows, flag)
 
 static QCC_TARGET_AVX512VNNI void
 qconv_tile_avx512vnni_signed(const qcc_conv_tile *t, int rows) {
@@ -238,9 +239,8 @@ qconv_tile_avx512vnni_signed(const qcc_conv_tile *t, int rows) {
 }
 
 static QCC_TARGET_AVX512VNNI void
-qconv_tile_avx512vnni_unsigned(const qcc_conv_tile *t, int rows) {
-  QCC_DISPATCH_ROWS6(QCC_AVX512VNNI_TILE, t, rows, 0)
-}
+qconv_tile_avx512vnni_unsigned(const qcc_conv_tile *t, int rows){
+    QCC_DISPATCH_ROWS6(QCC_AVX512VNNI_TILE, t, rows, 0)}
 
 QCC_TARGET_AVX512VNNI void qcc_qconv2d_avx512vnni(const qcc_qconv2d_params *p) {
   qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,

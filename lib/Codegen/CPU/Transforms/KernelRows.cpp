@@ -28,8 +28,8 @@ Value padColumns(OpBuilder &b, Location loc, Value source, tensor::PadOp pad) {
   shape[2] += (*low)[2] + (*high)[2];
   MLIRContext *context = b.getContext();
   return tensor::PadOp::create(
-      b, loc, RankedTensorType::get(shape, sourceType.getElementType()),
-      source, getAsIndexOpFoldResult(context, {0, 0, (*low)[2], 0}),
+      b, loc, RankedTensorType::get(shape, sourceType.getElementType()), source,
+      getAsIndexOpFoldResult(context, {0, 0, (*low)[2], 0}),
       getAsIndexOpFoldResult(context, {0, 0, (*high)[2], 0}),
       pad.getConstantPaddingValue());
 }

@@ -188,7 +188,7 @@ static std::optional<ConvInput> getConvInput(Value input) {
       !matchPattern(padValue, m_ConstantInt(&zeroPoint)) || (*low)[0] != 0 ||
       (*low)[3] != 0 || (*high)[0] != 0 || (*high)[3] != 0)
     return std::nullopt;
-  return ConvInput{pad.getSource(), (*low)[1], (*low)[2], (*high)[2],
+  return ConvInput{pad.getSource(),          (*low)[1], (*low)[2], (*high)[2],
                    zeroPoint.getSExtValue(), pad};
 }
 

@@ -15,15 +15,18 @@
 
 #define QCC_S512_MR 6
 
+/* One tile of `rows` pixels times the first 16 * nj channels of a block
+ * (nj = 4 but in the block that ends the output channels, whose vectors
+ * past them would only multiply the packing's zeros). */
 QCC_INLINE QCC_TARGET_AVX512F void
-sconv_tile_avx512f_body(const qcc_conv_tile *t, const int rows) {
+sconv_tile_avx512f_body(const qcc_conv_tile *t, const int rows, const int nj) {
   const qcc_sconv2d_params *p = QCC_SPARAMS(t);
   const qcc_conv2d_geometry *g = t->geometry;
   const float *bias = (const float *)t->bias;
   const float *w = (const float *)t->weights;
   __m512 acc[QCC_S512_MR][4];
   QCC_UNROLL
-  for (int j = 0; j < 4; ++j) {
+  for (int j = 0; j < nj; ++j) {
     __m512 b = _mm512_loadu_ps(bias + 16 * j);
     QCC_UNROLL
     for (int r = 0; r < rows; ++r)
@@ -39,14 +42,14 @@ sconv_tile_avx512f_body(const qcc_conv_tile *t, const int rows) {
       for (int32_t i = 0; i < channels; ++i) {
         __m512 wv[4];
         QCC_UNROLL
-        for (int j = 0; j < 4; ++j)
+        for (int j = 0; j < nj; ++j)
           wv[j] = _mm512_loadu_ps(w + 16 * j);
         w += 64;
         QCC_UNROLL
         for (int r = 0; r < rows; ++r) {
           __m512 x = _mm512_set1_ps(a[r][i]);
           QCC_UNROLL
-          for (int j = 0; j < 4; ++j)
+          for (int j = 0; j < nj; ++j)
             acc[r][j] = _mm512_fmadd_ps(x, wv[j], acc[r][j]);
         }
       }
@@ -55,11 +58,8 @@ sconv_tile_avx512f_body(const qcc_conv_tile *t, const int rows) {
   const __m512 lo = _mm512_set1_ps(p->output_min);
   const __m512 hi = _mm512_set1_ps(p->output_max);
   QCC_UNROLL
-  for (int j = 0; j < 4; ++j) {
-    int32_t left = t->channels - 16 * j;
-    if (left <= 0)
-      break;
-    __mmask16 mask = qcc_mask16(left);
+  for (int j = 0; j < nj; ++j) {
+    __mmask16 mask = qcc_mask16(t->channels - 16 * j);
     QCC_UNROLL
     for (int r = 0; r < rows; ++r) {
       __m512 y = _mm512_min_ps(_mm512_max_ps(acc[r][j], lo), hi);
@@ -68,6 +68,23 @@ sconv_tile_avx512f_body(const qcc_conv_tile *t, const int rows) {
     }
   }
 }
+
+/* Instantiates the AVX-512 body for `rows` and the tile's vector count. */
+#define QCC_S512_TILE(t, rows)                                                 \
+  switch ((t->channels + 15) >> 4) {                                           \
+  case 1:                                                                      \
+    sconv_tile_avx512f_body(t, rows, 1);                                       \
+    break;                                                                     \
+  case 2:                                                                      \
+    sconv_tile_avx512f_body(t, rows, 2);                                       \
+    break;                                                                     \
+  case 3:                                                                      \
+    sconv_tile_avx512f_body(t, rows, 3);                                       \
+    break;                                                                     \
+  default:                                                                     \
+    sconv_tile_avx512f_body(t, rows, 4);                                       \
+    break;                                                                     \
+  }
 
 #define QCC_DISPATCH_ROWS6_F(body, t, rows)                                    \
   switch (rows) {                                                              \
@@ -92,8 +109,9 @@ sconv_tile_avx512f_body(const qcc_conv_tile *t, const int rows) {
   }
 
 static QCC_TARGET_AVX512F void sconv_tile_avx512f(const qcc_conv_tile *t,
-                                                  int rows){
-    QCC_DISPATCH_ROWS6_F(sconv_tile_avx512f_body, t, rows)}
+                                                  int rows) {
+  QCC_DISPATCH_ROWS6_F(QCC_S512_TILE, t, rows)
+}
 
 QCC_TARGET_AVX512F void qcc_sconv2d_avx512f(const qcc_sconv2d_params *p) {
   qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,

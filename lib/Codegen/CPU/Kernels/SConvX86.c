@@ -109,9 +109,8 @@ sconv_tile_avx512f_body(const qcc_conv_tile *t, const int rows, const int nj) {
   }
 
 static QCC_TARGET_AVX512F void sconv_tile_avx512f(const qcc_conv_tile *t,
-                                                  int rows) {
-  QCC_DISPATCH_ROWS6_F(QCC_S512_TILE, t, rows)
-}
+                                                  int rows){
+    QCC_DISPATCH_ROWS6_F(QCC_S512_TILE, t, rows)}
 
 QCC_TARGET_AVX512F void qcc_sconv2d_avx512f(const qcc_sconv2d_params *p) {
   qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,

@@ -174,16 +174,23 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows, const int nj,
         acc[r][j] = _mm512_sub_epi32(acc[r][j], correction);
     }
   }
+  /* Byte stores may alias the tile and the parameters: read what the
+   * epilogue needs once, before the first store. */
+  uint8_t *const out = t->output;
+  const ptrdiff_t row_bytes = t->output_row_bytes;
+  const int32_t channels = t->channels;
+  const int32_t *const multiplier = t->multiplier, *const shift = t->shift;
+  const int32_t zp = p->output_zero_point, lo = p->output_min,
+                hi = p->output_max;
   QCC_UNROLL
   for (int j = 0; j < nj; ++j) {
-    __mmask16 mask = qcc_mask16(t->channels - 16 * j);
-    qcc_requant512 c = qcc_requant512_setup(
-        t->multiplier + 16 * j, t->shift + 16 * j, p->output_zero_point,
-        p->output_min, p->output_max);
+    __mmask16 mask = qcc_mask16(channels - 16 * j);
+    qcc_requant512 c =
+        qcc_requant512_setup(multiplier + 16 * j, shift + 16 * j, zp, lo, hi);
     QCC_UNROLL
     for (int r = 0; r < rows; ++r) {
       __m512i y = qcc_requant512_apply(acc[r][j], &c);
-      qcc_store16_epi8(t->output + r * t->output_row_bytes + 16 * j, mask, y);
+      qcc_store16_epi8(out + r * row_bytes + 16 * j, mask, y);
     }
   }
 }

@@ -62,6 +62,13 @@ qdw_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
                          ~(QCC_DWCONV_CHANNEL_ALIGN - 1);
   const int32_t *w = (const int32_t *)t->weights;
   const int32_t *bias = (const int32_t *)t->bias;
+  /* Byte stores may alias the tile and the parameters: what the chunks
+   * read after one is stored lives in locals. */
+  uint8_t *const out = t->output;
+  const ptrdiff_t row_bytes = t->output_row_bytes;
+  const int32_t *const multiplier = t->multiplier, *const shift = t->shift;
+  const int32_t zp = p->output_zero_point, lo = p->output_min,
+                hi = p->output_max;
   for (int32_t c = 0; c < channels; c += 16) {
     /* The mask keeps the last chunk's loads inside the pixel. */
     __mmask16 mask = qcc_mask16(channels - c);
@@ -83,12 +90,11 @@ qdw_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows,
         acc[r] = _mm512_dpwssd_epi32(acc[r], x, wv);
       }
     }
-    qcc_requant512 rq = qcc_requant512_setup(t->multiplier + c, t->shift + c,
-                                             p->output_zero_point,
-                                             p->output_min, p->output_max);
+    qcc_requant512 rq =
+        qcc_requant512_setup(multiplier + c, shift + c, zp, lo, hi);
     QCC_UNROLL
     for (int r = 0; r < rows; ++r)
-      qcc_store16_epi8(t->output + r * t->output_row_bytes + c, mask,
+      qcc_store16_epi8(out + r * row_bytes + c, mask,
                        qcc_requant512_apply(acc[r], &rq));
   }
 }

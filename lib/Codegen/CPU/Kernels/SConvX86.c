@@ -14,6 +14,12 @@
 //===----------------------- AVX-512: 6 x 64 conv tile --------------------===//
 
 #define QCC_S512_MR 6
+/* Floats ahead of the weights the tile is reading that it prefetches (2 KiB,
+ * 8 channel steps): a 3x3 layer's block of weights (9 * K * 64 floats, up
+ * to 1.2 MB) streams from L2 for every tile, and the hardware prefetcher
+ * alone left its loads exposed (ResNet-18 fp32: 9 % faster with it; 256 and
+ * 1024 were slower than 512). */
+#define QCC_S512_PREFETCH 512
 
 /* One tile of `rows` pixels times the first 16 * nj channels of a block
  * (nj = 4 but in the block that ends the output channels, whose vectors
@@ -42,8 +48,11 @@ sconv_tile_avx512f_body(const qcc_conv_tile *t, const int rows, const int nj) {
       for (int32_t i = 0; i < channels; ++i) {
         __m512 wv[4];
         QCC_UNROLL
-        for (int j = 0; j < nj; ++j)
+        for (int j = 0; j < nj; ++j) {
+          _mm_prefetch((const char *)(w + QCC_S512_PREFETCH + 16 * j),
+                       _MM_HINT_T0);
           wv[j] = _mm512_loadu_ps(w + 16 * j);
+        }
         w += 64;
         QCC_UNROLL
         for (int r = 0; r < rows; ++r) {

@@ -21,9 +21,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/Quantization/GivenConstant.h"
 #include "qcc/Quantization/Passes.h"
-#include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/Quantization/Scheme.h"
 
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
@@ -359,6 +359,18 @@ private:
     return output;
   }
 
+  /// The weight scale floors that keep the float `bias` of a layer with
+  /// int8 activations `input` in int32 (getBiasScaleFloors); none for
+  /// 16-bit activations, whose accumulator and bias are int64.
+  SmallVector<double> getWeightScaleFloors(Value input, Value bias,
+                                           int64_t channels) {
+    std::optional<UniformQuantizedType> inputType = typeOf(input);
+    std::optional<Bias> values = getBias(bias);
+    if (!inputType || !values || inputType->getStorageTypeIntegralWidth() > 8)
+      return {};
+    return getBiasScaleFloors(values->real, channels, inputType->getScale());
+  }
+
   FailureOr<bool>
   rewriteConvLike(Operation *op, Value input, Value bias, ArrayRef<int64_t> pad,
                   ArrayRef<int64_t> stride, ArrayRef<int64_t> dilation,
@@ -398,7 +410,9 @@ private:
           getFloatValues(conv.getWeight());
       if (!weights)
         return false;
-      q = quantizeWeights(context, *weights, shape, perTensorWeights ? -1 : 0);
+      q = quantizeWeights(
+          context, *weights, shape, perTensorWeights ? -1 : 0,
+          getWeightScaleFloors(conv.getInput(), conv.getBias(), shape[0]));
     }
     return rewriteConvLike(conv, conv.getInput(), conv.getBias(), conv.getPad(),
                            conv.getStride(), conv.getDilation(), *q, shape, 1);
@@ -432,8 +446,10 @@ private:
           getFloatValues(conv.getWeight());
       if (!weights)
         return false;
-      q = quantizeWeights(context, reorder(ArrayRef<float>(*weights)), qccShape,
-                          perTensorWeights ? -1 : 0);
+      q = quantizeWeights(
+          context, reorder(ArrayRef<float>(*weights)), qccShape,
+          perTensorWeights ? -1 : 0,
+          getWeightScaleFloors(conv.getInput(), conv.getBias(), c * m));
     }
     return rewriteConvLike(conv, conv.getInput(), conv.getBias(), conv.getPad(),
                            conv.getStride(), conv.getDilation(), *q, qccShape,
@@ -448,11 +464,11 @@ private:
     int64_t k = shape[1], n = shape[2];
     std::optional<QuantizedWeights> q =
         getGivenWeights(matmul.getB(), /*givenAxis=*/2, /*axis=*/1);
+    std::optional<SmallVector<float>> weights;
     if (!q) {
-      std::optional<SmallVector<float>> weights = getFloatValues(matmul.getB());
+      weights = getFloatValues(matmul.getB());
       if (!weights)
         return false;
-      q = quantizeWeights(context, *weights, {k, n}, perTensorWeights ? -1 : 1);
     }
 
     // An add of a per-column constant right after the matmul is its bias.
@@ -478,6 +494,13 @@ private:
     std::optional<Output> output = getOutput(matmul, chain);
     if (!output)
       return false;
+    if (!q) {
+      SmallVector<double> floors;
+      if (inputType->getStorageTypeIntegralWidth() <= 8)
+        floors = getBiasScaleFloors(bias.real, n, inputType->getScale());
+      q = quantizeWeights(context, *weights, {k, n}, perTensorWeights ? -1 : 1,
+                          floors);
+    }
 
     OpBuilder b(output->chain.back());
     Location loc = matmul.getLoc();

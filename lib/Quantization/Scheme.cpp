@@ -49,8 +49,22 @@ getActivationType(MLIRContext *context, RealRange range, ActivationKind kind) {
       static_cast<int64_t>(qmin), static_cast<int64_t>(qmax));
 }
 
+SmallVector<double> getBiasScaleFloors(ArrayRef<double> bias, int64_t channels,
+                                       double inputScale) {
+  SmallVector<double> floors(channels, 0.0);
+  if (bias.empty() || !(inputScale > 0.0))
+    return floors;
+  for (int64_t c = 0; c < channels; ++c) {
+    double magnitude = std::fabs(bias[bias.size() == 1 ? 0 : c]);
+    if (std::isfinite(magnitude))
+      floors[c] = magnitude / (inputScale * 0x1p30);
+  }
+  return floors;
+}
+
 QuantizedWeights quantizeWeights(MLIRContext *context, ArrayRef<float> values,
-                                 ArrayRef<int64_t> shape, int64_t axis) {
+                                 ArrayRef<int64_t> shape, int64_t axis,
+                                 ArrayRef<double> minScales) {
   int64_t channels = axis < 0 ? 1 : shape[axis];
   int64_t inner = 1;
   for (size_t d = axis < 0 ? shape.size() : axis + 1; d < shape.size(); ++d)
@@ -64,8 +78,21 @@ QuantizedWeights quantizeWeights(MLIRContext *context, ArrayRef<float> values,
     maxAbs[channelOf(index)] =
         std::max(maxAbs[channelOf(index)], std::fabs(double(value)));
   QuantizedWeights result;
-  for (double m : maxAbs)
-    result.scales.push_back(m > 0.0 ? roundToF32(m / 127.0) : 1.0);
+  for (auto [c, m] : llvm::enumerate(maxAbs)) {
+    double scale = m > 0.0 ? m / 127.0 : 1.0;
+    // A per-tensor scale takes the largest floor of the channels.
+    double floor = 0.0;
+    if (axis < 0)
+      for (double f : minScales)
+        floor = std::max(floor, f);
+    else if (!minScales.empty())
+      floor = minScales[minScales.size() == 1 ? 0 : c];
+    scale = roundToF32(std::max(scale, floor));
+    // Rounding to f32 may have gone below the floor.
+    if (scale < floor)
+      scale = std::nextafter(static_cast<float>(scale), INFINITY);
+    result.scales.push_back(scale);
+  }
   for (auto [index, value] : llvm::enumerate(values)) {
     double q = std::nearbyint(double(value) / result.scales[channelOf(index)]);
     result.values.push_back(static_cast<int8_t>(std::clamp(q, -127.0, 127.0)));

@@ -42,9 +42,25 @@ struct QuantizedWeights {
   llvm::SmallVector<double> scales;
 };
 
+/// `minScales` (empty, or one per channel along `axis`, or one for a
+/// per-tensor scale) bounds each scale from below: see getBiasScaleFloors.
+/// A channel whose weights are all zero gets scale 1 (any scale is exact).
 QuantizedWeights quantizeWeights(mlir::MLIRContext *context,
                                  llvm::ArrayRef<float> values,
-                                 llvm::ArrayRef<int64_t> shape, int64_t axis);
+                                 llvm::ArrayRef<int64_t> shape, int64_t axis,
+                                 llvm::ArrayRef<double> minScales = {});
+
+/// The smallest weight scale of each of `channels` output channels at which
+/// its float bias (`bias`: one value, or one per channel) quantized at
+/// s_x * s_w stays within +-2^30 of an int32 accumulator, leaving the other
+/// half of its range to the products. A channel whose weights are (nearly)
+/// all zero, common in trained and pruned networks, would otherwise get a
+/// scale so small that its bias does not fit; as in TFLite, its weight
+/// scale grows instead (its weights then round to few levels or to zero,
+/// which is what they are).
+llvm::SmallVector<double> getBiasScaleFloors(llvm::ArrayRef<double> bias,
+                                             int64_t channels,
+                                             double inputScale);
 
 /// round(value / scale) as a `bits`-wide (32 or 64) integer, or nullopt when
 /// it does not fit.

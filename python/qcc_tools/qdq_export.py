@@ -27,7 +27,8 @@ constant, are float initializers:
   symmetric, narrow range ``[-127, 127]``, one scale per output channel
   (Conv: axis 0; MatMul ``[K, N]``: axis 1; Gemm: axis 0 with transB,
   else 1; weights of rank > 2 for MatMul: one scale),
-  ``s_w = f32(max|w| / 127)`` (1.0 for an all-zero channel);
+  ``s_w = f32(max(max|w| / 127, |b| / (s_x * 2^30)))`` (the first term 1.0
+  for an all-zero channel; the second keeps the int32 bias in range);
 - **biases** (Conv input 2, Gemm C of length N) become int32 at scale
   ``s_x * s_w[o]``: ``roundeven(b / (s_x * s_w[o]))``.
 
@@ -149,9 +150,11 @@ def activation_params(lo, hi):
     return s, z
 
 
-def weight_params(w, axis):
+def weight_params(w, axis, floors=None):
     """Symmetric narrow int8 with one scale per index of `axis` (None: one
-    scale). Returns (scales as float64 of f32 values, int8 array)."""
+    scale), each at least `floors` (qcc's bias floors |b| / (s_x * 2^30),
+    one per index or None). Returns (scales as float64 of f32 values, int8
+    array)."""
     w = w.astype(np.float64)
     if axis is None:
         moved = w.reshape(1, -1)
@@ -159,8 +162,18 @@ def weight_params(w, axis):
         moved = np.moveaxis(w, axis, 0).reshape(w.shape[axis], -1)
     peak = np.abs(moved).max(axis=1) if moved.size else np.zeros(
         moved.shape[0])
-    s = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32).astype(
-        np.float64)
+    s = np.where(peak > 0, peak / 127.0, 1.0)
+    if floors is not None:
+        floors = np.asarray(floors, np.float64)
+        if axis is None:
+            floors = floors.max(initial=0.0, keepdims=True)
+        s = np.maximum(s, floors)
+        rounded = s.astype(np.float32)
+        # f32 rounding must not go below the floor.
+        below = rounded.astype(np.float64) < floors
+        rounded[below] = np.nextafter(rounded[below], np.float32(np.inf))
+        s = rounded
+    s = s.astype(np.float32).astype(np.float64)
     q = np.clip(np.rint(moved / s[:, None]), -127, 127).astype(np.int8)
     if axis is None:
         return s, q.reshape(w.shape)
@@ -330,7 +343,12 @@ def export(model, profile, ops=QUANTIZABLE, fold_relu=True,
             continue
         w_name = node.input[1]
         w = numpy_helper.to_array(inits[w_name])
-        scales, q = weight_params(w, axis)
+        floors = None
+        if len(node.input) > 2 and node.input[2] and \
+                is_float_init(node.input[2]):
+            b = numpy_helper.to_array(inits[node.input[2]]).astype(np.float32)
+            floors = np.abs(b.astype(np.float64)) / (x_scale * 2.0**30)
+        scales, q = weight_params(w, axis, floors)
         node.input[1] = dequantized_constant(w_name, q, scales, axis)
         if len(node.input) > 2 and node.input[2] and \
                 is_float_init(node.input[2]) and axis is not None:

@@ -11,6 +11,7 @@
 
 #include "qcc/Codegen/CPU/TargetInfo.h"
 #include "qcc/Dialect/Qcc/IR/QccAttributes.h"
+#include "qcc/Dialect/Qcc/IR/QccOps.h"
 #include "qcc/InitAll.h"
 #include "qcc/Quantization/Passes.h"
 #include "qcc/Report/PrecisionSearch.h"
@@ -20,6 +21,7 @@
 #include "qcc/Target/TargetSpec.h"
 #include "qcc/Transforms/ModelABI.h"
 
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -94,6 +96,9 @@ private:
   /// Runs the pipeline up to `last` on `module`, with the precision search
   /// and the report in between when the flags ask for them.
   LogicalResult compile(Stage last);
+  /// Fails, naming the input, when quantization was asked for and nothing
+  /// was quantized.
+  LogicalResult checkSomethingQuantized();
   /// --mixed-precision=auto on the ranged model: chooses the int16 and
   /// float layers, stores them in `pipelineOptions` and returns the
   /// decisions for the report.
@@ -199,11 +204,54 @@ FailureOr<json::Value> Compilation::searchPrecision() {
   return choice->toJSON(*options.minSqnr);
 }
 
+/// Whether quantization did anything: a contraction became a qcc.conv2d or
+/// qcc.matmul, or, in a model without contractions, any op became a qcc op.
+static bool quantizedAnything(ModuleOp module) {
+  bool quantizedContraction = false, floatContraction = false, qccOp = false;
+  module.walk([&](Operation *op) {
+    if (isa<Conv2DOp, MatMulOp>(op))
+      quantizedContraction = true;
+    else if (isa<tosa::Conv2DOp, tosa::Conv3DOp, tosa::DepthwiseConv2DOp,
+                 tosa::TransposeConv2DOp, tosa::MatMulOp>(op))
+      floatContraction = true;
+    else if (isa_and_nonnull<QccDialect>(op->getDialect()))
+      qccOp = true;
+  });
+  return quantizedContraction || (!floatContraction && qccOp);
+}
+
+LogicalResult Compilation::checkSomethingQuantized() {
+  if (!pipelineOptions.quantize || quantizedAnything(*module))
+    return success();
+  bool ranged =
+      !options.calibrationData.empty() || !options.loadProfile.empty();
+  return emitError(module->getLoc())
+         << "--quantize=int8 quantized nothing: "
+         << (ranged ? "none of its convolutions and matmuls has an int8 form"
+                    : "its layers have no ranges; give calibration data "
+                      "(--calibration=<data>) or a profile "
+                      "(--load-profile=<profile.json>)");
+}
+
 LogicalResult Compilation::compile(Stage last) {
-  if (options.report.empty() && !options.searchesPrecision())
+  if (options.report.empty() && !options.searchesPrecision()) {
+    if (!pipelineOptions.quantize || last == Stage::Input)
+      return runPasses(*module, [&](OpPassManager &pm) {
+        buildQccPipeline(pm, pipelineOptions, last);
+      });
+    // Quantization that cannot happen at all is an error, not a float
+    // object: check between the quantized stage and the lowering.
+    if (failed(runPasses(*module,
+                         [&](OpPassManager &pm) {
+                           buildQccInputPipeline(pm, pipelineOptions);
+                           buildQccQuantizePipeline(pm, pipelineOptions);
+                         })) ||
+        failed(checkSomethingQuantized()))
+      return failure();
     return runPasses(*module, [&](OpPassManager &pm) {
-      buildQccPipeline(pm, pipelineOptions, last);
+      buildQccLoweringStages(pm, pipelineOptions, last);
     });
+  }
 
   // The report compares the model right before and right after the rewrite
   // into qcc ops, and the precision search quantizes copies of the ranged
@@ -221,9 +269,11 @@ LogicalResult Compilation::compile(Stage last) {
       return failure();
     precisionReport = std::move(*decisions);
   }
-  if (failed(runPasses(*module, [&](OpPassManager &pm) {
-        buildQccQuantizeOpsPipeline(pm, pipelineOptions);
-      })))
+  if (failed(runPasses(*module,
+                       [&](OpPassManager &pm) {
+                         buildQccQuantizeOpsPipeline(pm, pipelineOptions);
+                       })) ||
+      failed(checkSomethingQuantized()))
     return failure();
   if (!options.report.empty()) {
     ReportOptions reportOptions;

@@ -1,12 +1,15 @@
 //===- PropagateRanges.cpp - ranges implied by the graph ------------------===//
 
-#include "qcc/Quantization/Passes.h"
 #include "qcc/Dialect/Qcc/IR/QccAttributes.h"
+#include "qcc/Quantization/Passes.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+#include <limits>
 
 namespace qcc {
 #define GEN_PASS_DEF_PROPAGATERANGESPASS
@@ -19,11 +22,11 @@ using namespace qcc;
 namespace {
 
 static std::optional<RealRange> intersect(std::optional<RealRange> range,
-                                           RealRange bound) {
+                                          RealRange bound) {
   if (!range)
     return bound;
   RealRange result{std::max(range->min, bound.min),
-                    std::min(range->max, bound.max)};
+                   std::min(range->max, bound.max)};
   // Disjoint ranges mean the calibration saw values the op cannot produce
   // (it cannot): keep the op's bound.
   if (result.min > result.max)
@@ -47,19 +50,27 @@ static std::optional<RealRange> constantRange(Value value) {
 
 /// The range `op` implies for its (single) result, given what is recorded.
 static std::optional<RealRange> impliedRange(Operation *op) {
-  std::optional<RealRange> own = op->getNumResults() == 1
-                                      ? getValueRange(op->getResult(0))
-                                      : std::nullopt;
+  std::optional<RealRange> own =
+      op->getNumResults() == 1 ? getValueRange(op->getResult(0)) : std::nullopt;
   return TypeSwitch<Operation *, std::optional<RealRange>>(op)
       .Case([&](tosa::ClampOp clamp) -> std::optional<RealRange> {
         auto min = dyn_cast<FloatAttr>(clamp.getMinValAttr());
         auto max = dyn_cast<FloatAttr>(clamp.getMaxValAttr());
         if (!min || !max)
           return own;
-        RealRange bound{min.getValueAsDouble(), max.getValueAsDouble()};
+        // A bound at the float type's limit (ReLU's max_val = FLT_MAX)
+        // bounds nothing.
+        auto bounded = [](double value) {
+          return std::fabs(value) < std::numeric_limits<float>::max();
+        };
+        double lo = min.getValueAsDouble(), hi = max.getValueAsDouble();
+        RealRange bound{bounded(lo) ? lo : -INFINITY,
+                        bounded(hi) ? hi : INFINITY};
         std::optional<RealRange> input = getValueRange(clamp.getInput());
         if (input)
           bound = *intersect(input, bound);
+        else if (!std::isfinite(bound.min) || !std::isfinite(bound.max))
+          return own;
         return intersect(own, bound);
       })
       .Case([&](tosa::SigmoidOp) { return intersect(own, {0.0, 1.0}); })
@@ -80,13 +91,13 @@ static std::optional<RealRange> impliedRange(Operation *op) {
           if (!range)
             return own;
           all = all ? RealRange{std::min(all->min, range->min),
-                                 std::max(all->max, range->max)}
+                                std::max(all->max, range->max)}
                     : *range;
         }
         return all;
       })
-      .Case<tosa::ConstOp>([&](Operation *op) { return constantRange(
-                                                    op->getResult(0)); })
+      .Case<tosa::ConstOp>(
+          [&](Operation *op) { return constantRange(op->getResult(0)); })
       .Default([&](Operation *) { return own; });
 }
 

@@ -371,6 +371,21 @@ def write_expected_failures(path, results):
                 f.write(f"{r.name}  {r.reason}\n")
 
 
+def same_reason(actual, recorded):
+    """Whether a failure matches its recorded reason: the same text, or the
+    same text followed by a parenthesized note a maintainer added."""
+    if actual == recorded:
+        return True
+    return recorded.startswith(actual + " (") and recorded.endswith(")")
+
+
+def read_pinned_ops(path):
+    """The operator names of a pinned list: one per line, # comments."""
+    with open(path) as f:
+        return {line.split("#", 1)[0].strip() for line in f
+                if line.split("#", 1)[0].strip()}
+
+
 def supported_ops(qcc_import):
     out = subprocess.run([qcc_import, "--list-supported-ops"], check=True,
                          capture_output=True, text=True).stdout
@@ -464,12 +479,28 @@ def main(argv=None):
                         help="write the current failures to this file")
     parser.add_argument("--support-matrix", default="",
                         help="write the Markdown support matrix here")
+    parser.add_argument("--supported-ops", default="",
+                        help="file with the operators qcc-import must "
+                        "support, one per line: any difference fails")
+    parser.add_argument("--min-pass", type=int, default=0,
+                        help="fail when fewer in-scope tests pass (of those "
+                        "--filter selects)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="also list unsupported tests")
     args = parser.parse_args(argv)
 
     started = time.monotonic()
     supported = supported_ops(args.qcc_import)
+    problems = []
+    if args.supported_ops:
+        pinned = read_pinned_ops(args.supported_ops)
+        for op in sorted(pinned - supported):
+            problems.append(f"operator {op} is pinned in "
+                            f"{args.supported_ops} but qcc-import no longer "
+                            "supports it")
+        for op in sorted(supported - pinned):
+            problems.append(f"operator {op} is supported but not pinned: add "
+                            f"it to {args.supported_ops}")
     os.makedirs(args.work_dir, exist_ok=True)
     opts = {"qcc": args.qcc, "cc": args.cc, "work_dir": args.work_dir,
             "rtol": args.rtol, "atol": args.atol}
@@ -506,6 +537,11 @@ def main(argv=None):
         elif r.outcome == FAIL:
             status = "XFAIL" if listed else "FAIL"
             detail = r.reason
+            if listed and not same_reason(r.reason, expected[r.name]):
+                # An expected failure must fail the way it is recorded.
+                status = "FAIL"
+                detail = (f"{r.reason} (listed as failing with: "
+                          f"{expected[r.name]})")
         elif r.outcome in (UNSUPPORTED, UNSUPPORTED_OPSET):
             status = "XPASS" if listed else "UNSUPPORTED"
             detail = f"diagnosed: {r.reason}"
@@ -514,6 +550,10 @@ def main(argv=None):
         else:  # A wrong or missing diagnostic for an unsupported model.
             status = "XFAIL" if listed else "FAIL"
             detail = r.reason
+            if listed and not same_reason(r.reason, expected[r.name]):
+                status = "FAIL"
+                detail = (f"{r.reason} (listed as failing with: "
+                          f"{expected[r.name]})")
         if status in ("FAIL", "XPASS"):
             unexpected.append(r.name)
         if status != "UNSUPPORTED" or args.verbose:
@@ -546,6 +586,12 @@ def main(argv=None):
           f"{len(expected)} expected failures listed, {elapsed:.0f} s with "
           f"{args.jobs} workers")
 
+    if args.min_pass and total[PASS] < args.min_pass:
+        problems.append(f"{total[PASS]} tests passed, fewer than the floor of "
+                        f"{args.min_pass}")
+    for problem in problems:
+        print(f"{'FAIL':11} {problem}")
+
     if args.write_expected_failures:
         write_expected_failures(args.write_expected_failures, results)
     if args.support_matrix:
@@ -554,7 +600,7 @@ def main(argv=None):
         print(f"{len(unexpected)} unexpected result(s): "
               + ", ".join(unexpected))
         return 1
-    return 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

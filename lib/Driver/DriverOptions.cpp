@@ -100,6 +100,9 @@ Error DriverOptions::validate() const {
   bool calibrates = !calibrationData.empty() || !loadProfile.empty();
   if (!loadProfile.empty() && !calibrationData.empty())
     return failure("--load-profile replaces --calibration; give only one");
+  if (allowFloat && integerOnly)
+    return failure("--allow-float and --integer-only contradict each other; "
+                   "give at most one");
   if (!saveProfile.empty() && calibrationData.empty())
     return failure("--save-profile needs --calibration data to measure");
   int64_t weightOnlyBits = getWeightOnlyBits();
@@ -231,7 +234,7 @@ void DriverOptions::populatePipelineOptions(QccPipelineOptions &options,
   options.saveProfile = saveProfile;
   options.loadProfile = loadProfile;
   options.perTensorWeights = perTensorWeights;
-  options.allowFloat = allowFloat;
+  options.allowFloat = !integerOnly;
   options.keepFloat = keepFloat;
   options.int16 = int16;
   options.activationType = activationType.value_or(ActivationKind::Int8);

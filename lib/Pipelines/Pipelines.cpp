@@ -50,6 +50,7 @@ void buildQccQuantizeOpsPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCheckAccumulatorsPass());
   CheckIntegerPathPassOptions check;
   check.allowFloat = options.allowFloat;
+  check.message = "they stay float (qcc --integer-only makes them errors)";
   pm.addNestedPass<func::FuncOp>(createCheckIntegerPathPass(check));
   pm.addPass(createExposeQuantizedIOPass());
 }
@@ -85,6 +86,7 @@ void buildQccPreQuantizedPipeline(OpPassManager &pm,
   CheckIntegerPathPassOptions check;
   // The model chose where it stays float.
   check.allowFloat = true;
+  check.message = "the model's own quantization leaves them float";
   pm.addNestedPass<func::FuncOp>(createCheckIntegerPathPass(check));
   pm.addPass(createExposeQuantizedIOPass());
 }

@@ -1,7 +1,7 @@
 //===- CheckIntegerPath.cpp - no float arithmetic between layers ----------===//
 
-#include "qcc/Quantization/Passes.h"
 #include "qcc/Dialect/Qcc/IR/QccAttributes.h"
+#include "qcc/Quantization/Passes.h"
 
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
 
@@ -47,18 +47,39 @@ struct CheckIntegerPathPass
           if (!isBoundary(producer) && upstream.insert(producer))
             worklist.push_back(producer);
     }
-    bool failedCheck = false;
+    SmallVector<Operation *> islands;
     func.walk([&](Operation *op) {
-      if (!downstream.contains(op) || !upstream.contains(op) ||
-          isKeptFloat(op))
-        return;
-      auto diag = allowFloat ? op->emitWarning() : op->emitError();
-      diag << "'" << op->getName()
-           << "' runs in float between quantized layers";
-      failedCheck |= !allowFloat;
+      if (downstream.contains(op) && upstream.contains(op) && !isKeptFloat(op))
+        islands.push_back(op);
     });
-    if (failedCheck)
-      signalPassFailure();
+    if (islands.empty())
+      return;
+    if (!allowFloat) {
+      for (Operation *op : islands)
+        op->emitError() << "'" << op->getName()
+                        << "' runs in float between quantized layers";
+      return signalPassFailure();
+    }
+    // Accepted float islands are said once, naming them.
+    constexpr size_t kNamed = 8;
+    InFlightDiagnostic diag = mlir::emitWarning(func.getLoc());
+    diag << islands.size() << " op" << (islands.size() == 1 ? "" : "s")
+         << " run in float between quantized layers (a dequantize before, a "
+            "quantize after): ";
+    for (auto [index, op] : llvm::enumerate(islands)) {
+      if (index == kNamed) {
+        diag << ", and " << islands.size() - kNamed << " more";
+        break;
+      }
+      if (index != 0)
+        diag << ", ";
+      std::optional<std::string> name = getLocationName(op->getLoc());
+      if (name)
+        diag << "node '" << *name << "' ";
+      diag << "('" << op->getName() << "')";
+    }
+    if (!message.empty())
+      diag << "; " << message;
   }
 };
 

@@ -122,6 +122,11 @@ def main(argv):
                 r.setdefault("error", c["error"])
             if r is not None and "--allow-float" in c.get("flags", ""):
                 r["mark"] = " (a)"
+        islands = get("qcc_int8_islands")
+        if islands and qi is not None:
+            qi["mark"] = " (f)"
+            notes.append(f"- {TITLES.get(name, name)}: qcc int8: "
+                         f"{islands['warning']}")
         if ti and "dynamic" in ti.get("note", ""):
             ti["mark"] = " (d)"
         refused = get("qcc_int8_refused")
@@ -158,9 +163,10 @@ def main(argv):
     print()
     print("Latencies: median per inference over repeated runs, batch 1, one "
           "core (taskset), one thread per engine. Ratios: qcc's time over "
-          "the faster peer's (below 1: qcc is faster). (a): compiled with "
-          "--allow-float (qcc refused float ops between int8 layers "
-          "otherwise). (d): PyTorch dynamic quantization (static FX "
+          "the faster peer's (below 1: qcc is faster). (f): ops without "
+          "an int8 form stayed float between a dequantize and a quantize "
+          "(qcc's default; the notes name them). (a): compiled with "
+          "--allow-float. (d): PyTorch dynamic quantization (static FX "
           "quantized no layer of that model).")
     if notes:
         print()

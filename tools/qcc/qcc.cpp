@@ -167,9 +167,14 @@ cl::opt<bool, true> perTensorWeights(
     cl::location(driverOptions.perTensorWeights), cl::cat(qccCategory));
 cl::opt<bool, true> allowFloat(
     "allow-float",
-    cl::desc("Accept float ops between quantized layers (a warning instead "
-             "of an error)"),
+    cl::desc("Accept float ops between quantized layers, with one warning "
+             "naming them (the default)"),
     cl::location(driverOptions.allowFloat), cl::cat(qccCategory));
+cl::opt<bool, true> integerOnly(
+    "integer-only",
+    cl::desc("Make any float op between quantized layers an error (for "
+             "targets without a float budget)"),
+    cl::location(driverOptions.integerOnly), cl::cat(qccCategory));
 cl::list<std::string, std::vector<std::string>> keepFloatOps(
     "keep-float",
     cl::desc("Keep these ops in float: comma-separated ONNX node names, ONNX "

@@ -72,7 +72,11 @@ struct DriverOptions {
   std::string quantize;
   std::optional<int64_t> weightBlockSize;
   bool perTensorWeights = false;
+  /// Float ops between quantized layers are accepted (with one warning
+  /// naming them) unless `integerOnly`; `allowFloat` says the default
+  /// explicitly.
   bool allowFloat = false;
+  bool integerOnly = false;
   std::vector<std::string> keepFloat;
   std::vector<std::string> int16;
   /// `--activation-type` (int8 when not given).

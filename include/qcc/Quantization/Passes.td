@@ -153,12 +153,17 @@ def CheckIntegerPathPass : Pass<"qcc-check-integer-path", "mlir::func::FuncOp"> 
     results (possibly through reshapes). A dequantized value consumed by
     float arithmetic means that op fell back to float in the middle of the
     integer path; the check names it (and its ONNX node through its
-    location) and fails, or only warns with `allow-float`. Ops marked
-    `qcc.precision = "float"` are accepted: the user asked for them.
+    location) and fails. With `allow-float` the islands are accepted and
+    said once, in one warning on the function that names up to eight of
+    them (and counts the rest), followed by `message`. Ops marked
+    `qcc.precision = "float"` are accepted silently: the user asked for
+    them.
   }];
   let options = [
     Option<"allowFloat", "allow-float", "bool", "false",
-           "Report float islands as warnings instead of errors">,
+           "Accept float islands with one warning instead of errors">,
+    Option<"message", "message", "std::string", "\"\"",
+           "Appended to the warning (what makes the islands an error)">,
   ];
 }
 

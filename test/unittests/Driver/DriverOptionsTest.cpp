@@ -58,6 +58,22 @@ TEST_F(DriverOptionsTest, ProfileAndCalibrationAreExclusive) {
   EXPECT_EQ(validate(), "--load-profile replaces --calibration; give only one");
 }
 
+TEST_F(DriverOptionsTest, FloatIslandsAllowedUnlessIntegerOnly) {
+  calibrate();
+  QccPipelineOptions pipeline;
+  options.populatePipelineOptions(pipeline, /*preQuantized=*/false);
+  EXPECT_TRUE(pipeline.allowFloat);
+  options.integerOnly = true;
+  EXPECT_EQ(validate(), "");
+  options.populatePipelineOptions(pipeline, /*preQuantized=*/false);
+  EXPECT_FALSE(pipeline.allowFloat);
+  options.allowFloat = true;
+  EXPECT_EQ(validate(), "--allow-float and --integer-only contradict each "
+                        "other; give at most one");
+  options.integerOnly = false;
+  EXPECT_EQ(validate(), "");
+}
+
 TEST_F(DriverOptionsTest, SaveProfileNeedsCalibration) {
   options.saveProfile = "profile.json";
   EXPECT_EQ(validate(), "--save-profile needs --calibration data to measure");

@@ -227,7 +227,8 @@ LogicalResult Compilation::checkSomethingQuantized() {
       !options.calibrationData.empty() || !options.loadProfile.empty();
   return emitError(module->getLoc())
          << "--quantize=int8 quantized nothing: "
-         << (ranged ? "none of its convolutions and matmuls has an int8 form"
+         << (ranged ? "none of its convolutions and matmuls was quantized "
+                      "(they have no int8 form, or --keep-float keeps them)"
                     : "its layers have no ranges; give calibration data "
                       "(--calibration=<data>) or a profile "
                       "(--load-profile=<profile.json>)");

@@ -121,6 +121,64 @@ static llvm::json::Value rangeValue(std::optional<RealRange> range) {
   return llvm::json::Array{range->min, range->max};
 }
 
+/// The convolutions and matmuls of a quantized function, and how many of
+/// them (and of their multiply-accumulates) run in integer arithmetic.
+struct ContractionCoverage {
+  int64_t total = 0, quantized = 0;
+  int64_t macs = 0, quantizedMacs = 0;
+};
+
+static int64_t numElements(Value value) {
+  auto type = dyn_cast<ShapedType>(value.getType());
+  return type && type.hasStaticShape() ? type.getNumElements() : 0;
+}
+
+static int64_t dimSize(Value value, int64_t dim) {
+  auto type = dyn_cast<ShapedType>(value.getType());
+  if (!type || !type.hasRank())
+    return 0;
+  int64_t size = type.getDimSize(dim < 0 ? type.getRank() + dim : dim);
+  return ShapedType::isDynamic(size) ? 0 : size;
+}
+
+static ContractionCoverage countContractions(func::FuncOp func) {
+  ContractionCoverage coverage;
+  func.walk([&](Operation *op) {
+    int64_t macs = -1;
+    bool quantized = false;
+    if (auto conv = dyn_cast<Conv2DOp>(op)) {
+      // Weights [O, KH, KW, I per group].
+      Value weight = conv.getWeight();
+      macs = numElements(conv.getOutput()) * dimSize(weight, 1) *
+             dimSize(weight, 2) * dimSize(weight, 3);
+      quantized = true;
+    } else if (auto matmul = dyn_cast<MatMulOp>(op)) {
+      macs = numElements(matmul.getOutput()) * dimSize(matmul.getLhs(), -1);
+      quantized = true;
+    } else if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
+      Value weight = conv.getWeight();
+      macs = numElements(conv.getOutput()) * dimSize(weight, 1) *
+             dimSize(weight, 2) * dimSize(weight, 3);
+    } else if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
+      // Weights [KH, KW, C, M].
+      Value weight = conv.getWeight();
+      macs = numElements(conv.getOutput()) * dimSize(weight, 0) *
+             dimSize(weight, 1);
+    } else if (auto matmul = dyn_cast<tosa::MatMulOp>(op)) {
+      macs = numElements(matmul.getOutput()) * dimSize(matmul.getA(), -1);
+    }
+    if (macs < 0)
+      return;
+    ++coverage.total;
+    coverage.macs += macs;
+    if (quantized) {
+      ++coverage.quantized;
+      coverage.quantizedMacs += macs;
+    }
+  });
+  return coverage;
+}
+
 static llvm::json::Object describeLayer(const Layer &layer) {
   Operation *op = layer.quantized;
   llvm::json::Object object;
@@ -161,8 +219,7 @@ static llvm::json::Object describeLayer(const Layer &layer) {
   Value floatValue = layer.reference->getResult(0);
   std::optional<RealRange> range = getValueRange(floatValue);
   object["range"] = rangeValue(range);
-  if (std::optional<RealRange> calibrated =
-          getCalibratedRange(layer.reference))
+  if (std::optional<RealRange> calibrated = getCalibratedRange(layer.reference))
     object["calibrated_range"] =
         llvm::json::Array{calibrated->min, calibrated->max};
   else
@@ -265,7 +322,8 @@ LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
   auto floatModel =
       JitModel::compile(*floatProbe->module, getFloatModelLowering(),
                         options.entry, "qcc_report_float");
-  auto quantizedModel = JitModel::compile(*quantizedProbe->module, getFloatModelLowering(),
+  auto quantizedModel =
+      JitModel::compile(*quantizedProbe->module, getFloatModelLowering(),
                         options.entry, "qcc_report_int8");
   if (failed(floatModel) || failed(quantizedModel))
     return failure();
@@ -322,10 +380,19 @@ LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
         llvm::any_of(op->getResultTypes(), [](Type type) {
           auto tensor = dyn_cast<RankedTensorType>(type);
           return tensor && isa<FloatType>(tensor.getElementType());
-        }))
-      floatLeft.push_back(llvm::json::Object{
-          {"name", layerName(op)}, {"op", op->getName().getStringRef().str()}});
+        })) {
+      std::optional<Precision> precision = getPrecision(op);
+      StringRef reason = precision && *precision == Precision::Float
+                             ? "kept float (--keep-float or the precision "
+                               "search)"
+                             : "no int8 form in qcc";
+      floatLeft.push_back(
+          llvm::json::Object{{"name", layerName(op)},
+                             {"op", op->getName().getStringRef().str()},
+                             {"reason", reason}});
+    }
   });
+  ContractionCoverage coverage = countContractions(*quantizedFunc);
 
   llvm::json::Object report{
       {"model", options.model},
@@ -344,6 +411,16 @@ LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
                                          {"method", options.calibrationMethod},
                                          {"samples", data->getNumSamples()}}},
       {"layers", std::move(layerArray)},
+      {"contractions",
+       llvm::json::Object{
+           {"total", coverage.total},
+           {"int8", coverage.quantized},
+           {"macs", coverage.macs},
+           {"int8_macs", coverage.quantizedMacs},
+           {"int8_mac_percent",
+            coverage.macs
+                ? 100.0 * double(coverage.quantizedMacs) / double(coverage.macs)
+                : 0.0}}},
       {"float_ops", std::move(floatLeft)}};
   if (options.mixedPrecision)
     report["mixed_precision"] = *options.mixedPrecision;

@@ -88,13 +88,28 @@ static bool isCandidate(affine::AffineForOp loop, Block *body,
     return false;
   Value iv = loop.getInductionVar();
   bool storesConsecutively = false;
+  // A load from a buffer the loop also stores to must read the element
+  // being stored (an in-place element-wise op): any other offset would be
+  // a dependence between iterations.
+  SmallVector<affine::AffineStoreOp> stores;
+  for (Operation &op : body->without_terminator())
+    if (auto store = dyn_cast<affine::AffineStoreOp>(op))
+      stores.push_back(store);
+  auto readsOwnStore = [&](affine::AffineLoadOp load) {
+    return llvm::all_of(stores, [&](affine::AffineStoreOp store) {
+      return store.getMemRef() != load.getMemRef() ||
+             (store.getAffineMap() == load.getAffineMap() &&
+              llvm::equal(store.getMapOperands(), load.getMapOperands()));
+    });
+  };
   for (Operation &op : body->without_terminator()) {
     if (op.getNumRegions() != 0)
       return false;
     if (auto load = dyn_cast<affine::AffineLoadOp>(op)) {
       if (!hasIdentityLayout(load.getMemRef()) ||
           classifyAccess(load.getAffineMap(), load.getMapOperands(), iv) ==
-              Access::Other)
+              Access::Other ||
+          !readsOwnStore(load))
         return false;
       continue;
     }

@@ -95,3 +95,25 @@ func.func @stay_scalar(%a: memref<64xf32>, %sum: memref<1xf32>,
   }
   return
 }
+
+// -----
+
+// In place: a load of the element being stored vectorizes; a load of its
+// neighbour (a recurrence through memory) does not.
+// CHECK-LABEL: func.func @in_place
+// CHECK: affine.for %{{.*}} = 0 to 64 step 16
+// CHECK: affine.for %[[I:.*]] = 1 to 64 {
+// CHECK-NEXT: affine.load %{{.*}}[%[[I]] - 1]
+func.func @in_place(%a: memref<64xf32>) {
+  affine.for %i = 0 to 64 {
+    %x = affine.load %a[%i] : memref<64xf32>
+    %y = arith.addf %x, %x : f32
+    affine.store %y, %a[%i] : memref<64xf32>
+  }
+  affine.for %i = 1 to 64 {
+    %x = affine.load %a[%i - 1] : memref<64xf32>
+    %y = arith.addf %x, %x : f32
+    affine.store %y, %a[%i] : memref<64xf32>
+  }
+  return
+}

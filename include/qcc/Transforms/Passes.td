@@ -125,7 +125,8 @@ def VectorizeLoopsPass : Pass<"qcc-vectorize-loops", "mlir::func::FuncOp"> {
       effects or regions (math functions are expanded first);
     * every memref it touches has the identity layout, every store writes
       consecutive elements of the innermost dimension, and every load reads
-      consecutive elements or one element for the whole loop.
+      consecutive elements or one element for the whole loop, and a load
+      from a memref the loop also stores to reads the element being stored.
 
     Other loops are left as they are. Trip counts that are not a multiple of
     the vector size end with a masked step. Integer code gives the same bits

@@ -535,50 +535,45 @@ struct MatMulLowering : public OpConversionPattern<MatMulOp> {
     Value acc = broadcastBias(rewriter, loc, bias, {rows, columns}, {columns},
                               getAccumulatorWidth(a));
     std::pair<int64_t, int64_t> range = op.getSaturationRange();
+    Value product;
     if (!weight.centeredInLoop && weight.isSigned && a.isSigned &&
         a.storageWidth == 8 &&
         cast<RankedTensorType>(weight.value.getType())
             .getElementType()
             .isInteger(8)) {
       // The named op the CPU code generator turns into a micro-kernel.
-      Value product = linalg::MatmulOp::create(
-                          rewriter, loc, TypeRange{acc.getType()},
-                          ValueRange{lhs, weight.value}, ValueRange{acc})
-                          .getResult(0);
-      Value result =
-          buildEpilogue(rewriter, loc, product, {columns}, multipliers, shifts,
-                        y, range.first, range.second);
-      if (rank != 2)
-        result = tensor::ExpandShapeOp::create(
-            rewriter, loc,
-            RankedTensorType::get(outputType.getShape(),
-                                  y.getStorageType(context)),
-            result, collapse);
-      rewriter.replaceOp(op, result);
-      return success();
+      product = linalg::MatmulOp::create(
+                    rewriter, loc, TypeRange{acc.getType()},
+                    ValueRange{lhs, weight.value}, ValueRange{acc})
+                    .getResult(0);
+    } else {
+      auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+      SmallVector<Value> inputs = {lhs, weight.value};
+      SmallVector<AffineMap> maps = {
+          AffineMap::get(3, 0, {d(0), d(2)}, context),
+          AffineMap::get(3, 0, {d(2), d(1)}, context)};
+      bool hasWeightZeroPoints = weight.centeredInLoop;
+      if (hasWeightZeroPoints) {
+        inputs.push_back(weight.zeroPoints);
+        maps.push_back(AffineMap::get(3, 0, {d(1)}, context));
+      }
+      maps.push_back(AffineMap::get(3, 0, {d(0), d(1)}, context));
+      product =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{acc.getType()}, inputs, ValueRange{acc},
+              maps,
+              {utils::IteratorType::parallel, utils::IteratorType::parallel,
+               utils::IteratorType::reduction},
+              [&](OpBuilder &b, Location loc, ValueRange args) {
+                linalg::YieldOp::create(
+                    b, loc,
+                    accumulate(b, loc, args, a, weight, hasWeightZeroPoints));
+              })
+              .getResult(0);
     }
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
-    SmallVector<Value> inputs = {lhs, weight.value};
-    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(2)}, context),
-                                   AffineMap::get(3, 0, {d(2), d(1)}, context)};
-    bool hasWeightZeroPoints = weight.centeredInLoop;
-    if (hasWeightZeroPoints) {
-      inputs.push_back(weight.zeroPoints);
-      maps.push_back(AffineMap::get(3, 0, {d(1)}, context));
-    }
-    maps.push_back(AffineMap::get(3, 0, {d(0), d(1)}, context));
-    auto matmul = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{acc.getType()}, inputs, ValueRange{acc}, maps,
-        {utils::IteratorType::parallel, utils::IteratorType::parallel,
-         utils::IteratorType::reduction},
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          linalg::YieldOp::create(
-              b, loc, accumulate(b, loc, args, a, weight, hasWeightZeroPoints));
-        });
 
-    int64_t lo = range.first, hi = range.second;
-    Value result = buildEpilogue(rewriter, loc, matmul.getResult(0), {columns},
-                                 multipliers, shifts, y, lo, hi);
+    Value result = buildEpilogue(rewriter, loc, product, {columns}, multipliers,
+                                 shifts, y, range.first, range.second);
     if (rank != 2)
       result = tensor::ExpandShapeOp::create(
           rewriter, loc,

@@ -11,7 +11,7 @@
 module attributes {llvm.target = #llvm.target<triple = "x86_64-unknown-linux-gnu", chip = "znver4">} {
 // A padded 3x3 convolution with a broadcast bias and a ReLU6 consumer: the
 // clamp goes into the scalars. With one input channel, each kernel row's 3
-// pixels are one tap of 3 channels (KernelRows.h): the packed weights are
+// pixels are one tap of 3 channels (ConvInput.h): the packed weights are
 // [OB = 1][T = 3][C = 3][NR = 64], the left and right padding is
 // materialized, and the top padding goes into the geometry (pad_top = 1 of
 // the 6x8 column-padded input, pixel stride 1 under 3 channels per tap).

@@ -35,7 +35,7 @@
 
 #include "SelectFloatKernels.h"
 
-#include "KernelRows.h"
+#include "ConvInput.h"
 
 #include "qcc/Codegen/CPU/IR/QccCPUDialect.h"
 #include "qcc/Codegen/CPU/Packing.h"
@@ -176,37 +176,23 @@ struct FloatContraction {
   SmallVector<int32_t> geometry;
   /// The result dimension that runs over the output channels.
   int64_t channelDim = 0;
-  /// With folded kernel rows (KernelRows.h): the padding whose left and
+  /// With folded kernel rows (ConvInput.h): the padding whose left and
   /// right part `input` still needs.
-  tensor::PadOp columnPad;
+  std::optional<SpatialPadding> columnPadding;
 };
 
-/// The input of a convolution without its zero padding, and the padding's
-/// top and left amounts. Any other producer (or a padding this cannot fold)
-/// is the input as it is, unpadded.
-static std::tuple<Value, int64_t, int64_t> getUnpaddedInput(Value input) {
-  auto pad = input.getDefiningOp<tensor::PadOp>();
-  if (!pad)
-    return {input, 0, 0};
-  std::optional<SmallVector<int64_t>> low =
-      getConstantIntValues(pad.getMixedLowPad());
-  std::optional<SmallVector<int64_t>> high =
-      getConstantIntValues(pad.getMixedHighPad());
-  Value padValue = pad.getConstantPaddingValue();
+/// The zero padding of a convolution input that the kernel can take over
+/// (its geometry and zero row); none (the input as it is, padded) for any
+/// other producer or padding.
+static SpatialPadding getZeroPadding(Value input) {
+  std::optional<SpatialPadding> padding = getSpatialPadding(input);
   FloatAttr zero;
-  if (!low || !high || low->size() != 4 || !padValue ||
-      !matchPattern(padValue, m_Constant(&zero)) || !zero.getValue().isZero() ||
-      (*low)[0] != 0 || (*low)[3] != 0 || (*high)[0] != 0 || (*high)[3] != 0 ||
-      !pad.getSourceType().hasStaticShape())
-    return {input, 0, 0};
-  return {pad.getSource(), (*low)[1], (*low)[2]};
-}
-
-static SmallVector<int64_t> getI64Vector(DenseIntElementsAttr attr) {
-  SmallVector<int64_t> values;
-  for (const APInt &value : attr.getValues<APInt>())
-    values.push_back(value.getSExtValue());
-  return values;
+  if (!padding ||
+      (padding->pad && (!matchPattern(padding->value, m_Constant(&zero)) ||
+                        !zero.getValue().isZero() ||
+                        !padding->pad.getSourceType().hasStaticShape())))
+    return SpatialPadding{input, {}, {}};
+  return *padding;
 }
 
 /// The 17 fields of qcc_conv2d_geometry (one group), or failure when one
@@ -258,29 +244,30 @@ static FailureOr<FloatContraction> getFloatContraction(RewriterBase &rewriter,
   FloatContraction result;
   FailureOr<SmallVector<int32_t>> geometry = failure();
   if (auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(*op)) {
-    auto [input, padTop, padLeft] = getUnpaddedInput(lhs);
+    SpatialPadding padding = getZeroPadding(lhs);
     SmallVector<int64_t> dilations = getI64Vector(conv.getDilations());
     int64_t pixelChannels = rhsShape[3];
     bool foldRows = foldsKernelRows(pixelChannels, rhsShape[2], dilations);
-    SmallVector<int64_t> in(cast<RankedTensorType>(input.getType()).getShape());
-    if (foldRows && input != lhs) {
+    SmallVector<int64_t> in(
+        cast<RankedTensorType>(padding.source.getType()).getShape());
+    if (foldRows && padding.pad) {
       // The left and right padding is materialized when the call is made.
-      result.columnPad = lhs.getDefiningOp<tensor::PadOp>();
-      in[2] = cast<RankedTensorType>(lhs.getType()).getDimSize(2);
-      padLeft = 0;
+      result.columnPadding = padding;
+      in[2] += padding.left + padding.right;
+      padding.left = 0;
     }
-    result.input = input;
+    result.input = padding.source;
     result.weights = std::move(*weights);
     result.channels = rhsShape[0];
     result.kernelH = rhsShape[1];
-    // A folded row is one tap of kw * C channels (KernelRows.h).
+    // A folded row is one tap of kw * C channels (ConvInput.h).
     result.kernelW = foldRows ? 1 : rhsShape[2];
     result.inChannels = foldRows ? rhsShape[2] * pixelChannels : pixelChannels;
     result.channelDim = 3;
     geometry = makeGeometry(in[1], in[2], result.inChannels, out[1], out[2],
                             result.channels, result.kernelH, result.kernelW,
-                            getI64Vector(conv.getStrides()), dilations, padTop,
-                            padLeft);
+                            getI64Vector(conv.getStrides()), dilations,
+                            padding.top, padding.left);
     if (succeeded(geometry))
       (*geometry)[2] = static_cast<int32_t>(pixelChannels);
   } else if (isa<linalg::DepthwiseConv2DNhwcHwcOp,
@@ -297,11 +284,12 @@ static FailureOr<FloatContraction> getFloatContraction(RewriterBase &rewriter,
       strides = hwcm.getStrides();
       dilations = hwcm.getDilations();
     }
-    auto [input, padTop, padLeft] = getUnpaddedInput(lhs);
-    ArrayRef<int64_t> in = cast<RankedTensorType>(input.getType()).getShape();
+    SpatialPadding padding = getZeroPadding(lhs);
+    ArrayRef<int64_t> in =
+        cast<RankedTensorType>(padding.source.getType()).getShape();
     int64_t kh = rhsShape[0], kw = rhsShape[1], channels = rhsShape[2];
     result.depthwise = true;
-    result.input = input;
+    result.input = padding.source;
     result.weights.resize(weights->size());
     for (int64_t h = 0; h < kh; ++h)
       for (int64_t w = 0; w < kw; ++w)
@@ -315,7 +303,7 @@ static FailureOr<FloatContraction> getFloatContraction(RewriterBase &rewriter,
     result.channelDim = 3;
     geometry = makeGeometry(in[1], in[2], channels, out[1], out[2], channels,
                             kh, kw, getI64Vector(strides),
-                            getI64Vector(dilations), padTop, padLeft);
+                            getI64Vector(dilations), padding.top, padding.left);
   } else if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(*op)) {
     if (op.hasUserDefinedMaps())
       return rewriter.notifyMatchFailure(op, "transposed or broadcast matmul");
@@ -690,8 +678,8 @@ static LogicalResult rewriteContraction(RewriterBase &rewriter,
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
   Value input = contraction->input;
-  if (contraction->columnPad)
-    input = padColumns(rewriter, loc, input, contraction->columnPad);
+  if (contraction->columnPadding)
+    input = padColumns(rewriter, loc, *contraction->columnPadding);
   auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
   int64_t zeroRowLength =
       contraction->depthwise ? channels : contraction->inChannels;

@@ -15,7 +15,7 @@
 
 #include "qcc/Codegen/CPU/Transforms/Passes.h"
 
-#include "KernelRows.h"
+#include "ConvInput.h"
 #include "SelectFloatKernels.h"
 #include "qcc/Codegen/CPU/Packing.h"
 #include "qcc/Codegen/CPU/TargetInfo.h"
@@ -164,39 +164,21 @@ static std::optional<Epilogue> getEpilogue(Value acc) {
   return epilogue;
 }
 
-/// The unpadded input of a convolution and its top/left padding; the padding
-/// value is the input zero point.
+/// The unpadded input of an int8 convolution and its padding, whose value
+/// (the input zero point) becomes the kernel's zero row.
 struct ConvInput {
-  Value value;
-  int64_t padTop = 0, padLeft = 0, padRight = 0;
+  SpatialPadding padding;
   int64_t zeroPoint = 0;
-  /// The pad op `value` came from, if any.
-  tensor::PadOp pad;
 };
 
 static std::optional<ConvInput> getConvInput(Value input) {
-  auto pad = input.getDefiningOp<tensor::PadOp>();
-  if (!pad)
-    return ConvInput{input, 0, 0, 0, 0, {}};
-  std::optional<SmallVector<int64_t>> low =
-      getConstantIntValues(pad.getMixedLowPad());
-  std::optional<SmallVector<int64_t>> high =
-      getConstantIntValues(pad.getMixedHighPad());
-  Value padValue = pad.getConstantPaddingValue();
-  APInt zeroPoint;
-  if (!low || !high || !padValue ||
-      !matchPattern(padValue, m_ConstantInt(&zeroPoint)) || (*low)[0] != 0 ||
-      (*low)[3] != 0 || (*high)[0] != 0 || (*high)[3] != 0)
+  std::optional<SpatialPadding> padding = getSpatialPadding(input);
+  if (!padding)
     return std::nullopt;
-  return ConvInput{pad.getSource(),          (*low)[1], (*low)[2], (*high)[2],
-                   zeroPoint.getSExtValue(), pad};
-}
-
-static SmallVector<int64_t> getI64Vector(DenseIntElementsAttr attr) {
-  SmallVector<int64_t> values;
-  for (const APInt &value : attr.getValues<APInt>())
-    values.push_back(value.getSExtValue());
-  return values;
+  APInt zeroPoint;
+  if (padding->pad && !matchPattern(padding->value, m_ConstantInt(&zeroPoint)))
+    return std::nullopt;
+  return ConvInput{*padding, padding->pad ? zeroPoint.getSExtValue() : 0};
 }
 
 template <typename T>
@@ -296,19 +278,20 @@ public:
       if (failed(packConv(b, loc, call, weightBytes, outChannels, tapChannels,
                           kh, tapsPerRow, biasValues, *epilogue)))
         return failure();
-      if (foldRows && input->padLeft + input->padRight > 0) {
-        input->value = padColumns(b, loc, input->value, input->pad);
-        input->padLeft = 0;
+      SpatialPadding &padding = input->padding;
+      if (foldRows) {
+        padding.source = padColumns(b, loc, padding);
+        padding.left = 0;
       }
-      auto inputType = cast<RankedTensorType>(input->value.getType());
+      auto inputType = cast<RankedTensorType>(padding.source.getType());
       call.geometry = makeGeometry(
           inputType.getDimSize(1), inputType.getDimSize(2), tapChannels,
           outputType.getDimSize(1), outputType.getDimSize(2), outChannels, 1,
           kh, tapsPerRow, getI64Vector(conv.getStrides()), dilations,
-          input->padTop, input->padLeft);
+          padding.top, padding.left);
       // Consecutive pixels are C apart even though a tap reads kw * C.
       call.geometry[2] = static_cast<int32_t>(inChannels);
-      call.input = input->value;
+      call.input = padding.source;
       call.zeroPoint = input->zeroPoint;
       call.zeroRowLength = tapChannels;
     } else if (auto conv =
@@ -316,7 +299,7 @@ public:
       std::optional<ConvInput> input = getConvInput(lhs);
       if (!input)
         return failure();
-      auto inputType = cast<RankedTensorType>(input->value.getType());
+      auto inputType = cast<RankedTensorType>(input->padding.source.getType());
       int64_t kh = rhsType.getDimSize(0), kw = rhsType.getDimSize(1),
               channels = rhsType.getDimSize(2);
       // HWC back to the [C][KH][KW] the packing takes.
@@ -343,8 +326,9 @@ public:
           inputType.getDimSize(1), inputType.getDimSize(2), channels,
           outputType.getDimSize(1), outputType.getDimSize(2), channels, 1, kh,
           kw, getI64Vector(conv.getStrides()),
-          getI64Vector(conv.getDilations()), input->padTop, input->padLeft);
-      call.input = input->value;
+          getI64Vector(conv.getDilations()), input->padding.top,
+          input->padding.left);
+      call.input = input->padding.source;
       call.zeroPoint = input->zeroPoint;
       call.zeroRowLength = channels;
       setPacked<int32_t>(b, loc, call, packed.weights, packed.bias,

@@ -30,34 +30,52 @@ static std::optional<DenseIntElementsAttr> getStoredConstant(Value value) {
   return attr;
 }
 
+/// The largest |q - z| of a value of `type` (per tensor).
+static int64_t getMaxCentered(quant::UniformQuantizedType type) {
+  int64_t zp = type.getZeroPoint();
+  return std::max(std::abs(type.getStorageTypeMin() - zp),
+                  std::abs(type.getStorageTypeMax() - zp));
+}
+
 /// Bounds |acc| per output channel; `channelOf` maps a flat weight index to
-/// its output channel.
+/// its output channel, `depth` is the number of terms per output.
 static LogicalResult
 checkContraction(Operation *op, Value input, Value weights, Value bias,
-                 int64_t channels,
+                 int64_t channels, int64_t depth,
                  llvm::function_ref<int64_t(int64_t)> channelOf) {
-  std::optional<DenseIntElementsAttr> stored = getStoredConstant(weights);
-  if (!stored)
-    return success(); // Non-constant weights: nothing to prove statically.
   auto inputType = cast<quant::UniformQuantizedType>(
       cast<RankedTensorType>(input.getType()).getElementType());
   auto weightType = cast<quant::QuantizedType>(
       cast<RankedTensorType>(weights.getType()).getElementType());
   auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(weightType);
-  int64_t zp = inputType.getZeroPoint();
-  int64_t maxInput = std::max(std::abs(inputType.getStorageTypeMin() - zp),
-                              std::abs(inputType.getStorageTypeMax() - zp));
+  int64_t maxInput = getMaxCentered(inputType);
 
+  // sums[c] bounds sum |w - z_w| over channel c's terms: from the values of
+  // constant weights, from the type's extremes for run-time ones
+  // (activation x activation).
   SmallVector<int64_t> sums(channels, 0);
-  for (auto [index, value] : llvm::enumerate(stored->getValues<APInt>())) {
-    int64_t channel = channelOf(index);
-    int64_t w = weightType.isSigned()
-                    ? value.getSExtValue()
-                    : static_cast<int64_t>(value.getZExtValue());
-    int64_t weightZp =
-        perAxis ? perAxis.getZeroPoints()[channel]
-                : cast<quant::UniformQuantizedType>(weightType).getZeroPoint();
-    sums[channel] += std::abs(w - weightZp);
+  std::optional<DenseIntElementsAttr> stored = getStoredConstant(weights);
+  if (!stored) {
+    if (perAxis)
+      return success(); // Only constant weights are quantized per channel.
+    int64_t term =
+        getMaxCentered(cast<quant::UniformQuantizedType>(weightType));
+    for (int64_t &sum : sums)
+      if (__builtin_mul_overflow(term, depth, &sum))
+        sum = std::numeric_limits<int64_t>::max();
+  }
+  if (stored) {
+    for (auto [index, value] : llvm::enumerate(stored->getValues<APInt>())) {
+      int64_t channel = channelOf(index);
+      int64_t w = weightType.isSigned()
+                      ? value.getSExtValue()
+                      : static_cast<int64_t>(value.getZExtValue());
+      int64_t weightZp =
+          perAxis
+              ? perAxis.getZeroPoints()[channel]
+              : cast<quant::UniformQuantizedType>(weightType).getZeroPoint();
+      sums[channel] += std::abs(w - weightZp);
+    }
   }
   std::optional<DenseIntElementsAttr> biasValues;
   if (bias)
@@ -101,12 +119,14 @@ struct CheckAccumulatorsPass
         auto shape = conv.getWeight().getType().getShape();
         int64_t perChannel = shape[1] * shape[2] * shape[3];
         checked = checkContraction(op, conv.getInput(), conv.getWeight(),
-                                   conv.getBias(), shape[0],
+                                   conv.getBias(), shape[0], perChannel,
                                    [&](int64_t i) { return i / perChannel; });
       } else if (auto matmul = dyn_cast<MatMulOp>(op)) {
-        int64_t columns = matmul.getRhs().getType().getDimSize(1);
+        auto rhsType = matmul.getRhs().getType();
+        int64_t columns = rhsType.getDimSize(rhsType.getRank() - 1);
+        int64_t depth = rhsType.getDimSize(rhsType.getRank() - 2);
         checked = checkContraction(op, matmul.getLhs(), matmul.getRhs(),
-                                   matmul.getBias(), columns,
+                                   matmul.getBias(), columns, depth,
                                    [&](int64_t i) { return i % columns; });
       }
       return failed(checked) ? WalkResult::interrupt() : WalkResult::advance();

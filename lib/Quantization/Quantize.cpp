@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qcc/Dialect/Qcc/IR/QccAttributes.h"
+#include "qcc/Quantization/ElementwiseCluster.h"
 #include "qcc/Quantization/GivenConstant.h"
 #include "qcc/Quantization/Passes.h"
 #include "qcc/Quantization/Scheme.h"
@@ -117,6 +118,8 @@ public:
     if (precision == Precision::Float)
       return false;
     kind = precision == Precision::Int16 ? ActivationKind::Int16 : defaultKind;
+    if (FailureOr<bool> done = rewriteCluster(op); failed(done) || *done)
+      return done;
     return TypeSwitch<Operation *, FailureOr<bool>>(op)
         .Case([&](tosa::Conv2DOp conv) { return rewriteConv(conv); })
         .Case([&](tosa::DepthwiseConv2DOp conv) {
@@ -459,7 +462,7 @@ private:
   FailureOr<bool> rewriteMatMul(tosa::MatMulOp matmul) {
     ArrayRef<int64_t> shape = matmul.getB().getType().getShape();
     std::optional<UniformQuantizedType> inputType = typeOf(matmul.getA());
-    if (!inputType || shape[0] != 1)
+    if (!inputType)
       return false;
     int64_t k = shape[1], n = shape[2];
     std::optional<QuantizedWeights> q =
@@ -468,8 +471,10 @@ private:
     if (!q) {
       weights = getFloatValues(matmul.getB());
       if (!weights)
-        return false;
+        return rewriteActivationMatMul(matmul, *inputType);
     }
+    if (shape[0] != 1)
+      return false;
 
     // An add of a per-column constant right after the matmul is its bias.
     SmallVector<Operation *> chain = {matmul};
@@ -513,6 +518,28 @@ private:
         MatMulOp::create(b, loc, withElement(output->value, output->type),
                          quantize(b, loc, matmul.getA(), *inputType),
                          createWeights(b, loc, *q, {k, n}), *biasValue,
+                         IntegerAttr(), IntegerAttr());
+    setClamp(qmatmul, output->clamp);
+    finish(b, output->chain, qmatmul);
+    return true;
+  }
+
+  /// Both operands computed at run time (attention's Q x K^T and P x V):
+  /// [N, M, K] x [N, K, C], each with its calibrated per-tensor type.
+  FailureOr<bool> rewriteActivationMatMul(tosa::MatMulOp matmul,
+                                          UniformQuantizedType lhsType) {
+    std::optional<UniformQuantizedType> rhsType = typeOf(matmul.getB());
+    if (!rhsType)
+      return false;
+    std::optional<Output> output = getOutput(matmul, {matmul});
+    if (!output)
+      return false;
+    OpBuilder b(output->chain.back());
+    Location loc = matmul.getLoc();
+    auto qmatmul =
+        MatMulOp::create(b, loc, withElement(output->value, output->type),
+                         quantize(b, loc, matmul.getA(), lhsType),
+                         quantize(b, loc, matmul.getB(), *rhsType), Value(),
                          IntegerAttr(), IntegerAttr());
     setClamp(qmatmul, output->clamp);
     finish(b, output->chain, qmatmul);
@@ -629,33 +656,89 @@ private:
   /// 8-bit type here.
   FailureOr<bool> rewriteTable(Operation *op,
                                llvm::function_ref<double(double)> function) {
+    return rewriteLookup({op}, op->getOperand(0), op->getResult(0),
+                         [&](double x) { return function(x); });
+  }
+
+  /// Whether `value` is computed in integers (possibly moved by reshapes,
+  /// transposes or slices, which the cleanup moves into the integer domain)
+  /// or is a model input.
+  static bool isIntegerProduced(Value value) {
+    while (Operation *producer = value.getDefiningOp()) {
+      if (isa<DequantizeOp>(producer))
+        return true;
+      if (!isa<tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp>(producer))
+        return false;
+      value = producer->getOperand(0);
+    }
+    return true;
+  }
+
+  /// A group of elementwise float ops computing a function of one tensor
+  /// (hard-swish, SiLU, GELU, a scaling; see ElementwiseCluster.h) becomes
+  /// one table. Single ops another rewrite handles keep that rewrite, and
+  /// tensors computed in float stay float: quantizing one there only adds
+  /// error.
+  FailureOr<bool> rewriteCluster(Operation *seed) {
+    std::optional<ElementwiseCluster> cluster = findElementwiseCluster(seed);
+    if (!cluster || !isIntegerProduced(cluster->input))
+      return false;
+    if (cluster->ops.size() == 1 &&
+        isa<tosa::ClampOp, tosa::SigmoidOp, tosa::TanhOp>(seed))
+      return false;
+    if (llvm::any_of(cluster->ops, [](Operation *op) {
+          return getPrecision(op) == Precision::Float;
+        }))
+      return false;
+    // The value that leaves the cluster is replaced, so its op comes last.
+    Operation *last = cluster->output.getDefiningOp();
+    SmallVector<Operation *> chain;
+    for (Operation *op : cluster->ops)
+      if (op != last)
+        chain.push_back(op);
+    chain.push_back(last);
+    return rewriteLookup(chain, cluster->input, cluster->output,
+                         [&](double x) { return cluster->evaluate(x); });
+  }
+
+  /// Replaces `chain`, which computes `output = f(input)` elementwise, by a
+  /// lookup in the table of f over the 8-bit input type.
+  FailureOr<bool>
+  rewriteLookup(ArrayRef<Operation *> chain, Value input, Value output,
+                llvm::function_ref<std::optional<double>(double)> function) {
     kind = defaultKind;
-    Value input = op->getOperand(0), output = op->getResult(0);
     std::optional<UniformQuantizedType> inputType = typeOf(input);
     std::optional<UniformQuantizedType> outputType = typeOf(output);
     if (!inputType || !outputType)
       return false;
     SmallVector<int8_t> table;
+    double lo = outputType->getStorageTypeMin();
+    double hi = outputType->getStorageTypeMax();
     for (int64_t q = inputType->getStorageTypeMin();
          q <= inputType->getStorageTypeMax(); ++q) {
       double real =
           double(q - inputType->getZeroPoint()) * inputType->getScale();
-      double y = std::nearbyint(function(real) / outputType->getScale()) +
-                 outputType->getZeroPoint();
-      y = std::clamp(y, double(outputType->getStorageTypeMin()),
-                     double(outputType->getStorageTypeMax()));
+      std::optional<double> value = function(real);
+      if (!value)
+        return false;
+      // Infinities saturate like every other out-of-range value.
+      double y = std::isinf(*value)
+                     ? (*value > 0 ? hi : lo)
+                     : std::nearbyint(*value / outputType->getScale()) +
+                           outputType->getZeroPoint();
+      y = std::clamp(y, lo, hi);
       // Stored as the result's 8-bit pattern (u8 values wrap into i8).
       table.push_back(static_cast<int8_t>(static_cast<int64_t>(y)));
     }
-    OpBuilder b(op);
-    Location loc = op->getLoc();
+    OpBuilder b(chain.back());
+    Location loc = chain.back()->getLoc();
     auto tableType = RankedTensorType::get({256}, b.getI8Type());
     auto result =
         LookupOp::create(b, loc, withElement(output, *outputType),
                          quantize(b, loc, input, *inputType),
                          cast<DenseIntElementsAttr>(DenseElementsAttr::get(
                              tableType, ArrayRef<int8_t>(table))));
-    finish(b, {op}, result);
+    finish(b, chain, result);
     return true;
   }
 

@@ -96,3 +96,20 @@ func.func @sigmoid_table(%x: tensor<4xf32> {qcc.range = array<f64: -8.0, 8.0>}) 
   %0 = tosa.sigmoid %x {qcc.range = array<f64: 0.0, 1.0>} : (tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// A matmul of two activations (attention's Q x K^T) reads each operand with
+// its own calibrated per-tensor type: a in [-1, 1] (s = f32(2/255),
+// z = roundeven(-128 + 127.49999) = -1), b in [0, 2.55] (s = 0.01,
+// z = -128),
+// y in [-2.55, 0] (s = 0.01, z = 127).
+// CHECK-LABEL: func.func @matmul_activations
+// CHECK-DAG: %[[A:.*]] = qcc.quantize %arg0 : tensor<2x3x4xf32> -> tensor<2x3x4x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>
+// CHECK-DAG: %[[B:.*]] = qcc.quantize %arg1 : tensor<2x4x5xf32> -> tensor<2x4x5x!quant.uniform<i8:f32, 0.0099999997764825821:-128>>
+// CHECK: qcc.matmul %[[A]], %[[B]] {qcc.layer = {{[0-9]+}} : i64} : (tensor<2x3x4x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>, tensor<2x4x5x!quant.uniform<i8:f32, 0.0099999997764825821:-128>>) -> tensor<2x3x5x!quant.uniform<i8:f32, 0.0099999997764825821:127>>
+func.func @matmul_activations(%a: tensor<2x3x4xf32> {qcc.range = array<f64: -1.0, 1.0>}, %b: tensor<2x4x5xf32> {qcc.range = array<f64: 0.0, 2.55>}) -> tensor<2x3x5xf32> {
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %0 = tosa.matmul %a, %b, %zp, %zp {qcc.range = array<f64: -2.55, 0.0>} : (tensor<2x3x4xf32>, tensor<2x4x5xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x3x5xf32>
+  return %0 : tensor<2x3x5xf32>
+}

@@ -4,6 +4,7 @@
 #include "OpSupport.h"
 #include "Ops.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace qcc::ref {
@@ -156,15 +157,26 @@ Result<QTensor> matmul(const QTensor &lhs, const QTensor &rhs,
     return *failure;
   if (auto failure = checkOperand(rhs, "rhs"))
     return *failure;
-  if (lhs.shape.size() < 2 || rhs.shape.size() != 2 ||
-      lhs.shape.back() != rhs.shape[0])
-    return Failure{"matmul needs [..., M, K] x [K, N]"};
+  // rhs is [K, N], shared by every row, or [..., K, N] with lhs's batch
+  // dimensions (one [K, N] matrix per batch entry).
+  const size_t rank = lhs.shape.size();
+  const bool batched = rhs.shape.size() > 2;
+  if (rank < 2 || rhs.shape.size() < 2 ||
+      (batched && (rhs.shape.size() != rank ||
+                   !std::equal(lhs.shape.begin(), lhs.shape.end() - 2,
+                               rhs.shape.begin()))) ||
+      lhs.shape.back() != rhs.shape[rhs.shape.size() - 2])
+    return Failure{"matmul needs [..., M, K] x [K, N] or [..., K, N]"};
   if (lhs.type.isPerAxis())
     return Failure{"lhs must be quantized per tensor"};
+  if (batched && rhs.type.isPerAxis())
+    return Failure{"a batched rhs must be quantized per tensor"};
   if (rhs.type.isPerAxis() && rhs.type.axis != 1)
     return Failure{"per-axis rhs must be quantized on axis 1"};
-  const int64_t depth = rhs.shape[0], columns = rhs.shape[1];
+  const int64_t depth = rhs.shape[rhs.shape.size() - 2];
+  const int64_t columns = rhs.shape.back();
   const int64_t rows = numElements(lhs.shape) / depth; // Batch included.
+  const int64_t rowsPerBatch = lhs.shape[rank - 2];
   if (bias && static_cast<int64_t>(bias->size()) != columns)
     return Failure{"bias needs one value per column"};
 
@@ -187,10 +199,12 @@ Result<QTensor> matmul(const QTensor &lhs, const QTensor &rhs,
   for (int64_t m = 0; m < rows; ++m)
     for (int64_t j = 0; j < columns; ++j) {
       const int64_t rhsZero = rhs.type.zeroPoint(j);
+      const int64_t rhsBase =
+          batched ? (m / rowsPerBatch) * depth * columns : 0;
       int64_t accumulator = bias ? (*bias)[j] : 0;
       for (int64_t k = 0; k < depth; ++k)
         accumulator += (lhs.values[m * depth + k] - lhsZero) *
-                       int64_t(rhs.values[k * columns + j] - rhsZero);
+                       int64_t(rhs.values[rhsBase + k * columns + j] - rhsZero);
       Result<int32_t> value = requantizeAccumulator(
           accumulator, storageBits(lhs.type.storage) > 8, (*multipliers)[j],
           resultType.zeroPoint(), lo, hi);

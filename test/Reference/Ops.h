@@ -70,8 +70,9 @@ Result<QTensor> conv2d(const QTensor &input, const QTensor &weight,
                        const std::optional<std::vector<int64_t>> &bias,
                        const QuantType &resultType, const Conv2DAttrs &attrs);
 
-/// lhs [..., M, K] (per tensor), rhs [K, N] (per tensor or per axis 1),
-/// optional bias [N] (as for conv2d).
+/// lhs [..., M, K] (per tensor), rhs [K, N] (per tensor or per axis 1) or
+/// [..., K, N] with lhs's batch dimensions (per tensor: activation x
+/// activation), optional bias [N] (as for conv2d).
 Result<QTensor> matmul(const QTensor &lhs, const QTensor &rhs,
                        const std::optional<std::vector<int64_t>> &bias,
                        const QuantType &resultType,

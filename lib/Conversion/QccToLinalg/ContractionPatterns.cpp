@@ -502,6 +502,8 @@ struct MatMulLowering : public OpConversionPattern<MatMulOp> {
     QuantParams a = QuantParams::get(getQuantizedType(lhsType));
     QuantParams w = QuantParams::get(getQuantizedType(rhsType));
     QuantParams y = QuantParams::get(getQuantizedType(outputType));
+    if (rhsType.getRank() > 2)
+      return lowerBatched(op, adaptor, a, w, y, rewriter);
     int64_t k = rhsType.getDimSize(0), columns = rhsType.getDimSize(1);
     int64_t rows = lhsType.getNumElements() / k;
 
@@ -534,7 +536,6 @@ struct MatMulLowering : public OpConversionPattern<MatMulOp> {
 
     Value acc = broadcastBias(rewriter, loc, bias, {rows, columns}, {columns},
                               getAccumulatorWidth(a));
-    std::pair<int64_t, int64_t> range = op.getSaturationRange();
     Value product;
     if (!weight.centeredInLoop && weight.isSigned && a.isSigned &&
         a.storageWidth == 8 &&
@@ -572,16 +573,111 @@ struct MatMulLowering : public OpConversionPattern<MatMulOp> {
               .getResult(0);
     }
 
-    Value result = buildEpilogue(rewriter, loc, product, {columns}, multipliers,
-                                 shifts, y, range.first, range.second);
-    if (rank != 2)
+    replaceWithEpilogue(rewriter, op, product, columns, multipliers, shifts, y,
+                        rank != 2 ? collapse
+                                  : SmallVector<ReassociationIndices>());
+    return success();
+  }
+
+private:
+  /// Activation x activation, [..., M, K] x [..., K, N]: both zero points
+  /// are subtracted in the loop, over the batch dimensions collapsed into
+  /// one.
+  LogicalResult lowerBatched(MatMulOp op, OpAdaptor adaptor,
+                             const QuantParams &a, const QuantParams &w,
+                             const QuantParams &y,
+                             ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    auto lhsType = op.getLhs().getType();
+    auto rhsType = op.getRhs().getType();
+    int64_t rank = lhsType.getRank();
+    int64_t rows = lhsType.getDimSize(rank - 2);
+    int64_t depth = lhsType.getDimSize(rank - 1);
+    int64_t columns = rhsType.getDimSize(rank - 1);
+    int64_t batch = lhsType.getNumElements() / (rows * depth);
+
+    SmallVector<int64_t> multipliers, shifts;
+    if (failed(getContractionMultipliers(op, a, w, y, columns, multipliers,
+                                         shifts)))
+      return failure();
+
+    // [..., R, C] -> [P, R, C].
+    SmallVector<ReassociationIndices> collapse(3);
+    for (int64_t i = 0; i < rank - 2; ++i)
+      collapse[0].push_back(i);
+    collapse[1].push_back(rank - 2);
+    collapse[2].push_back(rank - 1);
+    auto toBatch = [&](Value value, int64_t r, int64_t c, Type element) {
+      if (rank == 3)
+        return value;
+      return Value(tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get({batch, r, c}, element), value,
+          collapse));
+    };
+    Value lhs =
+        toBatch(adaptor.getLhs(), rows, depth, a.getStorageType(context));
+    Value rhs =
+        toBatch(adaptor.getRhs(), depth, columns, w.getStorageType(context));
+
+    unsigned accWidth = getAccumulatorWidth(a);
+    Value bias = adaptor.getBias()
+                     ? adaptor.getBias()
+                     : createIntTensor(rewriter, loc, {columns},
+                                       SmallVector<int64_t>(columns, 0), 32);
+    Value acc = broadcastBias(rewriter, loc, bias, {batch, rows, columns},
+                              {columns}, accWidth);
+    WeightOperand weight{
+        rhs,
+        createIntVector(rewriter, loc,
+                        SmallVector<int64_t>(columns, w.zeroPoints[0]),
+                        accWidth),
+        w.isSigned, /*centeredInLoop=*/true};
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+    // Loops: p, m, n | k.
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(4, 0, {d(0), d(1), d(3)}, context),
+        AffineMap::get(4, 0, {d(0), d(3), d(2)}, context),
+        AffineMap::get(4, 0, {d(2)}, context),
+        AffineMap::get(4, 0, {d(0), d(1), d(2)}, context)};
+    Value product =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{acc.getType()},
+            ValueRange{lhs, rhs, weight.zeroPoints}, ValueRange{acc}, maps,
+            {utils::IteratorType::parallel, utils::IteratorType::parallel,
+             utils::IteratorType::parallel, utils::IteratorType::reduction},
+            [&](OpBuilder &b, Location loc, ValueRange args) {
+              linalg::YieldOp::create(b, loc,
+                                      accumulate(b, loc, args, a, weight,
+                                                 /*hasWeightZeroPoints=*/true));
+            })
+            .getResult(0);
+
+    replaceWithEpilogue(rewriter, op, product, columns, multipliers, shifts, y,
+                        rank != 3 ? collapse
+                                  : SmallVector<ReassociationIndices>());
+    return success();
+  }
+
+  /// Requantizes the accumulator `product` into `op`'s result, expanding it
+  /// back with `collapse` when the batch dimensions were collapsed.
+  static void replaceWithEpilogue(ConversionPatternRewriter &rewriter,
+                                  MatMulOp op, Value product, int64_t columns,
+                                  ArrayRef<int64_t> multipliers,
+                                  ArrayRef<int64_t> shifts,
+                                  const QuantParams &y,
+                                  ArrayRef<ReassociationIndices> collapse) {
+    std::pair<int64_t, int64_t> range = op.getSaturationRange();
+    Value result =
+        buildEpilogue(rewriter, op.getLoc(), product, {columns}, multipliers,
+                      shifts, y, range.first, range.second);
+    if (!collapse.empty())
       result = tensor::ExpandShapeOp::create(
-          rewriter, loc,
-          RankedTensorType::get(outputType.getShape(),
-                                y.getStorageType(context)),
+          rewriter, op.getLoc(),
+          RankedTensorType::get(op.getOutput().getType().getShape(),
+                                y.getStorageType(rewriter.getContext())),
           result, collapse);
     rewriter.replaceOp(op, result);
-    return success();
   }
 };
 

@@ -46,6 +46,7 @@ struct LowerQccToLinalgPass
     populateQccElementwiseToLinalgPatterns(converter, patterns);
     populateQccContractionToLinalgPatterns(converter, patterns);
     populateQccPoolingToLinalgPatterns(converter, patterns);
+    populateQccSoftmaxToLinalgPatterns(converter, patterns);
     populateQccWeightToLinalgPatterns(converter, patterns);
     populateQccStructuralTypeConversionPatterns(converter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,

@@ -195,8 +195,8 @@ enum class ConvVariant {
 
 const char *convVariantName(ConvVariant variant) {
   static const char *names[] = {
-      "plain",     "depthwise", "grouped",   "window", "per-channel",
-      "acc-limit", "i16-input", "pointwise", "deep",   "batched",
+      "plain",     "depthwise", "grouped",    "window",     "per-channel",
+      "acc-limit", "i16-input", "pointwise",  "deep",       "batched",
       "ties",      "16x8",      "16x8-limit", "first-layer"};
   return names[static_cast<int>(variant)];
 }
@@ -452,11 +452,10 @@ static Result<Case> makeConv2DCaseFor(Random &random, ConvVariant variant,
   Case result;
   result.summary =
       std::string(kernelForm ? "kernel " : "") + convVariantName(variant) +
-      " " + ratioStyleName(style) +
-      ": x " + describeShape(inputShape) + " " + describeType(input.type) +
-      ", w " + describeShape(weightShape) + " " + describeType(weight.type) +
-      (weightsAreConstant ? " const" : " arg") + (bias ? ", bias" : "") +
-      " -> " + describeType(resultType);
+      " " + ratioStyleName(style) + ": x " + describeShape(inputShape) + " " +
+      describeType(input.type) + ", w " + describeShape(weightShape) + " " +
+      describeType(weight.type) + (weightsAreConstant ? " const" : " arg") +
+      (bias ? ", bias" : "") + " -> " + describeType(resultType);
   result.opName = "qcc.conv2d";
   result.operands = {Operand{input}, Operand{weight, weightsAreConstant}};
   if (bias)
@@ -483,8 +482,9 @@ Result<Case> makeConv2DCase(Random &random, int64_t index) {
 
 Result<Case> makeConv2DKernelCase(Random &random, int64_t index) {
   static const ConvVariant variants[] = {
-      ConvVariant::Plain,     ConvVariant::Depthwise, ConvVariant::Window,
-      ConvVariant::Pointwise, ConvVariant::DeepInput, ConvVariant::Batched,
+      ConvVariant::Plain,     ConvVariant::Depthwise,
+      ConvVariant::Window,    ConvVariant::Pointwise,
+      ConvVariant::DeepInput, ConvVariant::Batched,
       ConvVariant::Ties,      ConvVariant::AccumulatorLimit,
       ConvVariant::FirstLayer};
   return makeConv2DCaseFor(random, variants[index % std::size(variants)],
@@ -509,13 +509,15 @@ enum class MatMulVariant {
   // 16x8: int16 activations, int8 weights, int64 accumulators.
   Wide16x8,
   Wide16x8Limit,
+  // Activation x activation: a batched per-tensor rhs argument (attention).
+  Activations,
   Count
 };
 
 const char *matMulVariantName(MatMulVariant variant) {
-  static const char *names[] = {"plain",     "batched", "per-column", "deep",
-                                "acc-limit", "rhs-arg", "i16-lhs",    "vector",
-                                "ties",      "16x8",    "16x8-limit"};
+  static const char *names[] = {
+      "plain",   "batched", "per-column", "deep", "acc-limit",  "rhs-arg",
+      "i16-lhs", "vector",  "ties",       "16x8", "16x8-limit", "activations"};
   return names[static_cast<int>(variant)];
 }
 } // namespace
@@ -559,12 +561,18 @@ static Result<Case> makeMatMulCaseFor(Random &random, MatMulVariant variant,
     lhsShape = {2, 3000};
     columns = 2;
     break;
+  case MatMulVariant::Activations:
+    lhsShape.insert(lhsShape.begin(), random.uniform(1, 4));
+    if (random.percent(50))
+      lhsShape.insert(lhsShape.begin(), random.uniform(1, 2));
+    break;
   default:
     break;
   }
   int64_t depth = lhsShape.back();
-  bool rhsIsConstant =
-      kernelForm || (!limit && variant != MatMulVariant::RhsArgument);
+  bool activations = variant == MatMulVariant::Activations;
+  bool rhsIsConstant = kernelForm || (!limit && !activations &&
+                                      variant != MatMulVariant::RhsArgument);
   RatioStyle style = ties ? RatioStyle::Tie : pickRatioStyle(random);
 
   Storage lhsStorage = kernelForm ? Storage::I8
@@ -573,8 +581,11 @@ static Result<Case> makeMatMulCaseFor(Random &random, MatMulVariant variant,
                            : pickStorage(random, false);
   QuantType lhsType = pickType(random, lhsStorage, 1.0);
   bool perColumn =
-      variant == MatMulVariant::PerColumnExtremes || random.percent(50);
-  Storage rhsStorage = kernelForm ? Storage::I8 : pickWeightStorage(random);
+      !activations &&
+      (variant == MatMulVariant::PerColumnExtremes || random.percent(50));
+  Storage rhsStorage = kernelForm    ? Storage::I8
+                       : activations ? pickStorage(random, false)
+                                     : pickWeightStorage(random);
   QuantType rhsType = perColumn
                           ? pickPerAxisType(random, rhsStorage, 1,
                                             std::vector<double>(columns, 1.0))
@@ -607,7 +618,11 @@ static Result<Case> makeMatMulCaseFor(Random &random, MatMulVariant variant,
   }
 
   QTensor lhs{lhsShape, {}, lhsType};
-  QTensor rhs{{depth, columns}, {}, rhsType};
+  Shape rhsShape = {depth, columns};
+  if (activations)
+    rhsShape.insert(rhsShape.begin(), lhsShape.begin(), lhsShape.end() - 2);
+  QTensor rhs{rhsShape, {}, rhsType};
+  const int64_t rhsCount = numElements(rhsShape);
   if (limit) {
     // Row 0 reaches exactly 2^31 - 1 and -2^31; row 1 is random.
     lhs.values.assign(depth, 127);
@@ -625,10 +640,10 @@ static Result<Case> makeMatMulCaseFor(Random &random, MatMulVariant variant,
     lhs.values = pickValuesNear(random, numElements(lhsShape), lhsType,
                                 random.uniform(1, 3));
     rhs.values =
-        pickValuesNear(random, depth * columns, rhsType, random.uniform(1, 3));
+        pickValuesNear(random, rhsCount, rhsType, random.uniform(1, 3));
   } else {
     lhs.values = pickValues(random, numElements(lhsShape), lhsType);
-    rhs.values = pickValues(random, depth * columns, rhsType);
+    rhs.values = pickValues(random, rhsCount, rhsType);
     if (rhsStorage == Storage::I16)
       for (int32_t &w : rhs.values)
         w = static_cast<int32_t>(std::clamp<int64_t>(
@@ -653,16 +668,16 @@ static Result<Case> makeMatMulCaseFor(Random &random, MatMulVariant variant,
   int exponent =
       wideLimit ? static_cast<int>(random.uniform(-32, -19))
       : limit   ? static_cast<int>(random.uniform(-31, -22))
-      : ties    ? -static_cast<int>(random.uniform(0, 1))
-                : typicalRatioExponent(
-                      depth,
-                      deviationStats(lhs.values,
-                                     [&](size_t) { return lhsType.zeroPoint(); }),
-                      deviationStats(rhs.values,
-                                     [&](size_t i) {
+      : ties ? -static_cast<int>(random.uniform(0, 1))
+             : typicalRatioExponent(
+                   depth,
+                   deviationStats(lhs.values,
+                                  [&](size_t) { return lhsType.zeroPoint(); }),
+                   deviationStats(rhs.values,
+                                  [&](size_t i) {
                                     return rhsType.zeroPoint(i % columns);
                                   }),
-                      bias, resultStorage);
+                   bias, resultStorage);
   RatioScales scales = pickRatioScales(
       random, style, rhsType.isPerAxis() ? columns : 1, false, exponent);
   assignProductScales(random, scales, lhs.type, rhs.type);
@@ -675,13 +690,12 @@ static Result<Case> makeMatMulCaseFor(Random &random, MatMulVariant variant,
     return Failure{expected.error()};
 
   Case result;
-  result.summary = std::string(kernelForm ? "kernel " : "") +
-                   matMulVariantName(variant) + " " +
-                   ratioStyleName(style) + ": " + describeShape(lhsShape) +
-                   " " + describeType(lhs.type) + " x " +
-                   describeShape(rhs.shape) + " " + describeType(rhs.type) +
-                   (rhsIsConstant ? " const" : " arg") +
-                   (bias ? ", bias" : "") + " -> " + describeType(resultType);
+  result.summary =
+      std::string(kernelForm ? "kernel " : "") + matMulVariantName(variant) +
+      " " + ratioStyleName(style) + ": " + describeShape(lhsShape) + " " +
+      describeType(lhs.type) + " x " + describeShape(rhs.shape) + " " +
+      describeType(rhs.type) + (rhsIsConstant ? " const" : " arg") +
+      (bias ? ", bias" : "") + " -> " + describeType(resultType);
   result.opName = "qcc.matmul";
   result.operands = {Operand{lhs}, Operand{rhs, rhsIsConstant}};
   if (bias)
@@ -701,9 +715,9 @@ Result<Case> makeMatMulCase(Random &random, int64_t index) {
 
 Result<Case> makeMatMulKernelCase(Random &random, int64_t index) {
   static const MatMulVariant variants[] = {
-      MatMulVariant::Plain,  MatMulVariant::Batched,
-      MatMulVariant::Deep,   MatMulVariant::Vector,
-      MatMulVariant::Ties,   MatMulVariant::AccumulatorLimit};
+      MatMulVariant::Plain, MatMulVariant::Batched,
+      MatMulVariant::Deep,  MatMulVariant::Vector,
+      MatMulVariant::Ties,  MatMulVariant::AccumulatorLimit};
   return makeMatMulCaseFor(random, variants[index % std::size(variants)],
                            /*kernelForm=*/true);
 }

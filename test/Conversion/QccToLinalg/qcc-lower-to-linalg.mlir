@@ -140,3 +140,26 @@ func.func @matmul_named(%a: tensor<3x2xi8>) -> tensor<3x1xi8> {
   %r = quant.scast %y : tensor<3x1x!quant.uniform<i8:f32, 0.05>> to tensor<3x1xi8>
   return %r : tensor<3x1xi8>
 }
+
+// -----
+
+// Activation x activation (attention): the batch dimensions collapse into
+// one, and both zero points are subtracted in the loop (p, m, n | k).
+// CHECK-LABEL: func.func @matmul_activations
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2], [3]] : tensor<1x2x3x4xi8> into tensor<2x3x4xi8>
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2], [3]] : tensor<1x2x4x5xi8> into tensor<2x4x5xi8>
+// CHECK: %[[ZB:.*]] = arith.constant dense<-3> : tensor<5xi32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%{{.*}}, %{{.*}}, %[[ZB]] : tensor<2x3x4xi8>, tensor<2x4x5xi8>, tensor<5xi32>)
+// CHECK: arith.constant 7 : i32
+// CHECK: arith.subi
+// CHECK: arith.subi
+// CHECK: arith.muli
+// CHECK: qcc.requantize_epilogue
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2], [3]] {{.*}} : tensor<2x3x5xi8> into tensor<1x2x3x5xi8>
+func.func @matmul_activations(%a: tensor<1x2x3x4xi8>, %b: tensor<1x2x4x5xi8>) -> tensor<1x2x3x5xi8> {
+  %qa = quant.scast %a : tensor<1x2x3x4xi8> to tensor<1x2x3x4x!quant.uniform<i8:f32, 0.1:7>>
+  %qb = quant.scast %b : tensor<1x2x4x5xi8> to tensor<1x2x4x5x!quant.uniform<i8:f32, 0.2:-3>>
+  %y = qcc.matmul %qa, %qb : (tensor<1x2x3x4x!quant.uniform<i8:f32, 0.1:7>>, tensor<1x2x4x5x!quant.uniform<i8:f32, 0.2:-3>>) -> tensor<1x2x3x5x!quant.uniform<i8:f32, 0.05>>
+  %r = quant.scast %y : tensor<1x2x3x5x!quant.uniform<i8:f32, 0.05>> to tensor<1x2x3x5xi8>
+  return %r : tensor<1x2x3x5xi8>
+}

@@ -97,3 +97,31 @@ func.func @bias_length(%x: tensor<1x4x4x1x!quant.uniform<i8:f32, 0.5>>, %w: tens
   %y = qcc.conv2d %x, %w, %b {pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>} : (tensor<1x4x4x1x!quant.uniform<i8:f32, 0.5>>, tensor<2x1x1x1x!quant.uniform<i8:f32, 0.25>>, tensor<3xi32>) -> tensor<1x4x4x2x!quant.uniform<i8:f32, 1.0>>
   return
 }
+
+// -----
+
+// A batched right operand (an activation) has the left operand's batch
+// dimensions.
+func.func @batched_rhs_batch(%a: tensor<2x3x4x!quant.uniform<i8:f32, 0.5>>, %b: tensor<3x4x5x!quant.uniform<i8:f32, 0.25>>) {
+  // expected-error @+1 {{right operand batch dimension 0 is 3, expected 2}}
+  %y = qcc.matmul %a, %b : (tensor<2x3x4x!quant.uniform<i8:f32, 0.5>>, tensor<3x4x5x!quant.uniform<i8:f32, 0.25>>) -> tensor<2x3x5x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+// ... and one scale.
+func.func @batched_rhs_per_axis(%a: tensor<2x3x4x!quant.uniform<i8:f32, 0.5>>, %b: tensor<2x4x2x!quant.uniform<i8:f32:2, {0.25, 0.5}>>) {
+  // expected-error @+1 {{a batched right operand must be quantized per tensor}}
+  %y = qcc.matmul %a, %b : (tensor<2x3x4x!quant.uniform<i8:f32, 0.5>>, tensor<2x4x2x!quant.uniform<i8:f32:2, {0.25, 0.5}>>) -> tensor<2x3x2x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+// ... and the left operand's rank.
+func.func @batched_rhs_rank(%a: tensor<2x3x4x!quant.uniform<i8:f32, 0.5>>, %b: tensor<1x2x4x5x!quant.uniform<i8:f32, 0.25>>) {
+  // expected-error @+1 {{expects a [..., M, K] left operand, a [K, N] or [..., K, N] right operand and a [..., M, N] result}}
+  %y = qcc.matmul %a, %b : (tensor<2x3x4x!quant.uniform<i8:f32, 0.5>>, tensor<1x2x4x5x!quant.uniform<i8:f32, 0.25>>) -> tensor<2x3x5x!quant.uniform<i8:f32, 1.0>>
+  return
+}

@@ -137,4 +137,24 @@ TEST(MatMulTest, BatchedLhsSharesTheRhs) {
   EXPECT_EQ(result->shape, (Shape{2, 1, 1}));
 }
 
+TEST(MatMulTest, BatchedRhsPairsEachBatchWithItsMatrix) {
+  // a [2, 1, 2] - 1 = {{0, 1}}, {{2, 3}}; b [2, 2, 1] - (-1) = {{1}, {2}},
+  // {{3}, {4}}: batch 0 gives 0 * 1 + 1 * 2 = 2, batch 1 gives
+  // 2 * 3 + 3 * 4 = 18; r = 0.25: 0.5 -> 0 (even), 4.5 -> 4.
+  QTensor a = tensor({2, 1, 2}, {1, 2, 3, 4}, i8(1.0, 1));
+  QTensor b = tensor({2, 2, 1}, {0, 1, 2, 3}, i8(0.5, -1));
+  Result<QTensor> result = matmul(a, b, std::nullopt, i8(2.0, 0));
+  EXPECT_EQ(valuesOf(result), (std::vector<int32_t>{0, 4}));
+  EXPECT_EQ(result->shape, (Shape{2, 1, 1}));
+}
+
+TEST(MatMulTest, BatchedRhsNeedsMatchingBatchAndOneScale) {
+  QTensor a = tensor({2, 1, 2}, {1, 2, 3, 4}, i8(1.0, 0));
+  QTensor wrongBatch = tensor({3, 2, 1}, {1, 1, 1, 1, 1, 1}, i8(1.0, 0));
+  EXPECT_FALSE(matmul(a, wrongBatch, std::nullopt, i8(1.0, 0)).ok());
+  QTensor perAxis = tensor({2, 2, 1}, {1, 1, 1, 1},
+                           QuantType::perAxis(Storage::I8, 2, {1.0}, {0}));
+  EXPECT_FALSE(matmul(a, perAxis, std::nullopt, i8(1.0, 0)).ok());
+}
+
 } // namespace

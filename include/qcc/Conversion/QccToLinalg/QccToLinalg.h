@@ -31,6 +31,10 @@ void populateQccWeightFusionPatterns(mlir::RewritePatternSet &patterns);
 void populateQccWeightToLinalgPatterns(const mlir::TypeConverter &converter,
                                        mlir::RewritePatternSet &patterns);
 
+/// softmax: row maximum, tabulated exponentials, one reciprocal per row.
+void populateQccSoftmaxToLinalgPatterns(const mlir::TypeConverter &converter,
+                                        mlir::RewritePatternSet &patterns);
+
 /// max_pool2d, avg_pool2d and concat.
 void populateQccPoolingToLinalgPatterns(const mlir::TypeConverter &converter,
                                         mlir::RewritePatternSet &patterns);

@@ -335,30 +335,42 @@ LogicalResult Conv2DOp::verify() {
 }
 
 LogicalResult MatMulOp::verify() {
-  if (failed(verifySaturatingOp(*this)) ||
-      failed(verifyPerTensor(*this, getLhs(), "the left operand")) ||
-      failed(verifyPerTensorOrAxis(*this, getRhs(), "the right operand", 1)))
-    return failure();
   auto lhs = getLhs().getType();
   auto rhs = getRhs().getType();
   auto output = getOutput().getType();
-  if (lhs.getRank() < 2 || rhs.getRank() != 2 ||
+  // A batched rhs ([..., K, N], the batch dimensions of lhs) is an
+  // activation (attention's Q x K^T and P x V): one scale per tensor.
+  bool batched = rhs.getRank() > 2;
+  if (failed(verifySaturatingOp(*this)) ||
+      failed(verifyPerTensor(*this, getLhs(), "the left operand")) ||
+      failed(
+          batched
+              ? verifyPerTensor(*this, getRhs(), "a batched right operand")
+              : verifyPerTensorOrAxis(*this, getRhs(), "the right operand", 1)))
+    return failure();
+  if (lhs.getRank() < 2 || rhs.getRank() < 2 ||
+      (batched && rhs.getRank() != lhs.getRank()) ||
       output.getRank() != lhs.getRank())
-    return emitOpError("expects a [..., M, K] left operand, a [K, N] right "
-                       "operand and a [..., M, N] result");
-  int64_t rank = lhs.getRank();
-  if (failed(verifyDim(*this, "right operand rows", rhs.getDimSize(0),
+    return emitOpError("expects a [..., M, K] left operand, a [K, N] or "
+                       "[..., K, N] right operand and a [..., M, N] result");
+  int64_t rank = lhs.getRank(), rhsRank = rhs.getRank();
+  if (failed(verifyDim(*this, "right operand rows", rhs.getDimSize(rhsRank - 2),
                        lhs.getDimSize(rank - 1))))
     return failure();
+  for (int64_t dim = 0; batched && dim < rank - 2; ++dim)
+    if (failed(verifyDim(*this,
+                         "right operand batch dimension " + std::to_string(dim),
+                         rhs.getDimSize(dim), lhs.getDimSize(dim))))
+      return failure();
   for (int64_t dim = 0; dim < rank - 1; ++dim)
     if (failed(verifyDim(*this, "result dimension " + std::to_string(dim),
                          output.getDimSize(dim), lhs.getDimSize(dim))))
       return failure();
+  int64_t columns = rhs.getDimSize(rhsRank - 1);
   if (failed(verifyDim(*this, "result columns", output.getDimSize(rank - 1),
-                       rhs.getDimSize(1))))
+                       columns)))
     return failure();
-  if (failed(
-          verifyBias(*this, getBias(), getLhs(), rhs.getDimSize(1), "column")))
+  if (failed(verifyBias(*this, getBias(), getLhs(), columns, "column")))
     return failure();
   return success();
 }
@@ -512,6 +524,40 @@ LogicalResult LookupOp::verify() {
       return emitOpError("table entry ")
              << value << " is outside the result's storage range";
   }
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  if (failed(verifyAllQuantizedValues(*this)) ||
+      failed(verifyPerTensor(*this, getInput(), "the input")) ||
+      failed(verifyPerTensor(*this, getOutput(), "the result")))
+    return failure();
+  auto in =
+      cast<quant::UniformQuantizedType>(getQuantizedElementType(getInput()));
+  auto out =
+      cast<quant::UniformQuantizedType>(getQuantizedElementType(getOutput()));
+  if (in.getStorageTypeIntegralWidth() != 8 ||
+      out.getStorageTypeIntegralWidth() != 8)
+    return emitOpError("needs 8-bit input and result storage");
+  if (out.getScale() != 0x1p-8 || out.getZeroPoint() != out.getStorageTypeMin())
+    return emitOpError("result must have scale 2^-8 and its storage minimum "
+                       "as zero point (the range [0, 1))");
+  int64_t rowLength = getInput().getType().getShape().back();
+  if (!ShapedType::isDynamic(rowLength) && rowLength > 32767)
+    return emitOpError("rows of ")
+           << rowLength << " elements exceed 32767 (int32 sums)";
+  DenseIntElementsAttr table = getExpTable();
+  if (table.getType().getRank() != 1 || table.getNumElements() != 256)
+    return emitOpError("exp_table must have 256 entries");
+  SmallVector<int64_t> entries;
+  for (const APInt &entry : table.getValues<APInt>())
+    entries.push_back(entry.getSExtValue());
+  if (llvm::any_of(entries,
+                   [](int64_t e) { return e < 0 || e > (int64_t(1) << 16); }))
+    return emitOpError("exp_table entries must be in [0, 2^16]");
+  if (entries[0] < 1)
+    return emitOpError("exp_table[0] (the row maximum's weight) must be "
+                       "positive");
   return success();
 }
 

@@ -123,8 +123,10 @@ def Qcc_MatMulOp : Qcc_SaturatingOp<"matmul"> {
   let summary = "Quantized matrix multiplication / fully-connected layer";
   let description = [{
     `a` is `[..., M, K]` (per-tensor), `b` is `[K, N]` (per-tensor or per-axis
-    on axis 1), optional bias `[N]` at scale `s_a * s_b[j]` (int32, or int64
-    when `a` is wider than 8 bits).
+    on axis 1) or, batched, `[..., K, N]` with the batch dimensions of `a`
+    (per-tensor: an activation, as in attention's `Q x K^T`), optional bias
+    `[N]` at scale `s_a * s_b[j]` (int32, or int64 when `a` is wider than 8
+    bits).
     Accumulates `bias + sum((a - z_a) * (b - z_b))` in int32 and requantizes
     per output column.
 
@@ -265,6 +267,34 @@ def Qcc_LookupOp : Qcc_Op<"lookup", [Pure, SameOperandsAndResultShape]> {
   }];
   let arguments = (ins Qcc_QuantizedTensor:$input,
                        AnyIntElementsAttr:$table);
+  let results = (outs Qcc_QuantizedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def Qcc_SoftmaxOp : Qcc_Op<"softmax", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Softmax over the last dimension of an 8-bit quantized tensor";
+  let description = [{
+    Integers only, per row (the last dimension, at most 32767 elements):
+
+        d_i = max(x) - x_i                  (0 to 255)
+        e_i = exp_table[d_i]                (0 to 2^16)
+        S   = sum_i e_i                     (int32)
+        inv = floor(2^47 / S)               (int64)
+        y_i = clamp(z_y + RHE(e_i * inv, 39), qmin_y, qmax_y)
+
+    so that `y_i - z_y ~ 256 * e_i / S`: the result has scale 2^-8 and its
+    zero point is its storage minimum (int8: -128, uint8: 0), the range
+    [0, 1) of probabilities, as in TFLite. The compiler tabulates
+    `exp_table[d] = round(2^16 * exp(-s_x * d))` from the input scale, so
+    the exponentials are exact constants on every target.
+
+    ```mlir
+    %y = qcc.softmax %x {exp_table = dense<...> : tensor<256xi32>} : tensor<4x64x!quant.uniform<i8:f32, 0.1:3>> -> tensor<4x64x!quant.uniform<i8:f32, 0.00390625:-128>>
+    ```
+  }];
+  let arguments = (ins Qcc_QuantizedTensor:$input,
+                       I32ElementsAttr:$exp_table);
   let results = (outs Qcc_QuantizedTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;

@@ -136,6 +136,7 @@ public:
           return rewriteTable(
               op, [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
         })
+        .Case([&](tosa::ReduceMaxOp op) { return rewriteSoftmax(op); })
         .Case([&](tosa::TanhOp op) {
           return rewriteTable(op, [](double x) { return std::tanh(x); });
         })
@@ -658,6 +659,76 @@ private:
                                llvm::function_ref<double(double)> function) {
     return rewriteLookup({op}, op->getOperand(0), op->getResult(0),
                          [&](double x) { return function(x); });
+  }
+
+  /// The only user of `value`, if it has exactly one.
+  static Operation *getOnlyUser(Value value) {
+    return value.hasOneUse() ? *value.getUsers().begin() : nullptr;
+  }
+
+  /// The softmax over the last axis as importers decompose it,
+  ///   m = reduce_max(x); e = exp(x - m); y = e * reciprocal(reduce_sum(e)),
+  /// becomes qcc.softmax: 8-bit in, 8-bit probabilities out, with the
+  /// exponentials tabulated here from the input scale.
+  FailureOr<bool> rewriteSoftmax(tosa::ReduceMaxOp max) {
+    Value x = max.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    if (max.getAxis() != type.getRank() - 1 || !isIntegerProduced(x))
+      return false;
+    auto sub = dyn_cast_or_null<tosa::SubOp>(getOnlyUser(max.getResult()));
+    if (!sub || sub.getInput1() != x || sub.getInput2() != max.getResult())
+      return false;
+    auto exp = dyn_cast_or_null<tosa::ExpOp>(getOnlyUser(sub.getResult()));
+    if (!exp)
+      return false;
+    tosa::ReduceSumOp sum;
+    tosa::MulOp normalize;
+    for (Operation *user : exp->getUsers()) {
+      if (auto reduce = dyn_cast<tosa::ReduceSumOp>(user))
+        sum = reduce;
+      else if (auto mul = dyn_cast<tosa::MulOp>(user))
+        normalize = mul;
+      else
+        return false;
+    }
+    if (!sum || !normalize || sum.getAxis() != max.getAxis() ||
+        !llvm::hasNItems(exp->getUsers(), 2))
+      return false;
+    auto reciprocal =
+        dyn_cast_or_null<tosa::ReciprocalOp>(getOnlyUser(sum.getResult()));
+    if (!reciprocal || getOnlyUser(reciprocal.getResult()) != normalize ||
+        normalize.getType() != type)
+      return false;
+    SmallVector<Operation *> chain = {max, sub,        exp,
+                                      sum, reciprocal, normalize};
+    if (llvm::any_of(chain, [](Operation *op) {
+          return getPrecision(op) == Precision::Float;
+        }))
+      return false;
+    kind = defaultKind;
+    std::optional<UniformQuantizedType> inputType = typeOf(x);
+    if (!inputType)
+      return false;
+
+    // exp_table[d] = round(2^16 * exp(-s_x * d)), d = max - x.
+    SmallVector<int32_t> table;
+    for (int64_t d = 0; d < 256; ++d)
+      table.push_back(static_cast<int32_t>(
+          std::nearbyint(0x1p16 * std::exp(-inputType->getScale() * d))));
+    // The probabilities' calibrated range, or all of [0, 1].
+    std::optional<UniformQuantizedType> outputType =
+        typeOf(normalize.getResult());
+    if (!outputType)
+      outputType = getActivationType(context, RealRange{0.0, 1.0}, kind);
+    OpBuilder b(normalize);
+    Location loc = normalize.getLoc();
+    auto result = SoftmaxOp::create(
+        b, loc, withElement(normalize.getResult(), *outputType),
+        quantize(b, loc, x, *inputType),
+        DenseIntElementsAttr::get(RankedTensorType::get({256}, b.getI32Type()),
+                                  ArrayRef<int32_t>(table)));
+    finish(b, chain, result);
+    return true;
   }
 
   /// Whether `value` is computed in integers (possibly moved by reshapes,

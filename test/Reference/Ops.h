@@ -101,6 +101,14 @@ Result<QTensor> clamp(const QTensor &input, int64_t lo, int64_t hi);
 Result<QTensor> lookup(const QTensor &input, const std::vector<int32_t> &table,
                        const QuantType &resultType);
 
+/// Softmax over the last dimension (rows of at most 32767 elements) of an
+/// 8-bit input into an 8-bit result: with d = max(row) - x and
+/// e = expTable[d], the probability p = RHE(e * floor(2^47 / sum(e)), 32)
+/// in Q15, requantized by the multiplier of 2^-15 / s_y.
+Result<QTensor> softmax(const QTensor &input,
+                        const std::vector<int32_t> &expTable,
+                        const QuantType &resultType);
+
 /// Requantizes every input to `resultType` and concatenates along `axis`.
 Result<QTensor> concat(const std::vector<QTensor> &inputs, int64_t axis,
                        const QuantType &resultType);

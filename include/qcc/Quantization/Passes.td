@@ -113,9 +113,14 @@ def QuantizePass : Pass<"qcc-quantize", "mlir::func::FuncOp"> {
     (default scheme: per-tensor asymmetric int8 activations; per-channel
     symmetric int8 weights in the narrow range [-127, 127]; int32 bias at
     scale s_x * s_w) and rewrites conv2d, depthwise_conv2d, matmul with
-    constant weights (plus a following constant bias add), add, mul,
-    max/avg pooling, concat, clamp, sigmoid and tanh into qcc ops. A
-    following `tosa.clamp` is fused into the producer's saturation range.
+    constant weights (plus a following constant bias add) or of two
+    activations, add, mul, max/avg pooling, concat, clamp, sigmoid and tanh
+    into qcc ops. A following `tosa.clamp` is fused into the producer's
+    saturation range. The softmax over the last axis as importers decompose
+    it (reduce_max, sub, exp, reduce_sum, reciprocal, mul) becomes
+    qcc.softmax. A group of elementwise ops whose only non-constant input is
+    one integer-produced 8-bit tensor and which one value leaves
+    (hard-swish, SiLU, GELU, a scaling) becomes one qcc.lookup table.
     Each rewritten op reads its operands through `qcc.quantize` and feeds
     float users through `qcc.dequantize`; the cleanup afterwards removes the
     matching pairs, turns mismatched ones into `qcc.requantize`, and moves

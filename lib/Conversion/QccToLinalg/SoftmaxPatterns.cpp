@@ -21,9 +21,11 @@ using namespace qcc;
 
 namespace {
 
-/// The contract's constants: e_i * floor(2^47 / S) >> 39 = 256 e_i / S.
+/// The contract's constants: e_i * floor(2^47 / S) >> 32 = 2^15 e_i / S, the
+/// probability in Q15.
 constexpr int64_t kReciprocalNumerator = int64_t(1) << 47;
-constexpr int64_t kResultShift = 39;
+constexpr int64_t kProbabilityShift = 32;
+constexpr double kProbabilityScale = 0x1p-15;
 
 /// A row reduction [R, N] -> [R] starting from `initial`; `combine` gets the
 /// element, the row's extra inputs and the accumulator.
@@ -67,6 +69,10 @@ struct SoftmaxLowering : public OpConversionPattern<SoftmaxOp> {
     QuantParams in = QuantParams::get(getQuantizedType(inputType));
     QuantParams out =
         QuantParams::get(getQuantizedType(op.getOutput().getType()));
+    SmallVector<int64_t> multiplier, shift;
+    if (failed(getFixedPointMultipliers(op, {kProbabilityScale / out.scales[0]},
+                                        multiplier, shift)))
+      return failure();
 
     // [..., N] -> [R, N].
     int64_t rank = inputType.getRank();
@@ -130,9 +136,12 @@ struct SoftmaxLowering : public OpConversionPattern<SoftmaxOp> {
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           Value e = arith::ExtSIOp::create(b, loc, i64,
                                            weight(b, loc, args[0], args[1]));
-          Value scaled = roundingShiftRight(
+          Value probability = roundingShiftRight(
               b, loc, arith::MulIOp::create(b, loc, e, args[2]),
-              intConstant(b, loc, kResultShift, 64));
+              intConstant(b, loc, kProbabilityShift, 64));
+          Value scaled = applyMultiplier(b, loc, probability,
+                                         intConstant(b, loc, multiplier[0], 64),
+                                         intConstant(b, loc, shift[0], 64));
           return saturateToStorage(
               b, loc, scaled, intConstant(b, loc, out.zeroPoints[0], 64),
               out.storageMin, out.storageMax, out.storageWidth);

@@ -40,6 +40,7 @@ const std::vector<OpCases> &qcc::bitexact::allOpCases() {
       {"concat", makeConcatCase},
       {"clamp", makeClampCase},
       {"lookup", makeLookupCase},
+      {"softmax", makeSoftmaxCase},
       {"weight_only_int8", makeWeightOnlyInt8Case},
       {"weight_only_int4", makeWeightOnlyInt4Case},
       {"weight_only_int8_block16", makeWeightOnlyInt8Block16Case},

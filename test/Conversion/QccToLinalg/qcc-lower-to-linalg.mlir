@@ -163,3 +163,29 @@ func.func @matmul_activations(%a: tensor<1x2x3x4xi8>, %b: tensor<1x2x4x5xi8>) ->
   %r = quant.scast %y : tensor<1x2x3x5x!quant.uniform<i8:f32, 0.05>> to tensor<1x2x3x5xi8>
   return %r : tensor<1x2x3x5xi8>
 }
+
+// -----
+
+// softmax over rows [6, 8]: the row maximum, the row sum of the tabulated
+// exponentials, floor(2^47 / S) per row, then the Q15 probability
+// requantized by 2^-15 / 2^-8 = 2^-7 (M = 2^30, n = 37).
+// CHECK-LABEL: func.func @softmax
+// CHECK: %[[ROWS:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2]] : tensor<2x3x8xi8> into tensor<6x8xi8>
+// CHECK: %[[MAX:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]} ins(%[[ROWS]] : tensor<6x8xi8>)
+// CHECK: arith.maxsi
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]} ins(%[[ROWS]], %[[MAX]] : tensor<6x8xi8>, tensor<6xi32>)
+// CHECK: tensor.extract
+// CHECK: %[[INV:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<6xi32>) outs(%{{.*}} : tensor<6xi64>)
+// CHECK: arith.constant 140737488355328 : i64
+// CHECK: arith.divsi
+// CHECK: linalg.generic {{.*}} ins(%[[ROWS]], %[[MAX]], %[[INV]] : tensor<6x8xi8>, tensor<6xi32>, tensor<6xi64>)
+// CHECK: arith.constant 32 : i64
+// CHECK: arith.constant 1073741824 : i64
+// CHECK: arith.constant 37 : i64
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2]] {{.*}} : tensor<6x8xi8> into tensor<2x3x8xi8>
+func.func @softmax(%x: tensor<2x3x8xi8>) -> tensor<2x3x8xi8> {
+  %q = quant.scast %x : tensor<2x3x8xi8> to tensor<2x3x8x!quant.uniform<i8:f32, 0.0625:3>>
+  %y = qcc.softmax %q {exp_table = dense<65536> : tensor<256xi32>} : tensor<2x3x8x!quant.uniform<i8:f32, 0.0625:3>> -> tensor<2x3x8x!quant.uniform<i8:f32, 0.00390625:-128>>
+  %r = quant.scast %y : tensor<2x3x8x!quant.uniform<i8:f32, 0.00390625:-128>> to tensor<2x3x8xi8>
+  return %r : tensor<2x3x8xi8>
+}

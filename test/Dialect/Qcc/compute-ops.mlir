@@ -49,3 +49,10 @@ func.func @pools(%x: tensor<1x8x8x4x!quant.uniform<i8:f32, 0.1:-3>>) -> tensor<1
   %5 = qcc.lookup %4 {table = dense<5> : tensor<256xi8>} : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:-3>> -> tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:-3>>
   return %5 : tensor<1x4x4x8x!quant.uniform<i8:f32, 0.1:-3>>
 }
+
+// CHECK-LABEL: func.func @softmax
+// CHECK: qcc.softmax %{{.*}} {exp_table = dense<65536> : tensor<256xi32>} : tensor<4x64x!quant.uniform<i8:f32, 1.000000e-01:3>> -> tensor<4x64x!quant.uniform<i8:f32, 3.906250e-03:-128>>
+func.func @softmax(%x: tensor<4x64x!quant.uniform<i8:f32, 0.1:3>>) -> tensor<4x64x!quant.uniform<i8:f32, 0.00390625:-128>> {
+  %y = qcc.softmax %x {exp_table = dense<65536> : tensor<256xi32>} : tensor<4x64x!quant.uniform<i8:f32, 0.1:3>> -> tensor<4x64x!quant.uniform<i8:f32, 0.00390625:-128>>
+  return %y : tensor<4x64x!quant.uniform<i8:f32, 0.00390625:-128>>
+}

@@ -125,3 +125,57 @@ func.func @batched_rhs_rank(%a: tensor<2x3x4x!quant.uniform<i8:f32, 0.5>>, %b: t
   %y = qcc.matmul %a, %b : (tensor<2x3x4x!quant.uniform<i8:f32, 0.5>>, tensor<1x2x4x5x!quant.uniform<i8:f32, 0.25>>) -> tensor<2x3x5x!quant.uniform<i8:f32, 1.0>>
   return
 }
+
+// -----
+
+// Softmax tabulates 8-bit inputs.
+func.func @softmax_wide(%x: tensor<2x4x!quant.uniform<i16:f32, 0.5>>) {
+  // expected-error @+1 {{needs 8-bit input and result storage}}
+  %y = qcc.softmax %x {exp_table = dense<65536> : tensor<256xi32>} : tensor<2x4x!quant.uniform<i16:f32, 0.5>> -> tensor<2x4x!quant.uniform<i16:f32, 0.5>>
+  return
+}
+
+// -----
+
+// The table has one exponential per distance from the row maximum.
+func.func @softmax_table_size(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{exp_table must have 256 entries}}
+  %y = qcc.softmax %x {exp_table = dense<65536> : tensor<128xi32>} : tensor<2x4x!quant.uniform<i8:f32, 0.5>> -> tensor<2x4x!quant.uniform<i8:f32, 0.00390625:-128>>
+  return
+}
+
+// -----
+
+// Entries are at most 2^16, so that the sums fit in int32.
+func.func @softmax_table_range(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{exp_table entries must be in [0, 2^16]}}
+  %y = qcc.softmax %x {exp_table = dense<65537> : tensor<256xi32>} : tensor<2x4x!quant.uniform<i8:f32, 0.5>> -> tensor<2x4x!quant.uniform<i8:f32, 0.00390625:-128>>
+  return
+}
+
+// -----
+
+// The maximum's own weight is positive: the row sum is never zero.
+func.func @softmax_zero_first(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{exp_table[0] (the row maximum's weight) must be positive}}
+  %y = qcc.softmax %x {exp_table = dense<0> : tensor<256xi32>} : tensor<2x4x!quant.uniform<i8:f32, 0.5>> -> tensor<2x4x!quant.uniform<i8:f32, 0.00390625:-128>>
+  return
+}
+
+// -----
+
+// Rows are at most 32767 elements long (int32 sums).
+func.func @softmax_long_rows(%x: tensor<1x40000x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{rows of 40000 elements exceed 32767 (int32 sums)}}
+  %y = qcc.softmax %x {exp_table = dense<65536> : tensor<256xi32>} : tensor<1x40000x!quant.uniform<i8:f32, 0.5>> -> tensor<1x40000x!quant.uniform<i8:f32, 0.00390625:-128>>
+  return
+}
+
+// -----
+
+// Per-axis types have no place in a softmax.
+func.func @softmax_per_axis(%x: tensor<2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>) {
+  // expected-error @+1 {{the input must be quantized per tensor}}
+  %y = qcc.softmax %x {exp_table = dense<65536> : tensor<256xi32>} : tensor<2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>> -> tensor<2x2x!quant.uniform<i8:f32, 0.00390625:-128>>
+  return
+}

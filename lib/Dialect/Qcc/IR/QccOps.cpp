@@ -532,16 +532,9 @@ LogicalResult SoftmaxOp::verify() {
       failed(verifyPerTensor(*this, getInput(), "the input")) ||
       failed(verifyPerTensor(*this, getOutput(), "the result")))
     return failure();
-  auto in =
-      cast<quant::UniformQuantizedType>(getQuantizedElementType(getInput()));
-  auto out =
-      cast<quant::UniformQuantizedType>(getQuantizedElementType(getOutput()));
-  if (in.getStorageTypeIntegralWidth() != 8 ||
-      out.getStorageTypeIntegralWidth() != 8)
+  if (getQuantizedElementType(getInput()).getStorageTypeIntegralWidth() != 8 ||
+      getQuantizedElementType(getOutput()).getStorageTypeIntegralWidth() != 8)
     return emitOpError("needs 8-bit input and result storage");
-  if (out.getScale() != 0x1p-8 || out.getZeroPoint() != out.getStorageTypeMin())
-    return emitOpError("result must have scale 2^-8 and its storage minimum "
-                       "as zero point (the range [0, 1))");
   int64_t rowLength = getInput().getType().getShape().back();
   if (!ShapedType::isDynamic(rowLength) && rowLength > 32767)
     return emitOpError("rows of ")

@@ -281,11 +281,12 @@ def Qcc_SoftmaxOp : Qcc_Op<"softmax", [Pure, SameOperandsAndResultShape]> {
         e_i = exp_table[d_i]                (0 to 2^16)
         S   = sum_i e_i                     (int32)
         inv = floor(2^47 / S)               (int64)
-        y_i = clamp(z_y + RHE(e_i * inv, 39), qmin_y, qmax_y)
+        p_i = RHE(e_i * inv, 32)            (the probability in Q15)
+        y_i = clamp(z_y + RHE(p_i * M, n), qmin_y, qmax_y)
 
-    so that `y_i - z_y ~ 256 * e_i / S`: the result has scale 2^-8 and its
-    zero point is its storage minimum (int8: -128, uint8: 0), the range
-    [0, 1) of probabilities, as in TFLite. The compiler tabulates
+    where `(M, n)` is the fixed-point form of `2^-15 / s_y`, derived like a
+    requantization's. The result type is per tensor (the calibrated range
+    of the probabilities). The compiler tabulates
     `exp_table[d] = round(2^16 * exp(-s_x * d))` from the input scale, so
     the exponentials are exact constants on every target.
 

@@ -551,9 +551,11 @@ private:
     Value lhs = op.getInput1(), rhs = op.getInput2();
     std::optional<UniformQuantizedType> lhsType = typeOf(lhs);
     std::optional<UniformQuantizedType> rhsType = typeOf(rhs);
-    // Constant operands are folded elsewhere or stay float.
+    // Constant operands are folded elsewhere or stay float. Two operands
+    // computed in float (inside a normalization) stay there too.
     if (!lhsType || !rhsType || matchPattern(lhs, m_Constant()) ||
-        matchPattern(rhs, m_Constant()))
+        matchPattern(rhs, m_Constant()) ||
+        (!isIntegerProduced(lhs) && !isIntegerProduced(rhs)))
       return false;
     std::optional<Output> output = getOutput(op, {op});
     if (!output)

@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -177,6 +178,42 @@ static ContractionCoverage countContractions(func::FuncOp func) {
     }
   });
   return coverage;
+}
+
+/// A TOSA op computing float values (not a constant or a reshape).
+static bool isFloatTosaOp(Operation *op) {
+  return op->getDialect() && op->getDialect()->getNamespace() == "tosa" &&
+         !isa<tosa::ConstOp, tosa::ConstShapeOp, tosa::ReshapeOp,
+              tosa::TransposeOp>(op) &&
+         llvm::any_of(op->getResultTypes(), [](Type type) {
+           auto tensor = dyn_cast<RankedTensorType>(type);
+           return tensor && isa<FloatType>(tensor.getElementType());
+         });
+}
+
+/// The float ops of islands that normalize (layer norm, RMS norm, ...):
+/// connected groups of float TOSA ops that take a reciprocal square root.
+static DenseSet<Operation *> getNormalizationOps(func::FuncOp func) {
+  llvm::EquivalenceClasses<Operation *> islands;
+  func.walk([&](Operation *op) {
+    if (!isFloatTosaOp(op))
+      return;
+    islands.insert(op);
+    for (Value operand : op->getOperands())
+      if (Operation *producer = operand.getDefiningOp();
+          producer && isFloatTosaOp(producer))
+        islands.unionSets(op, producer);
+  });
+  DenseSet<Operation *> normalizing;
+  for (const auto *island : islands) {
+    if (!island->isLeader())
+      continue;
+    auto members = islands.members(*island);
+    if (llvm::any_of(members,
+                     [](Operation *op) { return isa<tosa::RsqrtOp>(op); }))
+      normalizing.insert(members.begin(), members.end());
+  }
+  return normalizing;
 }
 
 static llvm::json::Object describeLayer(const Layer &layer) {
@@ -373,19 +410,17 @@ LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
   for (const Layer &layer : layers)
     layerArray.push_back(describeLayer(layer));
   llvm::json::Array floatLeft;
+  DenseSet<Operation *> normalizations = getNormalizationOps(*quantizedFunc);
   quantizedFunc->walk([&](Operation *op) {
-    if (op->getDialect() && op->getDialect()->getNamespace() == "tosa" &&
-        !isa<tosa::ConstOp, tosa::ConstShapeOp, tosa::ReshapeOp,
-             tosa::TransposeOp>(op) &&
-        llvm::any_of(op->getResultTypes(), [](Type type) {
-          auto tensor = dyn_cast<RankedTensorType>(type);
-          return tensor && isa<FloatType>(tensor.getElementType());
-        })) {
+    if (isFloatTosaOp(op)) {
       std::optional<Precision> precision = getPrecision(op);
-      StringRef reason = precision && *precision == Precision::Float
-                             ? "kept float (--keep-float or the precision "
-                               "search)"
-                             : "no int8 form in qcc";
+      StringRef reason =
+          precision && *precision == Precision::Float
+              ? "kept float (--keep-float or the precision search)"
+          : normalizations.contains(op)
+              ? "normalization (reduction and rsqrt): float by design, see "
+                "docs/Numerics.md"
+              : "no int8 form in qcc";
       floatLeft.push_back(
           llvm::json::Object{{"name", layerName(op)},
                              {"op", op->getName().getStringRef().str()},

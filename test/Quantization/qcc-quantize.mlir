@@ -113,3 +113,17 @@ func.func @matmul_activations(%a: tensor<2x3x4xf32> {qcc.range = array<f64: -1.0
   %0 = tosa.matmul %a, %b, %zp, %zp {qcc.range = array<f64: -2.55, 0.0>} : (tensor<2x3x4xf32>, tensor<2x4x5xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x3x5xf32>
   return %0 : tensor<2x3x5xf32>
 }
+
+// -----
+
+// A mul of two values computed in float (inside a normalization) stays
+// float: quantizing them there would only add error (negative case).
+// CHECK-LABEL: func.func @mul_of_float_values
+// CHECK-NOT: qcc.mul
+// CHECK: tosa.mul
+func.func @mul_of_float_values(%a: tensor<4xf32> {qcc.range = array<f64: -1.0, 1.0>}, %b: tensor<4xf32> {qcc.range = array<f64: -1.0, 1.0>}) -> tensor<4xf32> {
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %d = tosa.sub %a, %b {qcc.range = array<f64: -2.0, 2.0>} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %0 = tosa.mul %d, %d, %shift {qcc.range = array<f64: 0.0, 4.0>} : (tensor<4xf32>, tensor<4xf32>, tensor<1xi8>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

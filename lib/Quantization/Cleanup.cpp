@@ -4,9 +4,14 @@
 
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace qcc;
@@ -35,26 +40,66 @@ struct RequantizeFromPair : public OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// The stored form of a pad's float constant in `type`, when the constant is
+/// exactly representable there (zero always is: it is z).
+static std::optional<int64_t>
+getStoredPadValue(tosa::PadOp pad, quant::UniformQuantizedType type) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(pad.getPadConst(), m_Constant(&attr)) || !attr.isSplat())
+    return std::nullopt;
+  double real = attr.getSplatValue<APFloat>().convertToDouble();
+  double stored = real / type.getScale() + type.getZeroPoint();
+  if (stored != std::nearbyint(stored) || stored < type.getStorageTypeMin() ||
+      stored > type.getStorageTypeMax())
+    return std::nullopt;
+  return static_cast<int64_t>(stored);
+}
+
+/// The pad constant `value` stored in `type`, as a quantized tensor<1>.
+static Value createStoredPadConst(PatternRewriter &rewriter, Location loc,
+                                  quant::UniformQuantizedType type,
+                                  int64_t value) {
+  unsigned width = type.getStorageTypeIntegralWidth();
+  auto storageType = RankedTensorType::get({1}, rewriter.getIntegerType(width));
+  Value stored = arith::ConstantOp::create(
+      rewriter, loc,
+      DenseElementsAttr::get(storageType,
+                             APInt(width, value, /*isSigned=*/true)));
+  return quant::StorageCastOp::create(rewriter, loc,
+                                      RankedTensorType::get({1}, type), stored);
+}
+
 /// op(dequantize(x)) -> dequantize(op(x)) for ops that only move data, so
-/// reshapes and transposes between layers run on integers.
+/// reshapes, transposes, slices, gathers (nearest resizes) and pads between
+/// layers run on integers.
 struct HoistDataMovement : public RewritePattern {
   HoistDataMovement(MLIRContext *context)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
-    if (!isa<tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp,
-             tosa::IdentityOp>(op))
+    auto pad = dyn_cast<tosa::PadOp>(op);
+    if (!isDataMovement(op) && !pad)
       return rewriter.notifyMatchFailure(op, "not data movement");
     auto dequantize = op->getOperand(0).getDefiningOp<DequantizeOp>();
     if (!dequantize)
       return rewriter.notifyMatchFailure(op, "not fed by a dequantize");
     Value quantized = dequantize.getInput();
     Type element = cast<RankedTensorType>(quantized.getType()).getElementType();
-    if (!isa<quant::UniformQuantizedType>(element))
+    auto perTensor = dyn_cast<quant::UniformQuantizedType>(element);
+    if (!perTensor)
       return rewriter.notifyMatchFailure(op, "per-axis quantization");
     IRMapping mapping;
     mapping.map(op->getOperand(0), quantized);
+    if (pad) {
+      // Padding holds the pad value in the input's type.
+      std::optional<int64_t> stored = getStoredPadValue(pad, perTensor);
+      if (!stored)
+        return rewriter.notifyMatchFailure(op, "pad value not representable");
+      mapping.map(
+          pad.getPadConst(),
+          createStoredPadConst(rewriter, op->getLoc(), perTensor, *stored));
+    }
     Operation *moved = rewriter.clone(*op, mapping);
     auto floatType = cast<RankedTensorType>(op->getResult(0).getType());
     moved->getResult(0).setType(floatType.clone(element));
@@ -72,9 +117,7 @@ struct SinkQuantizeIntoDataMovement : public OpRewritePattern<QuantizeOp> {
   LogicalResult matchAndRewrite(QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
     Operation *producer = op.getInput().getDefiningOp();
-    if (!producer || !producer->hasOneUse() ||
-        !isa<tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp,
-             tosa::IdentityOp>(producer))
+    if (!producer || !producer->hasOneUse() || !isDataMovement(producer))
       return rewriter.notifyMatchFailure(op, "not fed by data movement");
     Type element = op.getOutput().getType().getElementType();
     if (!isa<quant::UniformQuantizedType>(element))
@@ -95,6 +138,13 @@ struct SinkQuantizeIntoDataMovement : public OpRewritePattern<QuantizeOp> {
 };
 
 } // namespace
+
+bool qcc::isDataMovement(Operation *op) {
+  // A gather moves its values (operand 0) by run-time or constant indices.
+  return isa<tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp,
+             tosa::IdentityOp, tosa::GatherOp, tosa::TileOp, tosa::ReverseOp>(
+      op);
+}
 
 void qcc::populateQuantizedDataMovementPatterns(RewritePatternSet &patterns) {
   patterns.add<HoistDataMovement, SinkQuantizeIntoDataMovement>(

@@ -547,23 +547,82 @@ private:
     return true;
   }
 
+  /// A float constant stored in the activation type of its own range.
+  struct QuantizedConstant {
+    UniformQuantizedType type;
+    DenseElementsAttr stored;
+  };
+
+  std::optional<QuantizedConstant> quantizeConstant(Value value) {
+    DenseElementsAttr attr;
+    if (!matchPattern(value, m_Constant(&attr)) ||
+        !attr.getElementType().isF32())
+      return std::nullopt;
+    SmallVector<float> values = llvm::to_vector(attr.getValues<float>());
+    RealRange range{0.0, 0.0};
+    for (float v : values) {
+      if (!std::isfinite(v))
+        return std::nullopt;
+      range.min = std::min(range.min, double(v));
+      range.max = std::max(range.max, double(v));
+    }
+    UniformQuantizedType type = getActivationType(context, range, kind);
+    unsigned width = type.getStorageTypeIntegralWidth();
+    SmallVector<APInt> stored;
+    for (float v : values) {
+      double q = std::clamp(
+          std::nearbyint(v / type.getScale()) + type.getZeroPoint(),
+          double(type.getStorageTypeMin()), double(type.getStorageTypeMax()));
+      // uint8 values keep their bit pattern in the signless storage.
+      stored.push_back(APInt(width, static_cast<uint64_t>(int64_t(q)),
+                             /*isSigned=*/type.isSigned()));
+    }
+    auto storageType = RankedTensorType::get(attr.getType().getShape(),
+                                             IntegerType::get(context, width));
+    return QuantizedConstant{type, DenseElementsAttr::get(storageType, stored)};
+  }
+
+  /// An add or mul of two integer activations, or of one and a constant
+  /// that no table absorbed (one that varies along the tensor: a bilinear
+  /// resize's weights, a positional embedding), which is then quantized
+  /// over its own range.
   template <typename OpTy> FailureOr<bool> rewriteBinary(OpTy op) {
     Value lhs = op.getInput1(), rhs = op.getInput2();
-    std::optional<UniformQuantizedType> lhsType = typeOf(lhs);
-    std::optional<UniformQuantizedType> rhsType = typeOf(rhs);
-    // Constant operands are folded elsewhere or stay float. Two operands
-    // computed in float (inside a normalization) stay there too.
-    if (!lhsType || !rhsType || matchPattern(lhs, m_Constant()) ||
-        matchPattern(rhs, m_Constant()) ||
+    bool lhsConstant = matchPattern(lhs, m_Constant());
+    bool rhsConstant = matchPattern(rhs, m_Constant());
+    // Two operands computed in float (inside a normalization) stay there.
+    if ((lhsConstant && rhsConstant) ||
         (!isIntegerProduced(lhs) && !isIntegerProduced(rhs)))
+      return false;
+    std::optional<UniformQuantizedType> lhsType, rhsType;
+    std::optional<QuantizedConstant> constant;
+    if (lhsConstant || rhsConstant) {
+      constant = quantizeConstant(lhsConstant ? lhs : rhs);
+      if (!constant)
+        return false;
+      (lhsConstant ? lhsType : rhsType) = constant->type;
+    }
+    if (!lhsType)
+      lhsType = typeOf(lhs);
+    if (!rhsType)
+      rhsType = typeOf(rhs);
+    if (!lhsType || !rhsType)
       return false;
     std::optional<Output> output = getOutput(op, {op});
     if (!output)
       return false;
     OpBuilder b(output->chain.back());
     Location loc = op.getLoc();
-    Value qlhs = quantize(b, loc, lhs, *lhsType);
-    Value qrhs = quantize(b, loc, rhs, *rhsType);
+    auto operand = [&](Value value, bool isConstant,
+                       UniformQuantizedType type) -> Value {
+      if (!isConstant)
+        return quantize(b, loc, value, type);
+      Value stored = arith::ConstantOp::create(b, loc, constant->stored);
+      return quant::StorageCastOp::create(b, loc, withElement(value, type),
+                                          stored);
+    };
+    Value qlhs = operand(lhs, lhsConstant, *lhsType);
+    Value qrhs = operand(rhs, rhsConstant, *rhsType);
     Type resultType = withElement(output->value, output->type);
     Operation *result;
     if constexpr (std::is_same_v<OpTy, tosa::AddOp>)
@@ -733,14 +792,14 @@ private:
     return true;
   }
 
-  /// Whether `value` is computed in integers (possibly moved by reshapes,
-  /// transposes or slices, which the cleanup moves into the integer domain)
-  /// or is a model input.
+  /// Whether `value` is computed in integers (possibly moved by data
+  /// movement or pads, which the cleanup moves into the integer domain) or
+  /// is a model input.
   static bool isIntegerProduced(Value value) {
     while (Operation *producer = value.getDefiningOp()) {
       if (isa<DequantizeOp>(producer))
         return true;
-      if (!isa<tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp>(producer))
+      if (!isDataMovement(producer) && !isa<tosa::PadOp>(producer))
         return false;
       value = producer->getOperand(0);
     }

@@ -110,10 +110,16 @@ func.func @float_input(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-// A per-channel constant is not a function of one value: stays float.
+// A constant that varies along the tensor makes no table: it is quantized
+// over its own range [0, 0.5] (s = f32(0.5 / 255), z = -128; 0.125 / s =
+// 63.75 -> 64 -> -64, 0.5 / s = 255 -> 127) and multiplied by qcc.mul.
 // CHECK-LABEL: func.func @per_channel_constant
 // CHECK-NOT: qcc.lookup
-// CHECK: tosa.mul
+// CHECK: %[[C:.*]] = arith.constant dense<[-64, 127]> : tensor<2xi8>
+// CHECK: %[[X:.*]] = qcc.quantize %arg0
+// CHECK: %[[Q:.*]] = quant.scast %[[C]] : tensor<2xi8> to tensor<2x!quant.uniform<i8:f32, 0.0019607844296842813:-128>>
+// CHECK: qcc.mul %[[X]], %[[Q]]
+// CHECK-NOT: tosa.mul
 func.func @per_channel_constant(%x: tensor<2xf32> {qcc.range = array<f64: -8.0, 7.9375>}) -> tensor<2xf32> {
   %c = "tosa.const"() <{values = dense<[0.125, 0.5]> : tensor<2xf32>}> : () -> tensor<2xf32>
   %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>

@@ -27,8 +27,13 @@ void populateFoldAffinePatterns(mlir::RewritePatternSet &patterns);
 /// no other qcc op exists yet (qcc has not quantized it already).
 bool isPreQuantizedModel(mlir::ModuleOp module);
 
-/// Data movement (reshape, transpose, slice, identity) moved to the integer
-/// side of per-tensor quantize and dequantize ops.
+/// Whether `op` only moves the elements of its first operand (reshape,
+/// transpose, slice, identity, gather, tile, reverse), so that it works on
+/// quantized values as on floats. Pads, which also add a value, are not.
+bool isDataMovement(mlir::Operation *op);
+
+/// Data movement (see isDataMovement) and pads with a representable value
+/// moved to the integer side of per-tensor quantize and dequantize ops.
 void populateQuantizedDataMovementPatterns(mlir::RewritePatternSet &patterns);
 
 /// Cleanup after quantization: quantize/dequantize pairs, requantize

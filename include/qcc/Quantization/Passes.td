@@ -124,8 +124,9 @@ def QuantizePass : Pass<"qcc-quantize", "mlir::func::FuncOp"> {
     Each rewritten op reads its operands through `qcc.quantize` and feeds
     float users through `qcc.dequantize`; the cleanup afterwards removes the
     matching pairs, turns mismatched ones into `qcc.requantize`, and moves
-    reshapes and transposes into the integer domain, so that only the model
-    inputs are quantized and only its outputs dequantized.
+    data movement (reshapes, transposes, slices, gathers, tiles, reverses and
+    pads with a representable value) into the integer domain, so that only
+    the model inputs are quantized and only its outputs dequantized.
 
     `qcc.precision` on an op (see qcc-assign-precision) overrides the
     default: "int16" gives it symmetric int16 activations (zero point 0)

@@ -59,8 +59,9 @@ struct ElementTypeAgnosticLowering : public ConversionPattern {
 bool qcc::isElementTypeAgnostic(Operation *op) {
   return isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
              tensor::ExtractSliceOp, tensor::InsertSliceOp, tensor::CastOp,
-             tensor::EmptyOp, tosa::ReshapeOp, tosa::TransposeOp,
-             tosa::SliceOp, tosa::IdentityOp, tosa::TileOp>(op);
+             tensor::EmptyOp, tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp,
+             tosa::IdentityOp, tosa::TileOp, tosa::GatherOp, tosa::ReverseOp,
+             tosa::PadOp>(op);
 }
 
 void qcc::populateQccStructuralTypeConversionPatterns(

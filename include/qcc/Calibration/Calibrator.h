@@ -13,8 +13,8 @@
 //      inputs', are reduced to statistics (TensorStatistics.h): count,
 //      min, max and, for the percentile method, the exact tails. When a
 //      tensor's method needs histograms (entropy, mse) or a profile is
-//      saved, every sample runs a second time to fill the histograms over
-//      the now known [min, max].
+//      saved, every sample runs a second time to fill the histograms (and
+//      the point masses entropy uses) over the now known [min, max].
 //   4. Each tensor's method (the global one, or a per-tensor override)
 //      turns its statistics into a range. A global `entropy` applies to the
 //      tensors inside the model only: the model's float inputs and outputs

@@ -2,11 +2,15 @@
 // outliers: every tensor's range (the input, 2 x, its clamp to [0, 6], the
 // sum) matches the numpy reference of the methods
 // (test/unittests/Calibration/histogram_reference.py), which recomputes the
-// tensors, their 2048-bin histograms and the choices independently.
+// tensors, their 2048-bin histograms, point masses and the choices
+// independently. Global entropy leaves the model's input x and its output
+// (the sum) at minmax; naming them with method-for gives them KL too.
 
 // RUN: %python -c "import numpy as np; x = np.random.default_rng(7).laplace(0, 1, (500, 1, 4)).astype(np.float32); x[3, 0, 1] = 40; x[9, 0, 2] = -25; np.savez('%t.npz', x=x)"
 // RUN: qcc-opt %S/Inputs/model.mlir --qcc-calibrate="data=%t.npz method=entropy" -o %t.entropy.mlir
-// RUN: %python %S/Inputs/check_ranges.py %t.entropy.mlir %t.npz entropy | FileCheck %s
+// RUN: %python %S/Inputs/check_ranges.py %t.entropy.mlir %t.npz entropy x=minmax tosa.add=minmax | FileCheck %s
+// RUN: qcc-opt %S/Inputs/model.mlir --qcc-calibrate="data=%t.npz method=entropy method-for=x=entropy,tosa.add=entropy" -o %t.entropy-io.mlir
+// RUN: %python %S/Inputs/check_ranges.py %t.entropy-io.mlir %t.npz entropy | FileCheck %s
 // RUN: qcc-opt %S/Inputs/model.mlir --qcc-calibrate="data=%t.npz method=mse" -o %t.mse.mlir
 // RUN: %python %S/Inputs/check_ranges.py %t.mse.mlir %t.npz mse | FileCheck %s
 // CHECK: x: ok
@@ -14,13 +18,17 @@
 // CHECK: tosa.clamp: ok
 // CHECK: tosa.add: ok
 
-// Entropy clips the outliers to a symmetric threshold well inside [-25, 40];
-// mse keeps them (their squared clipping error would outweigh the rounding
-// noise the wide range costs the 2000 other values), up to its last bins.
-// RUN: FileCheck %s --check-prefix=CLIPPED < %t.entropy.mlir
+// Entropy, where it applies to x, clips the outliers to a symmetric
+// threshold well inside [-25, 40]; mse keeps them (their squared clipping
+// error would outweigh the rounding noise the wide range costs the 2000
+// other values), up to its last bins; global entropy keeps the input's
+// observed range.
+// RUN: FileCheck %s --check-prefix=CLIPPED < %t.entropy-io.mlir
 // CLIPPED: func.func @main(%{{.*}}: tensor<1x4xf32> {qcc.name = "x", qcc.range = array<f64: -[[T:[0-9]\.[0-9]+]], [[T]]>})
 // RUN: FileCheck %s --check-prefix=KEPT < %t.mse.mlir
 // KEPT: func.func @main(%{{.*}}: tensor<1x4xf32> {qcc.name = "x", qcc.range = array<f64: -24.{{[0-9]+}}, 39.{{[0-9]+}}>})
+// RUN: FileCheck %s --check-prefix=OBSERVED < %t.entropy.mlir
+// OBSERVED: func.func @main(%{{.*}}: tensor<1x4xf32> {qcc.name = "x", qcc.range = array<f64: -2.500000e+01, 4.000000e+01>})
 
 // All-zero and constant tensors keep their single value; a NaN in the data
 // is rejected before calibration runs.

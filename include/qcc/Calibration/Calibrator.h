@@ -13,10 +13,16 @@
 //      inputs', are reduced to statistics (TensorStatistics.h): count,
 //      min, max and, for the percentile method, the exact tails. When a
 //      tensor's method needs histograms (entropy, mse) or a profile is
-//      saved, every sample runs a second time to fill the histograms over
-//      the now known [min, max].
+//      saved, every sample runs a second time to fill the histograms (and
+//      the point masses entropy uses) over the now known [min, max].
 //   4. Each tensor's method (the global one, or a per-tensor override)
-//      turns its statistics into a range.
+//      turns its statistics into a range. A global `entropy` applies to the
+//      tensors inside the model only: the model's float inputs and outputs
+//      get minmax unless an override names them (KL clipping would saturate
+//      the raw input data and the largest outputs, which for a classifier
+//      decide the answer). The outputs are the returned values and, through
+//      ops whose result shares its input's range (reshape, transpose, slice,
+//      identity, max pooling), the values they are made of.
 //   5. The ranges are written onto the ORIGINAL module:
 //        op result (single-result op)  `qcc.range = array<f64: low, high>`
 //        ops with several results      `qcc.ranges = [array<f64: l, h>, ...]`

@@ -6,14 +6,15 @@
 //
 //   {
 //     "format": "qcc-calibration-profile",
-//     "version": 1,
+//     "version": 2,
 //     "samples": 1000,
 //     "histogram_bins": 2048,
 //     "tensors": [
 //       {"name": "image", "finite": 784000, "nonfinite": 0, "zeros": 0,
 //        "min": -0.81019825, "max": 2.0227761,
 //        "smallest": [...], "largest": [...],
-//        "histogram": [2048 counts], "abs_histogram": [2048 counts]},
+//        "histogram": [2048 counts], "abs_histogram": [2048 counts],
+//        "abs_point_masses": [2048 counts]},
 //       ...
 //     ]
 //   }
@@ -24,7 +25,8 @@
 // reads back to the same doubles. Reading validates everything: the JSON
 // syntax, format and version, field types, counts (non-negative integers),
 // min <= max (finite), histogram lengths and sums (sum + zeros = finite),
-// and the tails (sorted, within [min, max], starting at min and max).
+// point masses (0, or from 2 to their abs_histogram bin's count), and the
+// tails (sorted, within [min, max], starting at min and max).
 // NaN and Infinity literals, which JSON lacks but Python writes, are
 // reported as bad values of their field. Every error names the file and,
 // where there is one, the tensor.
@@ -46,7 +48,9 @@
 namespace qcc {
 
 inline constexpr llvm::StringLiteral kProfileFormat = "qcc-calibration-profile";
-inline constexpr int64_t kProfileVersion = 1;
+/// Version 2 added abs_point_masses (used by the entropy method); version 1
+/// profiles are refused, since they cannot reproduce its ranges.
+inline constexpr int64_t kProfileVersion = 2;
 
 struct CalibrationProfile {
   /// How many calibration samples the statistics cover.

@@ -14,6 +14,8 @@
 //                             [lo, hi] = [min(min, 0), max(max, 0)]
 //   absHistogram              kHistogramBins equal bins of |x| over
 //                             [0, A], A = max(|min|, |max|)
+//   absPointMasses            per bin of absHistogram, how many of its
+//                             values are one repeated value (below)
 //
 // Both histograms count the finite values other than 0: a value that is
 // exactly 0 is exactly representable in every range qcc quantizes to (the
@@ -21,6 +23,15 @@
 // no error for any choice and the methods leave it out. A value x goes to
 // bin floor(t * kHistogramBins), t = (x - lo) / (hi - lo) (resp. |x| / A),
 // evaluated in double and clamped to the last bin, so that x = hi counts.
+//
+// Point masses: a value that occurs many times exactly (the constant
+// background of an image, and what a convolution makes of it: one value per
+// channel) is a spike in its bin. Each bin of absHistogram runs a
+// Boyer-Moore majority vote over its values of |x| in calibration order;
+// absPointMasses[j] is the vote's final count when it is at least 2, else
+// 0. It is at most the number of times the winning value occurs, at least
+// 2f - n when one value fills f of the bin's n values, and n when all are
+// equal; a bin of distinct values has 0.
 //
 // The histogram methods choose a range from these counts, assuming the
 // values of a bin are spread uniformly over it:
@@ -30,8 +41,11 @@
 //            for a one-sided one): the threshold T is the bin edge
 //            i * A / 2048 (L <= i <= 2048) minimizing KL(P || Q), P the
 //            first i bins with everything above folded into bin i - 1, Q
-//            those i bins quantized to L levels and expanded back. The range
-//            is [max(min, -T), min(max, T)]. See docs/Numerics.md.
+//            those i bins quantized to L levels and expanded back. A point
+//            mass stays in its bin in Q (quantization maps it to one value;
+//            only the rest of a level's count is spread), so that spikes
+//            do not make every wide level look lossy. The range is
+//            [max(min, -T), min(max, T)]. See docs/Numerics.md.
 //   mse      on histogram, the range [a, b] (a <= 0 <= b bin edges)
 //            minimizing the expected squared error of the 256-level grid
 //            over [a, b]: clipping error (x - b)^2, (x - a)^2 outside, plus
@@ -68,6 +82,9 @@ struct TensorStatistics {
   /// Empty when no histogram was collected; kHistogramBins counts otherwise.
   std::vector<uint64_t> histogram;
   std::vector<uint64_t> absHistogram;
+  /// Empty with the histograms; kHistogramBins counts, each 0 or in
+  /// [2, absHistogram[j]], otherwise.
+  std::vector<uint64_t> absPointMasses;
 
   /// The span of `histogram`: [min(min, 0), max(max, 0)].
   double histogramLow() const { return min < 0.0 ? min : 0.0; }
@@ -90,17 +107,23 @@ private:
 
   TensorStatistics &statistics;
   double low, span, absSpan;
+  /// Per bin of absHistogram, the majority vote's candidate |x| and count.
+  std::vector<double> candidates;
+  std::vector<uint64_t> votes;
 };
 
-/// Entropy calibration: over `absHistogram` (kHistogramBins bins), the
-/// number of bins i in [levels, bins] whose threshold minimizes the KL
-/// divergence (ties: the largest i). `levels` is 128 or 256.
+/// Entropy calibration: over `absHistogram` (kHistogramBins bins) with its
+/// `pointMasses` (the same length, or empty for none), the number of bins i
+/// in [levels, bins] whose threshold minimizes the KL divergence (ties: the
+/// largest i). `levels` is 128 or 256.
 unsigned selectEntropyBins(llvm::ArrayRef<uint64_t> absHistogram,
+                           llvm::ArrayRef<uint64_t> pointMasses,
                            unsigned levels);
 
 /// KL(P || Q) of candidate `bins` (see above); +inf when Q is 0 where P is
 /// not. Exposed for tests.
-double entropyDivergence(llvm::ArrayRef<uint64_t> absHistogram, unsigned bins,
+double entropyDivergence(llvm::ArrayRef<uint64_t> absHistogram,
+                         llvm::ArrayRef<uint64_t> pointMasses, unsigned bins,
                          unsigned levels);
 
 /// MSE calibration over `histogram` spanning [low, high] (low <= 0 <= high):

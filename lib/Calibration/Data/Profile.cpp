@@ -56,6 +56,7 @@ static void writeTensor(llvm::raw_ostream &os, llvm::StringRef name,
     doubles("largest", statistics.largest);
     counts("histogram", statistics.histogram);
     counts("abs_histogram", statistics.absHistogram);
+    counts("abs_point_masses", statistics.absPointMasses);
   });
 }
 
@@ -156,6 +157,12 @@ private:
   LogicalResult readHistogram(const json::Object &object, llvm::StringRef key,
                               const TensorStatistics &statistics,
                               std::vector<uint64_t> &counts);
+  /// An array of kHistogramBins counts.
+  LogicalResult readBins(const json::Object &object, llvm::StringRef key,
+                         std::vector<uint64_t> &counts);
+  /// abs_point_masses, after abs_histogram.
+  LogicalResult readPointMasses(const json::Object &object,
+                                TensorStatistics &statistics);
   LogicalResult readTail(const json::Object &object, llvm::StringRef key,
                          const TensorStatistics &statistics, bool ascending,
                          std::vector<double> &tail);
@@ -247,10 +254,9 @@ LogicalResult ProfileParser::readFinite(const json::Object &object,
   return readFinite(*value, "'" + key + "'", number);
 }
 
-LogicalResult ProfileParser::readHistogram(const json::Object &object,
-                                           llvm::StringRef key,
-                                           const TensorStatistics &statistics,
-                                           std::vector<uint64_t> &counts) {
+LogicalResult ProfileParser::readBins(const json::Object &object,
+                                      llvm::StringRef key,
+                                      std::vector<uint64_t> &counts) {
   const json::Array *array = object.getArray(key);
   if (!array)
     return error() << "'" << key << "' is missing or not an array";
@@ -258,18 +264,41 @@ LogicalResult ProfileParser::readHistogram(const json::Object &object,
     return error() << "'" << key << "' has " << array->size()
                    << " bins; expected " << kHistogramBins;
   counts.resize(kHistogramBins);
-  uint64_t sum = statistics.numZeros;
-  for (auto [index, value] : llvm::enumerate(*array)) {
+  for (auto [index, value] : llvm::enumerate(*array))
     if (failed(readCount(value, "'" + key + "'[" + llvm::Twine(index) + "]",
                          counts[index])))
       return failure();
-    if (__builtin_add_overflow(sum, counts[index], &sum))
+  return success();
+}
+
+LogicalResult ProfileParser::readHistogram(const json::Object &object,
+                                           llvm::StringRef key,
+                                           const TensorStatistics &statistics,
+                                           std::vector<uint64_t> &counts) {
+  if (failed(readBins(object, key, counts)))
+    return failure();
+  uint64_t sum = statistics.numZeros;
+  for (uint64_t count : counts)
+    if (__builtin_add_overflow(sum, count, &sum))
       return error() << "'" << key << "' counts overflow";
-  }
   if (sum != statistics.numFinite)
     return error() << "'" << key << "' counts " << sum - statistics.numZeros
                    << " values and 'zeros' " << statistics.numZeros
                    << ", but 'finite' is " << statistics.numFinite;
+  return success();
+}
+
+LogicalResult ProfileParser::readPointMasses(const json::Object &object,
+                                             TensorStatistics &statistics) {
+  constexpr llvm::StringLiteral key = "abs_point_masses";
+  std::vector<uint64_t> &counts = statistics.absPointMasses;
+  if (failed(readBins(object, key, counts)))
+    return failure();
+  for (auto [index, count] : llvm::enumerate(counts))
+    if (count == 1 || count > statistics.absHistogram[index])
+      return error() << "'" << key << "'[" << index << "] is " << count
+                     << "; expected 0, or from 2 to 'abs_histogram'[" << index
+                     << "] (" << statistics.absHistogram[index] << ")";
   return success();
 }
 
@@ -309,7 +338,7 @@ ProfileParser::readTensor(const json::Object &object) {
   TensorStatistics statistics;
   if (failed(checkKeys(object, {"name", "finite", "nonfinite", "zeros", "min",
                                 "max", "smallest", "largest", "histogram",
-                                "abs_histogram"})) ||
+                                "abs_histogram", "abs_point_masses"})) ||
       failed(readCount(object, "finite", statistics.numFinite)) ||
       failed(readCount(object, "nonfinite", statistics.numNonFinite)))
     return failure();
@@ -335,7 +364,8 @@ ProfileParser::readTensor(const json::Object &object) {
       failed(readHistogram(object, "histogram", statistics,
                            statistics.histogram)) ||
       failed(readHistogram(object, "abs_histogram", statistics,
-                           statistics.absHistogram)))
+                           statistics.absHistogram)) ||
+      failed(readPointMasses(object, statistics)))
     return failure();
   return statistics;
 }

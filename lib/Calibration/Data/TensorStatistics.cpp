@@ -22,6 +22,9 @@ HistogramAccumulator::HistogramAccumulator(TensorStatistics &statistics)
   statistics.numZeros = 0;
   statistics.histogram.assign(kHistogramBins, 0);
   statistics.absHistogram.assign(kHistogramBins, 0);
+  statistics.absPointMasses.assign(kHistogramBins, 0);
+  candidates.assign(kHistogramBins, 0.0);
+  votes.assign(kHistogramBins, 0);
 }
 
 /// The bin of `t` in [0, 1]: floor(t * bins), the last bin for t = 1 (and
@@ -44,7 +47,20 @@ void HistogramAccumulator::addValue(double value) {
   }
   // A nonzero value makes both spans positive.
   ++statistics.histogram[binOf((value - low) / span)];
-  ++statistics.absHistogram[binOf(std::fabs(value) / absSpan)];
+  double magnitude = std::fabs(value);
+  unsigned bin = binOf(magnitude / absSpan);
+  ++statistics.absHistogram[bin];
+
+  // The bin's majority vote (Boyer-Moore); a count of 2 or more is a point
+  // mass.
+  uint64_t &count = votes[bin];
+  if (count == 0)
+    candidates[bin] = magnitude;
+  if (candidates[bin] == magnitude)
+    ++count;
+  else
+    --count;
+  statistics.absPointMasses[bin] = count >= 2 ? count : 0;
 }
 
 void HistogramAccumulator::add(llvm::ArrayRef<float> values) {
@@ -57,9 +73,13 @@ void HistogramAccumulator::add(llvm::ArrayRef<double> values) {
     addValue(value);
 }
 
-double entropyDivergence(llvm::ArrayRef<uint64_t> absHistogram, unsigned bins,
+double entropyDivergence(llvm::ArrayRef<uint64_t> absHistogram,
+                         llvm::ArrayRef<uint64_t> pointMasses, unsigned bins,
                          unsigned levels) {
   constexpr double infinity = std::numeric_limits<double>::infinity();
+  auto pointMass = [&](unsigned j) {
+    return pointMasses.empty() ? 0.0 : static_cast<double>(pointMasses[j]);
+  };
   // P: the first `bins` counts, the outliers added to the last one.
   double totalP = 0.0, totalQ = 0.0;
   for (uint64_t count : absHistogram)
@@ -74,24 +94,25 @@ double entropyDivergence(llvm::ArrayRef<uint64_t> absHistogram, unsigned bins,
     return j == bins - 1 ? count + outliers : count;
   };
 
-  // Q: bin j belongs to level floor(j * levels / bins); a level's count
-  // (without the outliers) is spread evenly over its bins where P is
-  // nonzero.
+  // Q: bin j belongs to level floor(j * levels / bins). A point mass stays
+  // in its bin; the rest of a level's count (without the outliers) is spread
+  // evenly over the level's bins where P without the point mass is nonzero.
   double divergence = 0.0;
   for (unsigned level = 0; level < levels; ++level) {
     unsigned begin = (uint64_t(level) * bins + levels - 1) / levels;
     unsigned end = (uint64_t(level + 1) * bins + levels - 1) / levels;
-    double sum = 0.0;
+    double spread = 0.0;
     unsigned nonzero = 0;
     for (unsigned j = begin; j < end; ++j) {
-      sum += static_cast<double>(absHistogram[j]);
-      nonzero += reference(j) != 0.0;
+      spread += static_cast<double>(absHistogram[j]) - pointMass(j);
+      nonzero += reference(j) - pointMass(j) != 0.0;
     }
     for (unsigned j = begin; j < end; ++j) {
       double p = reference(j);
       if (p == 0.0)
         continue;
-      double q = sum / nonzero / totalQ;
+      double rest = p - pointMass(j) != 0.0 ? spread / nonzero : 0.0;
+      double q = (rest + pointMass(j)) / totalQ;
       if (q == 0.0)
         return infinity;
       p /= totalP;
@@ -102,12 +123,14 @@ double entropyDivergence(llvm::ArrayRef<uint64_t> absHistogram, unsigned bins,
 }
 
 unsigned selectEntropyBins(llvm::ArrayRef<uint64_t> absHistogram,
+                           llvm::ArrayRef<uint64_t> pointMasses,
                            unsigned levels) {
   unsigned numBins = absHistogram.size();
   unsigned best = numBins;
   double bestDivergence = std::numeric_limits<double>::infinity();
   for (unsigned bins = std::min(levels, numBins); bins <= numBins; ++bins) {
-    double divergence = entropyDivergence(absHistogram, bins, levels);
+    double divergence =
+        entropyDivergence(absHistogram, pointMasses, bins, levels);
     if (divergence <= bestDivergence) {
       bestDivergence = divergence;
       best = bins;
@@ -217,13 +240,15 @@ std::optional<ValueRange> computeRange(const TensorStatistics &statistics,
   if (statistics.min == statistics.max)
     return observed;
   if (statistics.histogram.size() != kHistogramBins ||
-      statistics.absHistogram.size() != kHistogramBins)
+      statistics.absHistogram.size() != kHistogramBins ||
+      statistics.absPointMasses.size() != kHistogramBins)
     return fail("it has no histogram");
 
   if (choice.method == CalibrationMethod::Entropy) {
     bool twoSided = statistics.min < 0.0 && statistics.max > 0.0;
     unsigned bins =
-        selectEntropyBins(statistics.absHistogram, twoSided ? 128 : 256);
+        selectEntropyBins(statistics.absHistogram, statistics.absPointMasses,
+                          twoSided ? 128 : 256);
     double threshold = statistics.absHistogramHigh() *
                        (static_cast<double>(bins) / kHistogramBins);
     return clipToObserved(statistics.min < 0.0 ? -threshold : 0.0,

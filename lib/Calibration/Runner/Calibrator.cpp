@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -121,19 +122,45 @@ static std::string baseNameOf(Operation *op) {
       .value_or(op->getName().getStringRef().str());
 }
 
+/// The values `func` returns and, through ops whose result takes its input's
+/// range (qcc-propagate-ranges: reshape, transpose, slice, identity, max
+/// pooling), the values they are made of.
+static llvm::DenseSet<Value> getModelOutputs(func::FuncOp func) {
+  llvm::DenseSet<Value> outputs;
+  SmallVector<Value> worklist(
+      func.getBody().front().getTerminator()->getOperands());
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    if (!outputs.insert(value).second)
+      continue;
+    Operation *producer = value.getDefiningOp();
+    if (isa_and_present<tosa::ReshapeOp, tosa::TransposeOp, tosa::SliceOp,
+                        tosa::IdentityOp, tosa::MaxPool2dOp>(producer))
+      worklist.push_back(producer->getOperand(0));
+  }
+  return outputs;
+}
+
 /// The float inputs of `func`, then `results`, named as Calibrator.h says,
 /// with the methods `options` give them.
 static FailureOr<std::vector<Tensor>>
 listTensors(func::FuncOp func, ArrayRef<CalibrationInput> inputs,
             ArrayRef<OpResult> results, const CalibrationOptions &options) {
   CalibrationChoice global{options.method, options.percentile};
+  // Global entropy leaves the model's inputs and outputs at their observed
+  // range; an override may still name them.
+  CalibrationChoice boundary = global;
+  if (global.method == CalibrationMethod::Entropy)
+    boundary.method = CalibrationMethod::MinMax;
+  llvm::DenseSet<Value> outputs = getModelOutputs(func);
   std::vector<Tensor> tensors;
   for (auto [index, input] : llvm::enumerate(inputs))
     if (isa<FloatType>(input.type.getElementType()))
-      tensors.push_back({"", input.name, nullptr, unsigned(index), global});
+      tensors.push_back({"", input.name, nullptr, unsigned(index), boundary});
   for (OpResult result : results)
     tensors.push_back({"", baseNameOf(result.getOwner()), result.getOwner(),
-                       result.getResultNumber(), global});
+                       result.getResultNumber(),
+                       outputs.contains(result) ? boundary : global});
 
   llvm::StringMap<unsigned> uses, seen;
   for (const Tensor &tensor : tensors)

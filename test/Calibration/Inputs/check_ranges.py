@@ -2,7 +2,10 @@
 (y = clamp(2 x, 0, 6) + x) against the numpy reference of the calibration
 methods, test/unittests/Calibration/histogram_reference.py.
 
-    check_ranges.py <calibrated.mlir> <data.npz> <method>
+    check_ranges.py <calibrated.mlir> <data.npz> <method> [<tensor>=<m> ...]
+
+Each tensor is expected to have the range of <method>, or of the method a
+<tensor>=<m> argument gives it (minmax, entropy or mse).
 
 The tensors are recomputed in float32 numpy (each op is one IEEE operation,
 as in the compiled model). Prints one line per tensor and exits 1 on a
@@ -24,6 +27,7 @@ RANGE = r"qcc\.range = array<f64: ([^,]+), ([^>]+)>"
 
 def main():
     mlir, data, method = sys.argv[1:4]
+    methods = dict(arg.split("=", 1) for arg in sys.argv[4:])
     x = np.load(data)["x"].astype(np.float32)
     two = x * np.float32(2)
     clamp = np.clip(two, np.float32(0), np.float32(6))
@@ -38,7 +42,7 @@ def main():
         found[name] = (float(match.group(1)), float(match.group(2)))
     status = 0
     for name, values in tensors.items():
-        expected = tensor_range(values, method)
+        expected = tensor_range(values, methods.get(name, method))
         actual = found.get(name)
         ok = actual is not None and np.allclose(actual, expected, rtol=1e-6,
                                                 atol=0)

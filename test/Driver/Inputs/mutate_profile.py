@@ -26,10 +26,22 @@ def extra(p):
     p["tensors"].append(ghost)
 
 
+def first_filled_bin(p):
+    return next(j for j, count in enumerate(tensor(p)["abs_histogram"])
+                if count)
+
+
+def set_point_mass(value):
+    def apply(p):
+        j = first_filled_bin(p)
+        tensor(p)["abs_point_masses"][j] = value(tensor(p)["abs_histogram"][j])
+    return apply
+
+
 CASES = {
     "not-object": lambda p: p.clear() or p.update({"__list__": True}),
     "format": lambda p: p.update(format="something-else"),
-    "version": lambda p: p.update(version=2),
+    "version": lambda p: p.update(version=1),
     "samples": lambda p: p.update(samples=0),
     "bins": lambda p: p.update(histogram_bins=1024),
     "unknown-top": lambda p: p.update(comment="hand edited"),
@@ -49,6 +61,9 @@ CASES = {
     "tail": lambda p: tensor(p)["smallest"].__setitem__(0, tensor(p)["min"] - 1),
     "unknown-field": set_field("colour", "blue"),
     "no-min": lambda p: tensor(p).pop("min"),
+    "point-mass-one": set_point_mass(lambda count: 1),
+    "point-mass-over": set_point_mass(lambda count: count + 2),
+    "no-point-masses": lambda p: tensor(p).pop("abs_point_masses"),
 }
 
 

@@ -53,6 +53,20 @@ func.func @main(%x: tensor<3xf32>) -> tensor<3xf32> {
 }
 )mlir";
 
+// y = reshape(2 x + x): the returned value is a reshape, whose range is its
+// input's (qcc-propagate-ranges), so the add is an output too.
+constexpr const char *kReshapedOutput = R"mlir(
+func.func @main(%x: tensor<1x4xf32> {qcc.name = "x"}) -> tensor<4xf32> {
+  %shift = "tosa.const"() {values = dense<0> : tensor<1xi8>} : () -> tensor<1xi8>
+  %c = "tosa.const"() {values = dense<2.0> : tensor<1x4xf32>} : () -> tensor<1x4xf32>
+  %shape = tosa.const_shape {values = dense<4> : tensor<1xindex>} : () -> !tosa.shape<1>
+  %0 = tosa.mul %x, %c, %shift : (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1xi8>) -> tensor<1x4xf32>
+  %1 = tosa.add %0, %x : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
+  %2 = tosa.reshape %1, %shape : (tensor<1x4xf32>, !tosa.shape<1>) -> tensor<4xf32>
+  return %2 : tensor<4xf32>
+}
+)mlir";
+
 class CalibratorTest : public ::testing::Test {
 protected:
   CalibratorTest() : context(makeRegistry()) {
@@ -193,6 +207,71 @@ TEST_F(CalibratorTest, MultiResultOp) {
   EXPECT_EQ(rangeOf<tosa::AddOp>(*module), (Range{1, 3}));
   // Ops of the callee are not the model function's: no ranges there.
   EXPECT_TRUE(rangeOf<tosa::AbsOp>(*module).empty());
+}
+
+/// 20000 values at the quantiles of a Laplace distribution, +-ln(10000 /
+/// (i + 0.5)), except the two largest, which become the outliers 40 and
+/// -25: dense tails that entropy clips.
+static std::vector<float> laplaceWithOutliers() {
+  std::vector<float> values;
+  for (int i = 0; i < 10000; ++i) {
+    float x = static_cast<float>(std::log(10000 / (i + 0.5)));
+    values.push_back(x);
+    values.push_back(-x);
+  }
+  values[0] = 40;
+  values[1] = -25;
+  return values;
+}
+
+TEST_F(CalibratorTest, EntropyKeepsInputsAndOutputs) {
+  // Global entropy: the input x and the returned sum 3 x keep their observed
+  // ranges [-25, 40] and [-75, 120]; the 2 x inside the model is clipped.
+  OwningOpRef<ModuleOp> module = parse(kModel);
+  CalibrationData data = dataFor(*module, {5000, 1, 4}, laplaceWithOutliers());
+  CalibrationOptions options;
+  options.method = CalibrationMethod::Entropy;
+  options.progress = false;
+  ASSERT_TRUE(succeeded(
+      calibrateModule(*module, data, getFloatModelLowering(), options)))
+      << diagnostics;
+  EXPECT_EQ(argRangeOf(*module), (Range{-25, 40}));
+  Range doubled = rangeOf<tosa::MulOp>(*module);
+  ASSERT_EQ(doubled.size(), 2u);
+  EXPECT_GT(doubled[0], -50);
+  EXPECT_LT(doubled[1], 80);
+  Range sum = rangeOf<tosa::AddOp>(*module);
+  ASSERT_EQ(sum.size(), 2u);
+  // clamp(2 x, 0, 6) + x: at most 6 + 40, at least 0 - 25.
+  EXPECT_EQ(sum, (Range{-25, 46}));
+
+  // Named, the input gets KL too: the same symmetric clip as 2 x, halved
+  // (the histograms of x and 2 x have the same counts).
+  options.overrides = {"x=entropy"};
+  ASSERT_TRUE(succeeded(
+      calibrateModule(*module, data, getFloatModelLowering(), options)))
+      << diagnostics;
+  Range x = argRangeOf(*module);
+  ASSERT_EQ(x.size(), 2u);
+  EXPECT_GT(x[0], -25);
+  EXPECT_LT(x[1], 40);
+  EXPECT_EQ(x[0], -x[1]);
+  EXPECT_NEAR(x[1], doubled[1] / 2, 1e-12 * doubled[1]);
+
+  // Through a reshape: the add that the returned reshape only relabels is
+  // an output as well.
+  OwningOpRef<ModuleOp> reshaped = parse(kReshapedOutput);
+  CalibrationData same =
+      dataFor(*reshaped, {5000, 1, 4}, laplaceWithOutliers());
+  options.overrides.clear();
+  ASSERT_TRUE(succeeded(
+      calibrateModule(*reshaped, same, getFloatModelLowering(), options)))
+      << diagnostics;
+  EXPECT_EQ(rangeOf<tosa::AddOp>(*reshaped), (Range{-75, 120}));
+  EXPECT_EQ(rangeOf<tosa::ReshapeOp>(*reshaped), (Range{-75, 120}));
+  Range inside = rangeOf<tosa::MulOp>(*reshaped);
+  ASSERT_EQ(inside.size(), 2u);
+  EXPECT_LT(inside[1], 80);
 }
 
 TEST_F(CalibratorTest, Errors) {

@@ -51,10 +51,10 @@ std::vector<uint64_t> gaussian(double low, double high, double mean,
 TEST(Entropy, MatchesNumpyReference) {
   // histogram_reference.py: 640, 763, 2048.
   std::vector<uint64_t> decay = laplace(60.0, 1e6, 3);
-  EXPECT_EQ(selectEntropyBins(decay, 128), 640u);
-  EXPECT_EQ(selectEntropyBins(decay, 256), 763u);
+  EXPECT_EQ(selectEntropyBins(decay, {}, 128), 640u);
+  EXPECT_EQ(selectEntropyBins(decay, {}, 256), 763u);
   // A slow decay that fills the whole histogram is not clipped.
-  EXPECT_EQ(selectEntropyBins(laplace(400.0, 1e5, 0), 128), 2048u);
+  EXPECT_EQ(selectEntropyBins(laplace(400.0, 1e5, 0), {}, 128), 2048u);
 }
 
 TEST(Entropy, ByHand) {
@@ -62,9 +62,9 @@ TEST(Entropy, ByHand) {
   // are equal, so Q = P and the divergence is exactly 0; any clipping
   // piles the tail into one bin. No clipping wins.
   std::vector<uint64_t> flat(kHistogramBins, 7);
-  EXPECT_EQ(entropyDivergence(flat, 2048, 128), 0.0);
-  EXPECT_GT(entropyDivergence(flat, 1024, 128), 0.0);
-  EXPECT_EQ(selectEntropyBins(flat, 128), 2048u);
+  EXPECT_EQ(entropyDivergence(flat, {}, 2048, 128), 0.0);
+  EXPECT_GT(entropyDivergence(flat, {}, 1024, 128), 0.0);
+  EXPECT_EQ(selectEntropyBins(flat, {}, 128), 2048u);
 
   // 1000 values in each of bins 0..299 and one outlier in bin 2047. For a
   // candidate i = 1000 the last level holds bins 993..999, all empty, while
@@ -74,10 +74,10 @@ TEST(Entropy, ByHand) {
   std::vector<uint64_t> block(kHistogramBins, 0);
   std::fill(block.begin(), block.begin() + 300, 1000);
   block.back() = 1;
-  EXPECT_TRUE(std::isinf(entropyDivergence(block, 1000, 128)));
-  EXPECT_EQ(entropyDivergence(block, 2048, 128), 0.0);
-  EXPECT_EQ(selectEntropyBins(block, 128), 2048u);
-  EXPECT_EQ(selectEntropyBins(block, 256), 2048u);
+  EXPECT_TRUE(std::isinf(entropyDivergence(block, {}, 1000, 128)));
+  EXPECT_EQ(entropyDivergence(block, {}, 2048, 128), 0.0);
+  EXPECT_EQ(selectEntropyBins(block, {}, 128), 2048u);
+  EXPECT_EQ(selectEntropyBins(block, {}, 256), 2048u);
 
   // Two bins, levels = 2, i = 2: each bin is its own level, KL = 0. With
   // 4 bins [3, 1, 0, 0] and i = 2 the same. By the definition with P =
@@ -85,9 +85,63 @@ TEST(Entropy, ByHand) {
   // nonzero, q = 2 each), level 1 = bins 2, 3 (empty): KL = 0.75 ln(0.75 /
   // 0.5) + 0.25 ln(0.25 / 0.5).
   std::vector<uint64_t> small = {3, 1, 0, 0};
-  EXPECT_EQ(entropyDivergence(small, 2, 2), 0.0);
-  EXPECT_NEAR(entropyDivergence(small, 4, 2),
+  EXPECT_EQ(entropyDivergence(small, {}, 2, 2), 0.0);
+  EXPECT_NEAR(entropyDivergence(small, {}, 4, 2),
               0.75 * std::log(1.5) + 0.25 * std::log(0.5), 1e-15);
+}
+
+/// histogram_reference.py's spikes(): a ReLU-like decay floor(2e4 exp(-(j +
+/// 0.5) / 100)) with 200000 more values in each of 9 bins, all of them one
+/// repeated value (the point masses).
+std::pair<std::vector<uint64_t>, std::vector<uint64_t>> spikes() {
+  std::vector<uint64_t> counts = laplace(100.0, 2e4, 0);
+  std::vector<uint64_t> masses(kHistogramBins, 0);
+  for (unsigned bin : {46, 50, 98, 127, 146, 158, 170, 187, 222}) {
+    counts[bin] += 200000;
+    masses[bin] = 200000;
+  }
+  return {counts, masses};
+}
+
+TEST(Entropy, PointMassesMatchNumpyReference) {
+  // histogram_reference.py. Without point masses, spreading each spike over
+  // its level's bins costs so much that KL picks the narrow thresholds that
+  // keep the spikes apart (341 of 2048 bins with 256 levels, 188 with 128)
+  // and clips the dense tail above them (bins up to 989 are nonzero). With
+  // them, the choice is that of the decay alone (990 and 989) or next to it.
+  auto [counts, masses] = spikes();
+  EXPECT_EQ(selectEntropyBins(counts, {}, 256), 341u);
+  EXPECT_EQ(selectEntropyBins(counts, {}, 128), 188u);
+  EXPECT_EQ(selectEntropyBins(counts, masses, 256), 990u);
+  EXPECT_EQ(selectEntropyBins(counts, masses, 128), 988u);
+  std::vector<uint64_t> decay = laplace(100.0, 2e4, 0);
+  EXPECT_EQ(selectEntropyBins(decay, {}, 256), 990u);
+  EXPECT_EQ(selectEntropyBins(decay, {}, 128), 989u);
+  // No point masses is the same as zero point masses.
+  std::vector<uint64_t> zeros(kHistogramBins, 0);
+  EXPECT_EQ(selectEntropyBins(counts, zeros, 256), 341u);
+}
+
+TEST(Entropy, PointMassesByHand) {
+  // 4 bins, 2 levels, i = 4: level 0 is bins 0 and 1 with P = [5, 1]. Plain
+  // KL spreads the 6 values evenly: Q = [3, 3], KL = 5/6 ln(5/3) + 1/6
+  // ln(1/3). With 4 of bin 0's values one repeated value, Q keeps those 4
+  // in bin 0 and spreads the other 2 over bins 0 and 1 (both still nonzero
+  // without the point mass): Q = [5, 1] = P, KL = 0.
+  std::vector<uint64_t> counts = {5, 1, 0, 0};
+  EXPECT_NEAR(entropyDivergence(counts, {}, 4, 2),
+              5.0 / 6 * std::log(5.0 / 3) + 1.0 / 6 * std::log(1.0 / 3), 1e-15);
+  EXPECT_EQ(entropyDivergence(counts, {4, 0, 0, 0}, 4, 2), 0.0);
+  // A bin that is all one value takes nothing of the spread: P = [4, 2],
+  // point mass 4 in bin 0, the 2 others go to bin 1 alone: Q = P.
+  EXPECT_EQ(entropyDivergence({4, 2, 0, 0}, {4, 0, 0, 0}, 4, 2), 0.0);
+  // A clipped point mass is an outlier like any other: with i = 2 bin 2's
+  // 6 values go to P's last bin whether they are one value or not, P =
+  // [1, 7], Q = [1, 1]: KL = 1/8 ln(1/8 / 1/2) + 7/8 ln(7/8 / 1/2).
+  double clipped = 0.125 * std::log(0.25) + 0.875 * std::log(1.75);
+  EXPECT_NEAR(entropyDivergence({1, 1, 6, 0}, {0, 0, 6, 0}, 2, 2), clipped,
+              1e-15);
+  EXPECT_NEAR(entropyDivergence({1, 1, 6, 0}, {}, 2, 2), clipped, 1e-15);
 }
 
 TEST(Mse, MatchesNumpyReference) {
@@ -159,6 +213,64 @@ TEST(Histogram, Binning) {
   expectedAbs[682] = 2; // |-1| and 1
   expectedAbs[2047] = 1;
   EXPECT_EQ(statistics.absHistogram, expectedAbs);
+}
+
+TEST(Histogram, PointMassesByHand) {
+  // |x| over [0, 2]: 1 is bin 1024, 0.5 and 0.5001 bin 512, 0.75 and 0.7501
+  // bin 768, 1.5 bin 1536, 2 bin 2047. Bin 1024 holds five 1s (-1 counts
+  // as 1): count 5. Bin 512 votes 0.5 (1), 0.5001 (0), 0.5 (1), 0.5 (2):
+  // count 2. Bin 768: 0.75 (1), 0.7501 (0): no point mass; so are the
+  // single values of bins 1536 and 2047.
+  TensorStatistics statistics =
+      measure({2.0f, 1.0f, 0.5f, 1.0f, 0.5001f, 1.0f, 0.75f, 1.5f, 0.5f, -1.0f,
+               0.7501f, 0.5f, 1.0f, 0.0f});
+  std::vector<uint64_t> expected(kHistogramBins, 0);
+  expected[1024] = 5;
+  expected[512] = 2;
+  EXPECT_EQ(statistics.absPointMasses, expected);
+  EXPECT_EQ(statistics.absHistogram[512], 4u);
+  EXPECT_EQ(statistics.absHistogram[768], 2u);
+}
+
+/// histogram_reference.py's spiky_relu(): 20000 exponential quantiles
+/// -ln((i + 0.5) / 20000) and, after every second one, one of 9 repeated
+/// values 0.17 + 0.08 k.
+std::vector<float> spikyRelu() {
+  const int n = 20000;
+  std::vector<float> values;
+  for (int i = 0; i < n; ++i) {
+    values.push_back(static_cast<float>(-std::log((i + 0.5) / n)));
+    if (i % 2 == 0)
+      values.push_back(static_cast<float>(0.17 + 0.08 * ((i / 2) % 9)));
+  }
+  return values;
+}
+
+TEST(Histogram, EntropyKeepsTheTailOfASpikyTensor) {
+  // histogram_reference.py: the 9 repeated values are point masses in bins
+  // 32, 48, ..., 156 with these vote counts; without them KL would choose
+  // 722 bins (T = 3.74, clipping 477 of the 30000 values), with them it
+  // keeps the whole sparse tail up to the maximum -ln(0.5 / 20000).
+  std::vector<float> values = spikyRelu();
+  TensorStatistics statistics = measure(values);
+  std::vector<uint64_t> expected(kHistogramBins, 0);
+  const std::pair<unsigned, uint64_t> masses[] = {
+      {32, 1025},  {48, 1030},  {63, 1036},  {79, 1042}, {94, 1048},
+      {110, 1053}, {125, 1057}, {141, 1062}, {156, 1065}};
+  for (auto [bin, count] : masses)
+    expected[bin] = count;
+  EXPECT_EQ(statistics.absPointMasses, expected);
+  EXPECT_EQ(selectEntropyBins(statistics.absHistogram, {}, 256), 722u);
+  EXPECT_EQ(selectEntropyBins(statistics.absHistogram,
+                              statistics.absPointMasses, 256),
+            2048u);
+  std::optional<ValueRange> range =
+      computeRange(statistics, {CalibrationMethod::Entropy, 0});
+  ASSERT_TRUE(range);
+  EXPECT_EQ(range->low, statistics.min);
+  EXPECT_EQ(range->high, statistics.max);
+  EXPECT_EQ(range->high,
+            static_cast<double>(static_cast<float>(-std::log(0.5 / 20000))));
 }
 
 TEST(Histogram, DegenerateTensors) {
@@ -281,8 +393,11 @@ protected:
 TEST_F(ProfileTest, RoundTripIsExact) {
   CalibrationProfile profile;
   profile.samples = 3;
-  std::vector<float> values = {0.1f, -1e-30f, 3.4e38f, 0.0f, 1.0f / 3.0f};
+  // 3.4e38 three times: a point mass of 3 in the last bin of |x|.
+  std::vector<float> values = {0.1f,        -1e-30f, 3.4e38f, 0.0f,
+                               1.0f / 3.0f, 3.4e38f, -3.4e38f};
   profile.tensors.emplace_back("x \"quoted\"", measure(values));
+  ASSERT_EQ(profile.tensors[0].second.absPointMasses.back(), 3u);
   TensorStatistics empty;
   empty.numNonFinite = 4;
   profile.tensors.emplace_back("empty", empty);
@@ -308,13 +423,14 @@ TEST_F(ProfileTest, RoundTripIsExact) {
     EXPECT_EQ(a.largest, b.largest);
     EXPECT_EQ(a.histogram, b.histogram);
     EXPECT_EQ(a.absHistogram, b.absHistogram);
+    EXPECT_EQ(a.absPointMasses, b.absPointMasses);
   }
 }
 
 TEST_F(ProfileTest, NonFiniteLiteralsNameTheirField) {
   // Python's json writes NaN and Infinity bare; they are bad values of the
   // field, not a syntax error. A "NaN" inside a name is just text.
-  const char *text = R"({"format": "qcc-calibration-profile", "version": 1,
+  const char *text = R"({"format": "qcc-calibration-profile", "version": 2,
     "samples": 1, "histogram_bins": 2048, "tensors": [
     {"name": "NaN Infinity", "finite": 1, "nonfinite": 0, "zeros": 0,
      "min": NaN, "max": Infinity}]})";

@@ -18,6 +18,7 @@ namespace qcc {
 void buildQccRangeAnalysisPipeline(OpPassManager &pm,
                                    const QccPipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createFoldAffinePass());
+  pm.addNestedPass<func::FuncOp>(createRemoveDeadChannelsPass());
   pm.addPass(createCanonicalizerPass());
   if (!options.calibrationData.empty() || !options.loadProfile.empty()) {
     CalibratePassOptions calibrate;

@@ -446,6 +446,7 @@ LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
                                          {"method", options.calibrationMethod},
                                          {"samples", data->getNumSamples()}}},
       {"layers", std::move(layerArray)},
+      {"dead_channels_removed", getDeadChannels(*quantizedFunc)},
       {"contractions",
        llvm::json::Object{
            {"total", coverage.total},

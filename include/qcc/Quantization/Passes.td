@@ -32,6 +32,26 @@ def FoldAffinePass : Pass<"qcc-fold-affine", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::tosa::TosaDialect"];
 }
 
+def RemoveDeadChannelsPass
+    : Pass<"qcc-remove-dead-channels", "mlir::func::FuncOp"> {
+  let summary = "Remove convolution output channels whose weights are all "
+                "zero (pruned channels)";
+  let description = [{
+    An output channel of a `tosa.conv2d` whose weights are all zero (a
+    pruned channel, after batch norm folding) is the constant
+    `c = act(bias)`, where `act` is a `tosa.clamp` between the convolution
+    and the one `tosa.conv2d` that reads it. The pass removes the channel
+    from both convolutions and adds its contribution
+    `c * sum over kh, kw of W2[j, kh, kw, o]` to the consumer's bias, which
+    is exact when `c` is 0 (a ReLU after a non-positive bias) or the
+    consumer has no padding (padding would read 0 where the channel holds
+    `c`). At least one channel stays. The count of removed channels is
+    added to the function's `qcc.dead_channels` attribute (the report's
+    `dead_channels_removed`).
+  }];
+  let dependentDialects = ["mlir::tosa::TosaDialect"];
+}
+
 def FoldQDQPass : Pass<"qcc-fold-qdq", "mlir::func::FuncOp"> {
   let summary = "Bring a pre-quantized (QDQ) model into the form qcc-quantize "
                 "honours";

@@ -136,6 +136,12 @@ static LogicalResult verifyQccAttribute(Operation *where, NamedAttribute named,
     return failure(
         failed(onlyOn(isa<FunctionOpInterface>(where), "functions")) ||
         failed(expect(isa<FlatSymbolRefAttr>(attr), "a symbol reference")));
+  if (name == attr::kDeadChannels) {
+    if (failed(onlyOn(isa<FunctionOpInterface>(where), "functions")))
+      return failure();
+    auto value = dyn_cast<IntegerAttr>(attr);
+    return expect(value && value.getInt() >= 0, "a non-negative integer");
+  }
   if (name == attr::kCalibrationSamples) {
     if (failed(onlyOn(isa<ModuleOp>(where), "the module")))
       return failure();
@@ -413,6 +419,14 @@ std::optional<StringRef> getIntegerVariantOf(Operation *func) {
 void setIntegerVariantOf(Operation *func, StringRef of) {
   func->setAttr(attr::kIntegerVariantOf,
                 FlatSymbolRefAttr::get(func->getContext(), of));
+}
+
+int64_t getDeadChannels(Operation *func) {
+  return getInt(func, attr::kDeadChannels).value_or(0);
+}
+
+void setDeadChannels(Operation *func, int64_t count) {
+  setI64(func, attr::kDeadChannels, count);
 }
 
 //===----------------------------------------------------------------------===//

@@ -54,6 +54,8 @@ inline constexpr llvm::StringLiteral kRequantizeEpilogue =
     QccDialect::RequantizeEpilogueAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kIntegerVariantOf =
     QccDialect::IntegerVariantOfAttrHelper::getNameStr();
+inline constexpr llvm::StringLiteral kDeadChannels =
+    QccDialect::DeadChannelsAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kCalibrationSamples =
     QccDialect::CalibrationSamplesAttrHelper::getNameStr();
 inline constexpr llvm::StringLiteral kABI =
@@ -159,6 +161,11 @@ void setResultQuantization(mlir::FunctionOpInterface func, unsigned index,
 /// `qcc.integer_variant_of` on `@f_int8`: the name of `@f`.
 std::optional<llvm::StringRef> getIntegerVariantOf(mlir::Operation *func);
 void setIntegerVariantOf(mlir::Operation *func, llvm::StringRef of);
+
+/// `qcc.dead_channels`: output channels removed from the function's
+/// convolutions (0 when absent).
+int64_t getDeadChannels(mlir::Operation *func);
+void setDeadChannels(mlir::Operation *func, int64_t count);
 
 //===----------------------------------------------------------------------===//
 // The module

@@ -61,6 +61,8 @@ def Qcc_Dialect : Dialect {
     "::mlir::DenseI64ArrayAttr":$requantize_epilogue,
     // On `@f_int8`: the model function whose integer variant it is.
     "::mlir::FlatSymbolRefAttr":$integer_variant_of,
+    // Function: output channels qcc-remove-dead-channels removed.
+    "::mlir::IntegerAttr":$dead_channels,
     // Module: number of calibration samples the ranges come from.
     "::mlir::IntegerAttr":$calibration_samples,
     // Module: the C ABI of the compiled model (qcc/Transforms/ModelABI.h).

@@ -15,6 +15,7 @@
 #include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
@@ -37,12 +38,30 @@ static bool isNamedReduction(Operation *op) {
          linalgOp.getNumReductionLoops() != 0;
 }
 
+/// Whether `producer`'s body divides or calls a math function: work worth
+/// doing once per element it produces, not once per element that reads it.
+static bool hasCostlyBody(Operation *producer) {
+  bool costly = false;
+  producer->walk([&](Operation *op) {
+    if (isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
+            arith::CeilDivSIOp, arith::FloorDivSIOp, arith::DivFOp,
+            arith::RemFOp>(op) ||
+        (op->getDialect() && op->getDialect()->getNamespace() == "math"))
+      costly = true;
+  });
+  return costly;
+}
+
 /// Whether fusing `fused` into its owner would compute the producer's
-/// elements more than once: its indexing map leaves out some of the owner's
-/// parallel loops (an activation broadcast along a matmul's N, say).
+/// elements more than once where that costs: its indexing map leaves out
+/// some of the owner's parallel loops (an activation broadcast along a
+/// matmul's N, a per-row reciprocal broadcast along the row), and the owner
+/// reduces or the producer divides or calls a math function.
 static bool recomputesProducer(OpOperand *fused) {
   auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
-  if (!consumer || consumer.getNumReductionLoops() == 0)
+  Operation *producer = fused->get().getDefiningOp();
+  if (!consumer || !producer ||
+      (consumer.getNumReductionLoops() == 0 && !hasCostlyBody(producer)))
     return false;
   AffineMap map = consumer.getMatchingIndexingMap(fused);
   SmallVector<utils::IteratorType> iterators = consumer.getIteratorTypesArray();
@@ -56,7 +75,8 @@ static bool recomputesProducer(OpOperand *fused) {
 /// upstream's default (a producer with one user), never into or out of a
 /// requantizing epilogue or a named contraction (both are the code
 /// generation stage's to fuse into micro-kernels), and never when the fused
-/// producer would be recomputed for every element of a reduction's output.
+/// producer would be recomputed for every element of a reduction's output or,
+/// if it divides or calls a math function, of any broadcast.
 static bool allowFusion(OpOperand *fused) {
   Operation *producer = fused->get().getDefiningOp();
   Operation *owner = fused->getOwner();

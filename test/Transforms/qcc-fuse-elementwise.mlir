@@ -162,3 +162,54 @@ func.func @no_recompute_in_reduction(%v: tensor<8xf32>, %w: tensor<8x16xf32>) ->
   } -> tensor<16xf32>
   return %y : tensor<16xf32>
 }
+
+// -----
+
+// A per-row division broadcast along the row (softmax's reciprocal) is not
+// fused into the element-wise consumer: the division would run once per
+// element instead of once per row.
+// CHECK-LABEL: func.func @no_recomputed_division
+// CHECK: %[[R:.*]] = linalg.generic
+// CHECK: arith.divsi
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[R]] :
+// CHECK-NOT: arith.divsi
+func.func @no_recomputed_division(%x: tensor<4x8xi64>, %s: tensor<4xi64>) -> tensor<4x8xi64> {
+  %c = arith.constant 140737488355328 : i64
+  %e = tensor.empty() : tensor<4xi64>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%s : tensor<4xi64>) outs(%e : tensor<4xi64>) {
+  ^bb0(%a: i64, %o: i64):
+    %q = arith.divsi %c, %a : i64
+    linalg.yield %q : i64
+  } -> tensor<4xi64>
+  %init = tensor.empty() : tensor<4x8xi64>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x, %r : tensor<4x8xi64>, tensor<4xi64>) outs(%init : tensor<4x8xi64>) {
+  ^bb0(%a: i64, %b: i64, %o: i64):
+    %m = arith.muli %a, %b : i64
+    linalg.yield %m : i64
+  } -> tensor<4x8xi64>
+  return %y : tensor<4x8xi64>
+}
+
+// -----
+
+// A cheap broadcast producer (a sign extension) is still fused.
+// CHECK-LABEL: func.func @cheap_broadcast_fused
+// CHECK: linalg.generic
+// CHECK: arith.extsi
+// CHECK: arith.muli
+// CHECK-NOT: linalg.generic
+func.func @cheap_broadcast_fused(%x: tensor<4x8xi64>, %s: tensor<4xi32>) -> tensor<4x8xi64> {
+  %e = tensor.empty() : tensor<4xi64>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%s : tensor<4xi32>) outs(%e : tensor<4xi64>) {
+  ^bb0(%a: i32, %o: i64):
+    %w = arith.extsi %a : i32 to i64
+    linalg.yield %w : i64
+  } -> tensor<4xi64>
+  %init = tensor.empty() : tensor<4x8xi64>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x, %r : tensor<4x8xi64>, tensor<4xi64>) outs(%init : tensor<4x8xi64>) {
+  ^bb0(%a: i64, %b: i64, %o: i64):
+    %m = arith.muli %a, %b : i64
+    linalg.yield %m : i64
+  } -> tensor<4x8xi64>
+  return %y : tensor<4x8xi64>
+}

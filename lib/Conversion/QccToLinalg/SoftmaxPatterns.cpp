@@ -1,7 +1,7 @@
 //===- SoftmaxPatterns.cpp - qcc.softmax to integer linalg ----------------===//
 //
-// Four linalg ops over the rows [R, N] of the input: the row maximum, the
-// row sum of the tabulated exponentials, one int64 reciprocal per row, and
+// Five linalg ops over the rows [R, N] of the input: the row maximum, the
+// tabulated exponentials, their row sum, one int64 reciprocal per row, and
 // the elementwise result (see qcc.softmax for the arithmetic).
 //
 //===----------------------------------------------------------------------===//
@@ -111,11 +111,21 @@ struct SoftmaxLowering : public OpConversionPattern<SoftmaxOp> {
           return arith::MaxSIOp::create(
               b, loc, extendStorage(b, loc, args[0], in, 32), args[1]);
         });
-    Value sum = buildRowReduction(
-        rewriter, loc, ValueRange{input, max}, 0, rows,
+    // The exponentials once, as a tensor: the lookups are the only
+    // gathers, and the sum and the result read them as plain vectors.
+    AffineMap element = AffineMap::getMultiDimIdentityMap(2, context);
+    AffineMap row =
+        AffineMap::get(2, 0, {getAffineDimExpr(0, context)}, context);
+    Value exps = buildParallelGeneric(
+        rewriter, loc, rowsType(rewriter.getI32Type()), ValueRange{input, max},
+        {element, row},
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          return arith::AddIOp::create(b, loc, args[2],
-                                       weight(b, loc, args[0], args[1]));
+          return weight(b, loc, args[0], args[1]);
+        });
+    Value sum = buildRowReduction(
+        rewriter, loc, ValueRange{exps}, 0, rows,
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          return arith::AddIOp::create(b, loc, args[1], args[0]);
         });
     Type i64 = rewriter.getI64Type();
     AffineMap identity1 = AffineMap::getMultiDimIdentityMap(1, context);
@@ -127,17 +137,13 @@ struct SoftmaxLowering : public OpConversionPattern<SoftmaxOp> {
               b, loc, intConstant(b, loc, kReciprocalNumerator, 64), wide);
         });
 
-    AffineMap element = AffineMap::getMultiDimIdentityMap(2, context);
-    AffineMap row =
-        AffineMap::get(2, 0, {getAffineDimExpr(0, context)}, context);
     Value result = buildParallelGeneric(
         rewriter, loc, rowsType(out.getStorageType(context)),
-        ValueRange{input, max, reciprocal}, {element, row, row},
+        ValueRange{exps, reciprocal}, {element, row},
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
-          Value e = arith::ExtSIOp::create(b, loc, i64,
-                                           weight(b, loc, args[0], args[1]));
+          Value e = arith::ExtSIOp::create(b, loc, i64, args[0]);
           Value probability = roundingShiftRight(
-              b, loc, arith::MulIOp::create(b, loc, e, args[2]),
+              b, loc, arith::MulIOp::create(b, loc, e, args[1]),
               intConstant(b, loc, kProbabilityShift, 64));
           Value scaled = applyMultiplier(b, loc, probability,
                                          intConstant(b, loc, multiplier[0], 64),

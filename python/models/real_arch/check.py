@@ -160,11 +160,17 @@ def check_model(model_dir, builds, args, inputs, labels):
     for output, (f_out, q_out) in {"logits": (ref["logits"],
                                               q["logits"])}.items():
         sqnr = sqnr_db(f_out, q_out)
+        required = args.min_sqnr_for.get(name, args.min_sqnr)
         print(f"{name}: {output} SQNR {sqnr:.2f} dB "
-              f"(required {args.min_sqnr:.2f})")
+              f"(required {required:.2f})")
         if sqnr < args.min_sqnr:
+            # A lowered floor guards a known shortfall against regressions;
+            # the line says the goal is still missed.
+            print(f"{name}: {output} SQNR goal {args.min_sqnr:.2f} dB "
+                  f"missed by {args.min_sqnr - sqnr:.2f} dB")
+        if sqnr < required:
             failures.append(f"{output} SQNR {sqnr:.2f} dB < "
-                            f"{args.min_sqnr:.2f} dB")
+                            f"{required:.2f} dB")
 
     fx = meta.get("pytorch_int8")
     if fx:
@@ -224,6 +230,12 @@ def main(argv=None):
                         help="allowed int8 top-1 loss in percentage points")
     parser.add_argument("--min-sqnr", type=float, default=30.0,
                         help="required SQNR of each int8 output, in dB")
+    parser.add_argument("--min-sqnr-for", action="append", default=[],
+                        metavar="MODEL=DB",
+                        help="a lower SQNR floor for one model (repeatable): "
+                             "a regression guard for a known shortfall; the "
+                             "output still says the --min-sqnr goal is "
+                             "missed")
     parser.add_argument("--min-float-sqnr", type=float, default=60.0,
                         help="required SQNR of the float build against "
                              "PyTorch's logits, in dB")
@@ -240,6 +252,14 @@ def main(argv=None):
     parser.add_argument("--verbose", action="store_true",
                         help="list every float ONNX node")
     args = parser.parse_args(argv)
+    floors = {}
+    for item in args.min_sqnr_for:
+        model, _, value = item.partition("=")
+        try:
+            floors[model] = float(value)
+        except ValueError:
+            parser.error(f"--min-sqnr-for needs MODEL=DB, got {item!r}")
+    args.min_sqnr_for = floors
 
     for d in args.models:
         for f in ("model.onnx", "calib.npz", "reference.npz", "meta.json"):

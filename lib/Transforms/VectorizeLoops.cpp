@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Affine/LoopUtils.h"
 #include "mlir/Dialect/Affine/Utils.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AffineExprVisitor.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -124,6 +125,11 @@ static bool isCandidate(affine::AffineForOp loop, Block *body,
       continue;
     }
     if (!isMemoryEffectFree(&op))
+      return false;
+    // Integer division traps on zero, which the padding lanes of a partial
+    // last vector may hold; no target divides integer vectors anyway.
+    if (isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
+            arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(op))
       return false;
     // Values that are already vectors (or not scalars at all) stay scalar.
     for (Type type : op.getResultTypes())

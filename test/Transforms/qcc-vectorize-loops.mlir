@@ -117,3 +117,20 @@ func.func @in_place(%a: memref<64xf32>) {
   }
   return
 }
+
+// -----
+
+// Integer division is not vectorized: the padding lanes of a partial last
+// vector may hold zeros, and x86 traps on dividing by zero (negative case).
+// CHECK-LABEL: func.func @no_integer_division
+// CHECK-NOT: vector.
+// CHECK: arith.divsi
+func.func @no_integer_division(%a: memref<20xi64>, %b: memref<20xi64>) {
+  %c = arith.constant 140737488355328 : i64
+  affine.for %i = 0 to 20 {
+    %x = affine.load %a[%i] : memref<20xi64>
+    %q = arith.divsi %c, %x : i64
+    affine.store %q, %b[%i] : memref<20xi64>
+  }
+  return
+}

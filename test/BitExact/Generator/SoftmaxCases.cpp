@@ -17,12 +17,14 @@ enum class SoftmaxVariant {
   EqualRows,   // Constant rows: every probability 1/N.
   RandomTable, // Any exponentials in [0, 2^16].
   Unsigned,    // u8 in and out.
+  ManyRows,    // 17 to 47 rows, not a multiple of 16: a partial last vector
+               // in the per-row loops.
   Count
 };
 
 const char *softmaxVariantName(SoftmaxVariant variant) {
-  static const char *names[] = {"attention", "long-rows", "equal-rows",
-                                "random-table", "unsigned"};
+  static const char *names[] = {"attention",    "long-rows", "equal-rows",
+                                "random-table", "unsigned",  "many-rows"};
   return names[static_cast<int>(variant)];
 }
 } // namespace
@@ -31,6 +33,8 @@ Result<Case> makeSoftmaxCase(Random &random, int64_t index) {
   auto variant = static_cast<SoftmaxVariant>(
       index % static_cast<int64_t>(SoftmaxVariant::Count));
   Shape shape = pickShape(random, 1, 3, 4);
+  if (variant == SoftmaxVariant::ManyRows)
+    shape = {16 * random.uniform(1, 2) + random.uniform(1, 15)};
   shape.push_back(variant == SoftmaxVariant::LongRows
                       ? random.uniform(1000, 4096)
                       : random.uniform(1, 80));

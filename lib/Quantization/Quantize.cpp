@@ -137,6 +137,7 @@ public:
               op, [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
         })
         .Case([&](tosa::ReduceMaxOp op) { return rewriteSoftmax(op); })
+        .Case([&](tosa::ReduceSumOp op) { return rewriteMean(op); })
         .Case([&](tosa::TanhOp op) {
           return rewriteTable(op, [](double x) { return std::tanh(x); });
         })
@@ -789,6 +790,79 @@ private:
         DenseIntElementsAttr::get(RankedTensorType::get({256}, b.getI32Type()),
                                   ArrayRef<int32_t>(table)));
     finish(b, chain, result);
+    return true;
+  }
+
+  /// A reshape of `value` (float or quantized) to `shape`.
+  static Value reshape(OpBuilder &b, Location loc, Value value,
+                       ArrayRef<int64_t> shape) {
+    auto type = cast<RankedTensorType>(value.getType());
+    Value shapeValue = tosa::ConstShapeOp::create(
+        b, loc, tosa::shapeType::get(b.getContext(), shape.size()),
+        DenseIntElementsAttr::get(
+            RankedTensorType::get({static_cast<int64_t>(shape.size())},
+                                  b.getIndexType()),
+            shape));
+    return tosa::ReshapeOp::create(b, loc, type.clone(shape), value,
+                                   shapeValue);
+  }
+
+  /// The mean over one axis as importers write ReduceMean,
+  /// mul(reduce_sum(x), 1/k), becomes an average pool over a [P, k, 1, Q]
+  /// view of x (P and Q the sizes before and after the axis), so its one
+  /// rounding is the pool's. A mean that centers x (a normalization's)
+  /// stays float with it.
+  FailureOr<bool> rewriteMean(tosa::ReduceSumOp sum) {
+    Value x = sum.getInput();
+    auto type = cast<RankedTensorType>(x.getType());
+    auto mul = dyn_cast_or_null<tosa::MulOp>(getOnlyUser(sum.getResult()));
+    if (!mul || !type.hasStaticShape() || !isIntegerProduced(x) ||
+        getPrecision(sum) == Precision::Float ||
+        getPrecision(mul) == Precision::Float)
+      return false;
+    int64_t axis = sum.getAxis(), length = type.getDimSize(axis);
+    Value scale =
+        mul.getInput1() == sum.getResult() ? mul.getInput2() : mul.getInput1();
+    DenseFPElementsAttr scaleAttr;
+    DenseIntElementsAttr shiftAttr;
+    if (!matchPattern(scale, m_Constant(&scaleAttr)) || !scaleAttr.isSplat() ||
+        !matchPattern(mul.getShift(), m_Constant(&shiftAttr)) ||
+        !llvm::all_of(shiftAttr.getValues<APInt>(),
+                      [](const APInt &v) { return v.isZero(); }) ||
+        mul.getType() != sum.getType())
+      return false;
+    double factor = scaleAttr.getSplatValue<APFloat>().convertToDouble();
+    if (std::fabs(factor * double(length) - 1.0) > 1e-6)
+      return false;
+    if (llvm::any_of(mul->getUsers(), [&](Operation *user) {
+          return isa<tosa::SubOp>(user) && user->getOperand(0) == x;
+        }))
+      return false;
+    kind = defaultKind;
+    std::optional<UniformQuantizedType> inputType = typeOf(x);
+    std::optional<UniformQuantizedType> outputType = typeOf(mul.getResult());
+    if (!inputType || !outputType)
+      return false;
+    int64_t before = 1, after = 1;
+    for (int64_t d = 0; d < axis; ++d)
+      before *= type.getDimSize(d);
+    for (int64_t d = axis + 1; d < type.getRank(); ++d)
+      after *= type.getDimSize(d);
+
+    OpBuilder b(mul);
+    Location loc = mul.getLoc();
+    Value view = reshape(b, loc, x, {before, length, 1, after});
+    auto poolType = RankedTensorType::get({before, 1, 1, after}, *outputType);
+    auto pool = AvgPool2DOp::create(
+        b, loc, poolType, quantize(b, loc, view, *inputType),
+        b.getDenseI64ArrayAttr({length, 1}), b.getDenseI64ArrayAttr({1, 1}),
+        b.getDenseI64ArrayAttr({0, 0, 0, 0}), b.getBoolAttr(false),
+        IntegerAttr(), IntegerAttr());
+    if (auto index = layerIndex.find(mul); index != layerIndex.end())
+      setLayerIndex(pool, index->second);
+    // Back to the reduced shape on the integer side (reshapes move stored
+    // values unchanged).
+    finish(b, {sum, mul}, reshape(b, loc, pool, mul.getType().getShape()));
     return true;
   }
 

@@ -127,3 +127,41 @@ func.func @mul_of_float_values(%a: tensor<4xf32> {qcc.range = array<f64: -1.0, 1
   %0 = tosa.mul %d, %d, %shift {qcc.range = array<f64: 0.0, 4.0>} : (tensor<4xf32>, tensor<4xf32>, tensor<1xi8>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// ReduceMean as importers write it, mul(reduce_sum(x), 1/k), becomes an
+// average pool over a [P, k, 1, Q] view of x: here P = 2, k = 4, Q = 3.
+// CHECK-LABEL: func.func @mean
+// CHECK: %[[X:.*]] = qcc.quantize %arg0 : tensor<2x4x3xf32> -> tensor<2x4x3x!quant.uniform<i8
+// CHECK: %[[Q:.*]] = tosa.reshape %[[X]], %{{.*}} -> tensor<2x4x1x3x!quant.uniform<i8
+// CHECK: %[[P:.*]] = qcc.avg_pool2d %[[Q]] {kernel = array<i64: 4, 1>, pad = array<i64: 0, 0, 0, 0>, {{.*}}stride = array<i64: 1, 1>} : tensor<2x4x1x3x!quant.uniform<i8:f32, {{.*}}>> -> tensor<2x1x1x3x!quant.uniform<i8
+// CHECK: tosa.reshape %[[P]], %{{.*}} : (tensor<2x1x1x3x!quant.uniform<i8{{.*}}>>, !tosa.shape<3>) -> tensor<2x1x3x!quant.uniform<i8
+// CHECK-NOT: tosa.reduce_sum
+func.func @mean(%x: tensor<2x4x3xf32> {qcc.range = array<f64: -1.0, 1.0>}) -> tensor<2x1x3xf32> {
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %quarter = "tosa.const"() <{values = dense<0.25> : tensor<1x1x1xf32>}> : () -> tensor<1x1x1xf32>
+  %0 = tosa.reduce_sum %x {axis = 1 : i32, qcc.range = array<f64: -4.0, 4.0>} : (tensor<2x4x3xf32>) -> tensor<2x1x3xf32>
+  %1 = tosa.mul %0, %quarter, %shift {qcc.range = array<f64: -1.0, 1.0>} : (tensor<2x1x3xf32>, tensor<1x1x1xf32>, tensor<1xi8>) -> tensor<2x1x3xf32>
+  return %1 : tensor<2x1x3xf32>
+}
+
+// -----
+
+// A mean that centers its input (a normalization's) stays float with it
+// (negative case); so does a sum scaled by anything but 1/k.
+// CHECK-LABEL: func.func @centering_mean
+// CHECK-NOT: qcc.avg_pool2d
+// CHECK: tosa.reduce_sum
+// CHECK: tosa.reduce_sum
+func.func @centering_mean(%x: tensor<2x4xf32> {qcc.range = array<f64: -1.0, 1.0>}) -> (tensor<2x4xf32>, tensor<2x1xf32>) {
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %quarter = "tosa.const"() <{values = dense<0.25> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %half = "tosa.const"() <{values = dense<0.5> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %0 = tosa.reduce_sum %x {axis = 1 : i32, qcc.range = array<f64: -4.0, 4.0>} : (tensor<2x4xf32>) -> tensor<2x1xf32>
+  %1 = tosa.mul %0, %quarter, %shift {qcc.range = array<f64: -1.0, 1.0>} : (tensor<2x1xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<2x1xf32>
+  %2 = tosa.sub %x, %1 {qcc.range = array<f64: -2.0, 2.0>} : (tensor<2x4xf32>, tensor<2x1xf32>) -> tensor<2x4xf32>
+  %3 = tosa.reduce_sum %x {axis = 1 : i32, qcc.range = array<f64: -4.0, 4.0>} : (tensor<2x4xf32>) -> tensor<2x1xf32>
+  %4 = tosa.mul %3, %half, %shift {qcc.range = array<f64: -2.0, 2.0>} : (tensor<2x1xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<2x1xf32>
+  return %2, %4 : tensor<2x4xf32>, tensor<2x1xf32>
+}

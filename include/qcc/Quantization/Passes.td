@@ -138,7 +138,8 @@ def QuantizePass : Pass<"qcc-quantize", "mlir::func::FuncOp"> {
     into qcc ops. A following `tosa.clamp` is fused into the producer's
     saturation range. The softmax over the last axis as importers decompose
     it (reduce_max, sub, exp, reduce_sum, reciprocal, mul) becomes
-    qcc.softmax. A group of elementwise ops whose only non-constant input is
+    qcc.softmax, and a mean over one axis (mul(reduce_sum(x), 1/k)) an
+    average pool over a [P, k, 1, Q] view of x. A group of elementwise ops whose only non-constant input is
     one integer-produced 8-bit tensor and which one value leaves
     (hard-swish, SiLU, GELU, a scaling) becomes one qcc.lookup table.
     Each rewritten op reads its operands through `qcc.quantize` and feeds

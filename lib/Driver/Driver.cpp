@@ -348,6 +348,7 @@ int Compilation::run() {
   if (!machine)
     return fail(toString(machine.takeError()));
 
+  context.printOpOnDiagnostic(options.printOpOnDiagnostic);
   diagnostics =
       std::make_unique<SourceMgrDiagnosticHandler>(*sourceMgr, &context);
   if (failed(readModel()))

@@ -252,6 +252,12 @@ int main(int argc, char **argv) {
     driverOptions.activationType = activationType;
   if (minSqnr.getNumOccurrences())
     driverOptions.minSqnr = minSqnr;
+  // MLIR prints the op of every diagnostic by default; qcc only when asked.
+  auto &registered = cl::getRegisteredOptions();
+  if (auto found = registered.find("mlir-print-op-on-diagnostic");
+      found != registered.end() && found->second->getNumOccurrences())
+    driverOptions.printOpOnDiagnostic =
+        static_cast<cl::opt<bool> *>(found->second)->getValue();
 
   // Flags first: a bad flag should not wait for a large model to parse.
   if (Error error = driverOptions.validate()) {

@@ -86,6 +86,11 @@ struct DriverOptions {
   std::optional<double> minSqnr;
   /// `--report`: where to write the JSON quantization report.
   std::string report;
+  /// Whether a diagnostic prints the op it is about (the whole model, for
+  /// an error on the module): only on request
+  /// (`--mlir-print-op-on-diagnostic`), so that a one-line error stays one
+  /// line.
+  bool printOpOnDiagnostic = false;
 
   /// Checks every flag and every combination of flags that can be checked
   /// without reading the model, in the order the command line reports them;

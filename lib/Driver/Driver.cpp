@@ -28,6 +28,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -45,6 +46,27 @@ static int fail(const Twine &message) {
   return 1;
 }
 
+/// Whether a file can be created at `path`: its directory exists and is
+/// writable ("-" is stdout).
+static LogicalResult checkWritable(StringRef what, StringRef path) {
+  if (path.empty() || path == "-")
+    return success();
+  StringRef directory = sys::path::parent_path(path);
+  if (directory.empty())
+    directory = ".";
+  if (!sys::fs::is_directory(directory)) {
+    fail("cannot write " + what.str() + " '" + path.str() + "': directory '" +
+         directory.str() + "' does not exist");
+    return failure();
+  }
+  if (sys::fs::access(directory, sys::fs::AccessMode::Write)) {
+    fail("cannot write " + what.str() + " '" + path.str() + "': directory '" +
+         directory.str() + "' is not writable");
+    return failure();
+  }
+  return success();
+}
+
 /// Writes what `write` produces to `path`; reports failures.
 static LogicalResult
 writeFile(StringRef path,
@@ -52,7 +74,8 @@ writeFile(StringRef path,
   std::string error;
   std::unique_ptr<ToolOutputFile> file = openOutputFile(path, &error);
   if (!file) {
-    fail("cannot open output file '" + path + "': " + error);
+    // The error already names the file.
+    fail(error);
     return failure();
   }
   if (failed(write(file->os())))
@@ -104,6 +127,8 @@ private:
   /// decisions for the report.
   FailureOr<json::Value> searchPrecision();
   int emit(TargetMachine &machine);
+  /// Checks that the output, header and report paths can be written.
+  LogicalResult checkOutputPaths();
 
   const DriverOptions &options;
   MLIRContext context;
@@ -298,6 +323,12 @@ LogicalResult Compilation::compile(Stage last) {
   });
 }
 
+LogicalResult Compilation::checkOutputPaths() {
+  return failure(failed(checkWritable("the output", options.getOutputPath())) ||
+                 failed(checkWritable("the header", options.header)) ||
+                 failed(checkWritable("the report", options.report)));
+}
+
 int Compilation::emit(TargetMachine &machine) {
   std::string output = options.getOutputPath();
   if (options.compileTo || options.emit == EmitKind::MLIR)
@@ -351,6 +382,10 @@ int Compilation::run() {
   context.printOpOnDiagnostic(options.printOpOnDiagnostic);
   diagnostics =
       std::make_unique<SourceMgrDiagnosticHandler>(*sourceMgr, &context);
+  // Before the model is read and calibrated: an output that cannot be
+  // written should not cost a calibration run first.
+  if (failed(checkOutputPaths()))
+    return 1;
   if (failed(readModel()))
     return 1;
   // The target travels in the IR: the code generation stage picks kernels

@@ -96,13 +96,15 @@ template <typename T> static T readLittle(StringRef data, int64_t index) {
 
 /// Converts float data to `Dst`; returns how many results are not finite.
 template <typename Dst>
-static int64_t convertFloats(const NpyArray &array, Dst *out) {
+static int64_t convertFloats(const NpyArray &array, Dst *out,
+                             int64_t &firstNonFinite) {
   int64_t count = array.getNumElements(), nonFinite = 0;
   for (int64_t i = 0; i < count; ++i) {
     Dst value = array.itemSize == 4
                     ? static_cast<Dst>(readLittle<float>(array.data, i))
                     : static_cast<Dst>(readLittle<double>(array.data, i));
-    nonFinite += !std::isfinite(value);
+    if (!std::isfinite(value) && nonFinite++ == 0)
+      firstNonFinite = i;
     out[i] = value;
   }
   return nonFinite;
@@ -145,9 +147,10 @@ static Error convertInts(const NamedArray &named, Type elementType, Dst *out) {
   }
 }
 
-/// Converts `named` into `out` (laid out in the input's element type).
+/// Converts `named` into `out` (laid out in the input's element type);
+/// a sample holds `sampleElements` elements.
 static Error convertArray(const NamedArray &named, Type elementType,
-                          void *out) {
+                          int64_t sampleElements, void *out) {
   const NpyArray &array = named.array;
   bool isFloatArray = array.kind == NpyKind::Float;
   if (isFloatArray != isa<FloatType>(elementType))
@@ -157,16 +160,20 @@ static Error convertArray(const NamedArray &named, Type elementType,
         " of input '" + named.name + "'; expected " +
         (isFloatArray ? "an integer" : "a float32 or float64") + " array");
   if (isFloatArray) {
-    int64_t nonFinite = elementType.isF32()
-                            ? convertFloats(array, static_cast<float *>(out))
-                            : convertFloats(array, static_cast<double *>(out));
+    int64_t first = 0;
+    int64_t nonFinite =
+        elementType.isF32()
+            ? convertFloats(array, static_cast<float *>(out), first)
+            : convertFloats(array, static_cast<double *>(out), first);
     if (nonFinite != 0)
-      return makeError(named.origin + ": " + Twine(nonFinite) + " of " +
-                       Twine(array.getNumElements()) +
-                       " values are NaN or infinite" +
-                       (elementType.isF32() && array.itemSize == 8
-                            ? " (after rounding to f32)"
-                            : ""));
+      return makeError(
+          named.origin + ": " + Twine(nonFinite) + " of " +
+          Twine(array.getNumElements()) + " values are NaN or infinite" +
+          (elementType.isF32() && array.itemSize == 8
+               ? " (after rounding to f32)"
+               : "") +
+          "; the first is in sample " + Twine(first / sampleElements) +
+          " (element " + Twine(first % sampleElements) + " of it)");
     return Error::success();
   }
   switch (elementType.getIntOrFloatBitWidth()) {
@@ -234,8 +241,9 @@ CalibrationData::fromArrays(StringRef source, std::vector<NamedArray> arrays,
         input.type.getNumElements() * input.type.getElementTypeBitWidth() / 8;
     uint64_t totalBytes = samples.sampleBytes * *count;
     samples.storage.resize((totalBytes + 7) / 8);
-    if (Error error = convertArray(*named, input.type.getElementType(),
-                                   samples.storage.data()))
+    if (Error error =
+            convertArray(*named, input.type.getElementType(),
+                         input.type.getNumElements(), samples.storage.data()))
       return std::move(error);
     data.inputs.push_back(std::move(samples));
   }

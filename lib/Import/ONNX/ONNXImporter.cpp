@@ -61,7 +61,9 @@ bool addInputShapePin(StringRef spec, ONNXImportOptions &options,
     int64_t dim;
     if (part.trim().getAsInteger(10, dim) || dim <= 0) {
       error = "invalid dimension '" + part.str() + "' in '" + spec.str() +
-              "'; dimensions must be positive integers";
+              "'; dimensions must be positive integers separated by 'x' "
+              "(e.g. " +
+              name.str() + "=1x3x224x224)";
       return false;
     }
     dims.push_back(dim);

@@ -153,7 +153,14 @@ TEST_F(CalibrationDataTest, FloatConversions) {
       errorOf(list(array("x", makeNpy("<f4", {2, 2},
                                       bytesOf<float>({nan, 1, inf, nan})))),
               {input("x", {2}, f32())}),
-      "'x.npy': 3 of 4 values are NaN or infinite");
+      "'x.npy': 3 of 4 values are NaN or infinite; the first is in sample 0 "
+      "(element 0 of it)");
+  EXPECT_ERROR(
+      errorOf(list(array(
+                  "x", makeNpy("<f4", {2, 2}, bytesOf<float>({0, 1, 2, nan})))),
+              {input("x", {2}, f32())}),
+      "1 of 4 values are NaN or infinite; the first is in sample 1 "
+      "(element 1 of it)");
   // 1e300 is finite as a double but not as a float.
   EXPECT_ERROR(errorOf(list(array("x", makeNpy("<f8", {2},
                                                bytesOf<double>({1e300, 1})))),

@@ -51,7 +51,11 @@ void buildQccQuantizeOpsPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCheckAccumulatorsPass());
   CheckIntegerPathPassOptions check;
   check.allowFloat = options.allowFloat;
-  check.message = "they stay float (qcc --integer-only makes them errors)";
+  // Each message names the flag that changes the outcome.
+  check.message = options.allowFloat
+                      ? "they stay float (qcc --integer-only makes them errors)"
+                      : "without --integer-only, qcc keeps it float between a "
+                        "dequantize and a quantize";
   pm.addNestedPass<func::FuncOp>(createCheckIntegerPathPass(check));
   pm.addPass(createExposeQuantizedIOPass());
 }

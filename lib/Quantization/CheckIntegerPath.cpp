@@ -55,9 +55,13 @@ struct CheckIntegerPathPass
     if (islands.empty())
       return;
     if (!allowFloat) {
-      for (Operation *op : islands)
-        op->emitError() << "'" << op->getName()
-                        << "' runs in float between quantized layers";
+      for (Operation *op : islands) {
+        InFlightDiagnostic diag = op->emitError();
+        diag << "'" << op->getName()
+             << "' runs in float between quantized layers";
+        if (!message.empty())
+          diag << "; " << message;
+      }
       return signalPassFailure();
     }
     // Accepted float islands are said once, naming them.

@@ -1,4 +1,7 @@
 // RUN: qcc-opt %s -qcc-check-integer-path -split-input-file -verify-diagnostics
+// RUN: not qcc-opt %s -split-input-file -qcc-check-integer-path="message='drop --integer-only to keep it float'" 2>&1 | FileCheck %s --check-prefix=MESSAGE
+// Each error ends with the pipeline's message (the flag that resolves it).
+// MESSAGE: error: 'tosa.exp' runs in float between quantized layers; drop --integer-only to keep it float
 
 // A float op between two quantized layers is named.
 func.func @island(%x: tensor<4x!quant.uniform<i8:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 0.1>> {

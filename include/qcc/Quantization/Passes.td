@@ -180,9 +180,10 @@ def CheckIntegerPathPass : Pass<"qcc-check-integer-path", "mlir::func::FuncOp"> 
     results (possibly through reshapes). A dequantized value consumed by
     float arithmetic means that op fell back to float in the middle of the
     integer path; the check names it (and its ONNX node through its
-    location) and fails. With `allow-float` the islands are accepted and
-    said once, in one warning on the function that names up to eight of
-    them (and counts the rest), followed by `message`. Ops marked
+    location) and fails, each error followed by `message`. With
+    `allow-float` the islands are accepted and said once, in one warning on
+    the function that names up to eight of them (and counts the rest),
+    followed by `message`. Ops marked
     `qcc.precision = "float"` are accepted silently: the user asked for
     them.
   }];

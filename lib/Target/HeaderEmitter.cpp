@@ -212,6 +212,15 @@ void emitCHeader(const ModelABI &abi, StringRef source, llvm::raw_ostream &os) {
     return uniqueParameterName(name, used);
   };
 
+  // The functions are the object's <name>_<tag>: a header and an object of
+  // different interfaces fail to link.
+  std::string tag = abi.getInterfaceTag();
+  os << "\n/* This header belongs to the object of the same compilation: the "
+        "functions\n   below are its <name>_"
+     << tag << " symbols, and another compilation's\n   object has none. */\n";
+  for (const std::string &name : abi.getExportedNames())
+    os << "#define " << name << " " << name << "_" << tag << "\n";
+
   os << "\n/* Bytes of workspace the model needs (" << macroPrefix
      << "_WORKSPACE_SIZE). */\n";
   os << "size_t " << abi.workspaceSizeName() << "(void);\n\n";

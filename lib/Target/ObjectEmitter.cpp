@@ -8,6 +8,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/Analysis/CGSCCPassManager.h"
 #include "llvm/Analysis/LoopAnalysisManager.h"
+#include "llvm/IR/GlobalAlias.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassManager.h"
@@ -45,9 +46,10 @@ static void optimize(llvm::Module &module, llvm::TargetMachine &machine,
   builder.crossRegisterProxies(loopAnalyses, functionAnalyses, cgsccAnalyses,
                                moduleAnalyses);
   llvm::ModulePassManager passes =
-      optLevel == 0 ? builder.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
-                    : builder.buildPerModuleDefaultPipeline(
-                          toOptimizationLevel(optLevel));
+      optLevel == 0
+          ? builder.buildO0DefaultPipeline(llvm::OptimizationLevel::O0)
+          : builder.buildPerModuleDefaultPipeline(
+                toOptimizationLevel(optLevel));
   passes.run(module, moduleAnalyses);
 }
 
@@ -64,6 +66,17 @@ LogicalResult emitModule(ModuleOp module, llvm::TargetMachine &machine,
     module->setAttr(ModelABI::kAttrName, abi);
   if (!llvmModule)
     return module.emitError("failed to translate the module to LLVM IR");
+  // Every exported function also under <name>_<tag>, the name the header
+  // of this compilation uses (see ModelABI::getInterfaceTag).
+  if (abi) {
+    FailureOr<ModelABI> description = ModelABI::readFrom(module);
+    if (failed(description))
+      return failure();
+    std::string tag = description->getInterfaceTag();
+    for (const std::string &name : description->getExportedNames())
+      if (llvm::Function *function = llvmModule->getFunction(name))
+        llvm::GlobalAlias::create(name + "_" + tag, function);
+  }
   llvmModule->setTargetTriple(machine.getTargetTriple());
   llvmModule->setDataLayout(machine.createDataLayout());
   // Calls to micro-kernels get their bodies before optimization, so that the
@@ -91,8 +104,9 @@ LogicalResult emitModule(ModuleOp module, llvm::TargetMachine &machine,
     return success();
   }
   llvm::legacy::PassManager codegen;
-  auto fileType = kind == OutputKind::Object ? llvm::CodeGenFileType::ObjectFile
-                                             : llvm::CodeGenFileType::AssemblyFile;
+  auto fileType = kind == OutputKind::Object
+                      ? llvm::CodeGenFileType::ObjectFile
+                      : llvm::CodeGenFileType::AssemblyFile;
   if (machine.addPassesToEmitFile(codegen, os, nullptr, fileType))
     return module.emitError("the target machine cannot emit this file type");
   codegen.run(*llvmModule);

@@ -5,6 +5,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/xxhash.h"
 
 using namespace mlir;
 using namespace qcc;
@@ -56,6 +58,30 @@ SmallVector<ModelABI::EntryPoint> ModelABI::getEntryPoints() const {
     entries.push_back({integerEntryName(), integerPackedEntryName(),
                        integerEntry->inputs, integerEntry->outputs});
   return entries;
+}
+
+SmallVector<std::string> ModelABI::getExportedNames() const {
+  SmallVector<std::string> names = {workspaceSizeName()};
+  for (const EntryPoint &entry : getEntryPoints()) {
+    names.push_back(entry.name);
+    names.push_back(entry.packedName);
+  }
+  return names;
+}
+
+std::string ModelABI::getInterfaceTag() const {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << prefix << ';' << workspaceSize << ';' << workspaceAlignment;
+  for (const EntryPoint &entry : getEntryPoints())
+    for (ArrayRef<ABITensor> tensors : {entry.inputs, entry.outputs}) {
+      os << ';' << entry.name;
+      for (const ABITensor &tensor : tensors)
+        os << ';' << tensor.name << ':' << tensor.type << ':'
+           << llvm::format("%a", tensor.scale) << ':' << tensor.zeroPoint;
+    }
+  return llvm::utohexstr(llvm::xxh3_64bits(text) & 0xffffffffu, /*LowerCase=*/
+                         true, /*Width=*/8);
 }
 
 static LogicalResult readTensors(ModuleOp module, DictionaryAttr dict,

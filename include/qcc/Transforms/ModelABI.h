@@ -66,6 +66,17 @@ struct ModelABI {
   };
   llvm::SmallVector<EntryPoint> getEntryPoints() const;
 
+  /// Every function the object exports: the entry points (plain and
+  /// packed) and the workspace size.
+  llvm::SmallVector<std::string> getExportedNames() const;
+
+  /// Eight hex digits hashed from everything this description holds. The
+  /// object exports each function also as `<name>_<tag>`, and the header
+  /// renames the functions to those names, so a header and an object from
+  /// compilations with different interfaces fail to link instead of
+  /// running with the wrong buffers.
+  std::string getInterfaceTag() const;
+
   /// Stores this description on `module` as the `qcc.abi` attribute.
   void attachTo(mlir::ModuleOp module) const;
 

@@ -27,6 +27,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -131,6 +132,10 @@ private:
   LogicalResult checkOutputPaths();
 
   const DriverOptions &options;
+  /// `--mlir-timing`: every pass of every pipeline the compilation runs,
+  /// reported when the compilation ends.
+  DefaultTimingManager timing;
+  TimingScope timingRoot;
   MLIRContext context;
   std::shared_ptr<SourceMgr> sourceMgr = std::make_shared<SourceMgr>();
   std::unique_ptr<SourceMgrDiagnosticHandler> diagnostics;
@@ -187,6 +192,8 @@ Compilation::runPasses(ModuleOp op,
     fail("invalid pass manager options");
     return failure();
   }
+  if (instrument && timing.isEnabled())
+    pm.enableTiming(timingRoot);
   build(pm);
   return pm.run(op);
 }
@@ -370,6 +377,8 @@ int Compilation::emit(TargetMachine &machine) {
 }
 
 int Compilation::run() {
+  applyDefaultTimingManagerCLOptions(timing);
+  timingRoot = timing.getRootScope();
   Expected<TargetSpec> target =
       resolveTarget(options.target, options.cpu, options.cpuFeatures);
   if (!target)

@@ -3,6 +3,7 @@
 #include "qcc/Quantization/Passes.h"
 
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
+#include "qcc/Quantization/GivenConstant.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -44,11 +45,10 @@ struct RequantizeFromPair : public OpRewritePattern<QuantizeOp> {
 /// exactly representable there (zero always is: it is z).
 static std::optional<int64_t>
 getStoredPadValue(tosa::PadOp pad, quant::UniformQuantizedType type) {
-  DenseFPElementsAttr attr;
-  if (!matchPattern(pad.getPadConst(), m_Constant(&attr)) || !attr.isSplat())
+  std::optional<double> real = matchSplatFloat(pad.getPadConst());
+  if (!real)
     return std::nullopt;
-  double real = attr.getSplatValue<APFloat>().convertToDouble();
-  double stored = real / type.getScale() + type.getZeroPoint();
+  double stored = *real / type.getScale() + type.getZeroPoint();
   if (stored != std::nearbyint(stored) || stored < type.getStorageTypeMin() ||
       stored > type.getStorageTypeMax())
     return std::nullopt;

@@ -2,6 +2,8 @@
 
 #include "qcc/Quantization/ElementwiseCluster.h"
 
+#include "qcc/Quantization/GivenConstant.h"
+
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
@@ -23,13 +25,16 @@ static OperandRange getDataOperands(Operation *op) {
   return op->getOperands();
 }
 
+bool qcc::hasNoShift(tosa::MulOp mul) {
+  DenseIntElementsAttr shift;
+  return matchPattern(mul.getShift(), m_Constant(&shift)) &&
+         llvm::all_of(shift.getValues<APInt>(),
+                      [](const APInt &v) { return v.isZero(); });
+}
+
 static bool isSupportedFunction(Operation *op) {
-  if (auto mul = dyn_cast<tosa::MulOp>(op)) {
-    DenseIntElementsAttr shift;
-    return matchPattern(mul.getShift(), m_Constant(&shift)) &&
-           llvm::all_of(shift.getValues<APInt>(),
-                        [](const APInt &v) { return v.isZero(); });
-  }
+  if (auto mul = dyn_cast<tosa::MulOp>(op))
+    return hasNoShift(mul);
   if (auto clamp = dyn_cast<tosa::ClampOp>(op))
     return isa<FloatAttr>(clamp.getMinValAttr()) &&
            isa<FloatAttr>(clamp.getMaxValAttr());
@@ -39,21 +44,13 @@ static bool isSupportedFunction(Operation *op) {
              tosa::AbsOp, tosa::NegateOp, tosa::FloorOp, tosa::CeilOp>(op);
 }
 
-/// The value of a float constant whose elements are all equal.
-static std::optional<double> getSplatValue(Value value) {
-  DenseFPElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) || !attr.isSplat())
-    return std::nullopt;
-  return attr.getSplatValue<APFloat>().convertToDouble();
-}
-
 std::optional<ElementwiseCluster> qcc::findElementwiseCluster(Operation *seed) {
   if (seed->getNumResults() != 1 || !isSupportedFunction(seed))
     return std::nullopt;
   // The seed's one non-constant operand is the cluster's input.
   Value input;
   for (Value operand : getDataOperands(seed)) {
-    if (getSplatValue(operand))
+    if (matchSplatFloat(operand))
       continue;
     if (input && operand != input)
       return std::nullopt;
@@ -74,7 +71,7 @@ std::optional<ElementwiseCluster> qcc::findElementwiseCluster(Operation *seed) {
         op->getBlock() != seed->getBlock() || !isSupportedFunction(op))
       return false;
     return llvm::all_of(getDataOperands(op), [&](Value operand) {
-      if (operand == input || getSplatValue(operand))
+      if (operand == input || matchSplatFloat(operand))
         return true;
       Operation *producer = operand.getDefiningOp();
       return producer && members.contains(producer);
@@ -146,7 +143,7 @@ std::optional<double> ElementwiseCluster::evaluate(double x) const {
     for (Value operand : getDataOperands(op)) {
       auto known = values.find(operand);
       operands.push_back(known != values.end() ? known->second
-                                               : *getSplatValue(operand));
+                                               : *matchSplatFloat(operand));
     }
     double result = apply(op, operands);
     if (std::isnan(result))

@@ -11,6 +11,13 @@ using namespace mlir;
 
 namespace qcc {
 
+std::optional<double> matchSplatFloat(Value value) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) || !attr.isSplat())
+    return std::nullopt;
+  return attr.getSplatValue<APFloat>().convertToDouble();
+}
+
 llvm::SmallVector<int64_t> GivenConstant::getValues() const {
   llvm::SmallVector<int64_t> values;
   for (const APInt &value : storage.getValues<APInt>())

@@ -823,16 +823,9 @@ private:
     int64_t axis = sum.getAxis(), length = type.getDimSize(axis);
     Value scale =
         mul.getInput1() == sum.getResult() ? mul.getInput2() : mul.getInput1();
-    DenseFPElementsAttr scaleAttr;
-    DenseIntElementsAttr shiftAttr;
-    if (!matchPattern(scale, m_Constant(&scaleAttr)) || !scaleAttr.isSplat() ||
-        !matchPattern(mul.getShift(), m_Constant(&shiftAttr)) ||
-        !llvm::all_of(shiftAttr.getValues<APInt>(),
-                      [](const APInt &v) { return v.isZero(); }) ||
-        mul.getType() != sum.getType())
-      return false;
-    double factor = scaleAttr.getSplatValue<APFloat>().convertToDouble();
-    if (std::fabs(factor * double(length) - 1.0) > 1e-6)
+    std::optional<double> factor = matchSplatFloat(scale);
+    if (!factor || !hasNoShift(mul) || mul.getType() != sum.getType() ||
+        std::fabs(*factor * double(length) - 1.0) > 1e-6)
       return false;
     if (llvm::any_of(mul->getUsers(), [&](Operation *user) {
           return isa<tosa::SubOp>(user) && user->getOperand(0) == x;

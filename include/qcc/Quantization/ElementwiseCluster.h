@@ -13,6 +13,7 @@
 #ifndef QCC_QUANTIZATION_ELEMENTWISECLUSTER_H
 #define QCC_QUANTIZATION_ELEMENTWISECLUSTER_H
 
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/SmallVector.h"
@@ -32,6 +33,9 @@ struct ElementwiseCluster {
   /// `f(x)` in double precision; none when an op has no value there (a NaN).
   std::optional<double> evaluate(double x) const;
 };
+
+/// Whether `mul` multiplies without a shift (the float form).
+bool hasNoShift(mlir::tosa::MulOp mul);
 
 /// The cluster that starts at `seed` (an elementwise op with one
 /// non-constant operand) and grows through the users of its values; the

@@ -33,6 +33,11 @@ struct GivenConstant {
 /// `value` as `qcc.dequantize(quant.scast(constant))`, if it is one.
 std::optional<GivenConstant> matchGivenConstant(mlir::Value value);
 
+/// The one value of a float constant whose elements are all equal (a
+/// scalar broadcast: an activation's coefficient, a pad value, 1/k), if
+/// `value` is one.
+std::optional<double> matchSplatFloat(mlir::Value value);
+
 } // namespace qcc
 
 #endif // QCC_QUANTIZATION_GIVENCONSTANT_H

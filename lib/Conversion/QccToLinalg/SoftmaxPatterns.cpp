@@ -27,11 +27,10 @@ constexpr int64_t kReciprocalNumerator = int64_t(1) << 47;
 constexpr int64_t kProbabilityShift = 32;
 constexpr double kProbabilityScale = 0x1p-15;
 
-/// A row reduction [R, N] -> [R] starting from `initial`; `combine` gets the
-/// element, the row's extra inputs and the accumulator.
+/// A row reduction [R, N] -> [R] i32 of `input` starting from `initial`;
+/// `combine` gets the element and the accumulator.
 static Value buildRowReduction(
-    OpBuilder &b, Location loc, ValueRange inputs, int64_t initial,
-    int64_t rows,
+    OpBuilder &b, Location loc, Value input, int64_t initial, int64_t rows,
     llvm::function_ref<Value(OpBuilder &, Location, ValueRange)> combine) {
   MLIRContext *context = b.getContext();
   Type i32 = b.getI32Type();
@@ -41,11 +40,9 @@ static Value buildRowReduction(
                    .getResult(0);
   AffineMap element = AffineMap::getMultiDimIdentityMap(2, context);
   AffineMap row = AffineMap::get(2, 0, {getAffineDimExpr(0, context)}, context);
-  SmallVector<AffineMap> maps = {element};
-  maps.append(inputs.size() - 1, row);
-  maps.push_back(row);
   return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+             b, loc, TypeRange{init.getType()}, ValueRange{input},
+             ValueRange{init}, {element, row},
              {utils::IteratorType::parallel, utils::IteratorType::reduction},
              [&](OpBuilder &nested, Location loc, ValueRange args) {
                linalg::YieldOp::create(nested, loc, combine(nested, loc, args));
@@ -106,7 +103,7 @@ struct SoftmaxLowering : public OpConversionPattern<SoftmaxOp> {
     };
 
     Value max = buildRowReduction(
-        rewriter, loc, ValueRange{input}, in.storageMin, rows,
+        rewriter, loc, input, in.storageMin, rows,
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           return arith::MaxSIOp::create(
               b, loc, extendStorage(b, loc, args[0], in, 32), args[1]);
@@ -123,7 +120,7 @@ struct SoftmaxLowering : public OpConversionPattern<SoftmaxOp> {
           return weight(b, loc, args[0], args[1]);
         });
     Value sum = buildRowReduction(
-        rewriter, loc, ValueRange{exps}, 0, rows,
+        rewriter, loc, exps, 0, rows,
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           return arith::AddIOp::create(b, loc, args[1], args[0]);
         });

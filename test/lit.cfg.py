@@ -82,3 +82,8 @@ if {"avx2", "fma", "avx_vnni"} <= flags:
     config.available_features.add("host-avxvnni")
 if {"avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_vnni"} <= flags:
     config.available_features.add("host-avx512vnni")
+
+# The build and source trees, for tests that run the set-up scripts or install
+# the build (tools/scripts, cmake --install).
+config.substitutions.append(("%qcc_obj_root", config.qcc_obj_root))
+config.substitutions.append(("%qcc_src_root", config.qcc_src_root))

@@ -204,6 +204,9 @@ def compile(model, calibration=None, *, quantize=None, target="host",
             report_path = (os.path.join(directory, stem + ".report.json")
                            if report is True else os.fspath(report))
             flags.append(f"--report={report_path}")
+        # Code for this process may use every feature of this CPU.
+        if mcpu is None and target in (None, "host"):
+            mcpu = "native"
         if mcpu is not None:
             flags.append(f"--mcpu={mcpu}")
         if mattr is not None:

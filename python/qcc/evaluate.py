@@ -53,8 +53,6 @@ def parse_schemes(text):
 
 def load_data(path):
     """The arrays of an .npz archive, by name."""
-    if not os.path.isfile(path):
-        raise EvaluateError(f"{path}: no such file")
     try:
         archive = np.load(path, allow_pickle=False)
         if not isinstance(archive, np.lib.npyio.NpzFile):
@@ -142,11 +140,12 @@ def flatten(outputs):
 
 def evaluate(args):
     """Compiles and runs every scheme; returns (summary, rows)."""
-    if not os.path.isfile(args.model):
-        raise EvaluateError(f"{args.model}: no such file")
-    schemes = parse_schemes(args.schemes)
+    for path in (args.model, args.data):
+        if not os.path.isfile(path):
+            raise EvaluateError(f"{path}: no such file")
     if args.calibration is not None and not os.path.exists(args.calibration):
         raise EvaluateError(f"{args.calibration}: no such file or directory")
+    schemes = parse_schemes(args.schemes)
     needing = [s.name for s in schemes if s.needs_calibration]
     if needing and args.calibration is None:
         raise EvaluateError(f"scheme(s) {', '.join(needing)} need "

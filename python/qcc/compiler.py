@@ -5,18 +5,18 @@ import os
 import platform
 import re
 import shutil
-import subprocess
 import tempfile
 import warnings
 from collections.abc import Mapping
 
 import numpy as np
 
-from .errors import QccError, QccWarning
+from .errors import QccWarning
 from .header import read_header
 from .link import link_shared
 from .locate import find_qcc
 from .model import LOADED_LIBRARIES, Model
+from .process import run_tool
 from .schemes import get_scheme
 
 _ARCHITECTURES = {"x86_64": "x86_64", "x86-64": "x86_64", "amd64": "x86_64",
@@ -86,18 +86,10 @@ def quantization_flags(quantize=None, *, calibration_method=None,
 def _run_qcc(command):
     """Runs qcc; raises QccError with its diagnostics when it fails, and
     passes them on as a QccWarning when it succeeds with something to say."""
-    try:
-        result = subprocess.run(command, capture_output=True, text=True)
-    except OSError as e:
-        raise QccError(f"cannot run {command[0]}: {e}",
-                       command=command) from None
-    if result.returncode != 0:
-        raise QccError(f"qcc failed (exit {result.returncode}):\n"
-                       f"{result.stderr.strip()}", command=command,
-                       returncode=result.returncode, stderr=result.stderr)
-    if result.stderr.strip():
-        warnings.warn(result.stderr.strip(), QccWarning, stacklevel=3)
-    return result.stderr
+    stderr = run_tool(command, "qcc failed")
+    if stderr.strip():
+        warnings.warn(stderr.strip(), QccWarning, stacklevel=3)
+    return stderr
 
 
 def _input_names(qcc, model, workdir, front_flags):

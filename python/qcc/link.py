@@ -6,9 +6,8 @@ all it takes; -lm covers the libm calls some configurations reference.
 
 import os
 import shlex
-import subprocess
 
-from .errors import QccError
+from .process import run_tool
 
 
 def c_compiler(cc=None):
@@ -20,13 +19,4 @@ def link_shared(object_path, library_path, *, cc=None):
     """Links `object_path` into the shared object `library_path`."""
     command = c_compiler(cc) + ["-shared", os.fspath(object_path), "-o",
                                 os.fspath(library_path), "-lm"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True)
-    except OSError as e:
-        raise QccError(f"cannot run the C compiler {command[0]!r}: {e}",
-                       command=command) from None
-    if result.returncode != 0:
-        raise QccError(f"linking {object_path} failed (exit "
-                       f"{result.returncode}):\n{result.stderr.strip()}",
-                       command=command, returncode=result.returncode,
-                       stderr=result.stderr)
+    run_tool(command, f"linking {object_path} failed")

@@ -262,6 +262,14 @@ class CompileTest(unittest.TestCase):
         self.assertIn("bad.onnx", str(error))
         self.assertIn("as an ONNX model", str(error))
 
+    def test_link_failure(self):
+        with self.assertRaisesRegex(qcc.QccError,
+                                    "linking .*dense.o failed \\(exit 1\\)"):
+            qcc.compile(self.dense_path, cc="false")
+        with self.assertRaisesRegex(qcc.QccError,
+                                    "cannot run '/nonexistent/cc'"):
+            qcc.compile(self.dense_path, cc="/nonexistent/cc")
+
     def test_qcc_rejects_flags(self):
         with self.assertRaisesRegex(qcc.QccError, "quantized nothing"):
             qcc.compile(self.dense_path, quantize="int8")

@@ -16,6 +16,7 @@
 #include "qcc/Quantization/Passes.h"
 #include "qcc/Report/PrecisionSearch.h"
 #include "qcc/Report/QuantizationReport.h"
+#include "qcc/Report/ReportWriter.h"
 #include "qcc/Target/HeaderEmitter.h"
 #include "qcc/Target/ObjectEmitter.h"
 #include "qcc/Target/TargetSpec.h"
@@ -35,6 +36,8 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
+
+#include <chrono>
 
 using namespace mlir;
 using namespace llvm;
@@ -85,6 +88,24 @@ writeFile(StringRef path,
   return success();
 }
 
+/// What the lowering stages up to `last` do, for `-v`.
+static StringRef describeLowering(Stage last) {
+  switch (last) {
+  case Stage::Input:
+  case Stage::Quantized:
+    break;
+  case Stage::Linalg:
+    return "lowering to linalg";
+  case Stage::Codegen:
+    return "lowering to linalg and micro-kernel calls";
+  case Stage::Bufferized:
+    return "lowering to linalg, micro-kernel calls and buffers";
+  case Stage::LLVM:
+    return "lowering to the LLVM dialect";
+  }
+  llvm_unreachable("no lowering before the quantized stage");
+}
+
 static StringRef stringifyActivationKind(ActivationKind kind) {
   return kind == ActivationKind::UInt8 ? "uint8" : "int8";
 }
@@ -127,11 +148,25 @@ private:
   /// float layers, stores them in `pipelineOptions` and returns the
   /// decisions for the report.
   FailureOr<json::Value> searchPrecision();
+  /// The int8 quantized stage: ranges (calibration), the precision search,
+  /// the rewrite into qcc ops, and the report.
+  LogicalResult quantizeToInt8();
+  /// Measures the quantization (`reference`: the ranged float model) for
+  /// --report and --validation, writes the report and says what the
+  /// validation data shows.
+  LogicalResult report(ModuleOp reference,
+                       std::optional<json::Value> precisionReport);
   int emit(TargetMachine &machine);
   /// Checks that the output, header and report paths can be written.
   LogicalResult checkOutputPaths();
+  /// `-v`: "qcc: [<seconds since the start>] <what happens now>".
+  void note(const Twine &message);
+  /// "m.o (1234 bytes)".
+  static std::string describeFile(StringRef path);
 
   const DriverOptions &options;
+  std::chrono::steady_clock::time_point start =
+      std::chrono::steady_clock::now();
   /// `--mlir-timing`: every pass of every pipeline the compilation runs,
   /// reported when the compilation ends.
   DefaultTimingManager timing;
@@ -141,11 +176,16 @@ private:
   std::unique_ptr<SourceMgrDiagnosticHandler> diagnostics;
   OwningOpRef<ModuleOp> module;
   QccPipelineOptions pipelineOptions;
+  /// The pass managers that ran with timing, kept to the end (runPasses);
+  /// destroyed first, while the context lives.
+  std::vector<std::unique_ptr<mlir::PassManager>> timedPassManagers;
 };
 
 } // namespace
 
 LogicalResult Compilation::readModel() {
+  note((options.isONNXInput() ? "importing " : "parsing ") +
+       (options.input == "-" ? std::string("stdin") : options.input));
   std::string error;
   std::unique_ptr<MemoryBuffer> input = openInputFile(options.input, &error);
   if (!input) {
@@ -187,15 +227,21 @@ LogicalResult
 Compilation::runPasses(ModuleOp op,
                        llvm::function_ref<void(OpPassManager &)> build,
                        bool instrument) {
-  mlir::PassManager pm(&context);
-  if (instrument && failed(applyPassManagerCLOptions(pm))) {
+  auto pm = std::make_unique<mlir::PassManager>(&context);
+  if (instrument && failed(applyPassManagerCLOptions(*pm))) {
     fail("invalid pass manager options");
     return failure();
   }
-  if (instrument && timing.isEnabled())
-    pm.enableTiming(timingRoot);
-  build(pm);
-  return pm.run(op);
+  build(*pm);
+  if (!instrument || !timing.isEnabled())
+    return pm->run(op);
+  pm->enableTiming(timingRoot);
+  LogicalResult result = pm->run(op);
+  // The timers are keyed by the passes' addresses: a pass freed now could
+  // leave its address to a pass of the next stage, whose time would then be
+  // added to this one's, under this one's name.
+  timedPassManagers.push_back(std::move(pm));
+  return result;
 }
 
 FailureOr<json::Value> Compilation::searchPrecision() {
@@ -266,65 +312,162 @@ LogicalResult Compilation::checkSomethingQuantized() {
                       "(--load-profile=<profile.json>)");
 }
 
-LogicalResult Compilation::compile(Stage last) {
-  if (options.report.empty() && !options.searchesPrecision()) {
-    if (!pipelineOptions.quantize || last == Stage::Input)
-      return runPasses(*module, [&](OpPassManager &pm) {
-        buildQccPipeline(pm, pipelineOptions, last);
-      });
-    // Quantization that cannot happen at all is an error, not a float
-    // object: check between the quantized stage and the lowering.
-    if (failed(runPasses(*module,
-                         [&](OpPassManager &pm) {
-                           buildQccInputPipeline(pm, pipelineOptions);
-                           buildQccQuantizePipeline(pm, pipelineOptions);
-                         })) ||
-        failed(checkSomethingQuantized()))
-      return failure();
-    return runPasses(*module, [&](OpPassManager &pm) {
-      buildQccLoweringStages(pm, pipelineOptions, last);
-    });
-  }
+void Compilation::note(const Twine &message) {
+  if (!options.verbose)
+    return;
+  std::chrono::duration<double> elapsed =
+      std::chrono::steady_clock::now() - start;
+  errs() << "qcc: [" << format("%.2f", elapsed.count()) << " s] " << message
+         << "\n";
+}
 
-  // The report compares the model right before and right after the rewrite
-  // into qcc ops, and the precision search quantizes copies of the ranged
-  // model, so the pipeline runs in three parts.
+std::string Compilation::describeFile(StringRef path) {
+  if (path == "-")
+    return "stdout";
+  uint64_t size = 0;
+  if (sys::fs::file_size(path, size))
+    return path.str();
+  return (path + " (" + Twine(size) + " bytes)").str();
+}
+
+LogicalResult Compilation::report(ModuleOp reference,
+                                  std::optional<json::Value> precisionReport) {
+  ReportOptions reportOptions;
+  reportOptions.model = options.input;
+  reportOptions.entry = options.entry;
+  reportOptions.calibrationData = options.calibrationData;
+  reportOptions.validationData = options.validationData;
+  reportOptions.calibrationMethod = stringifyCalibrationChoice(
+      *parseCalibrationChoice(options.calibrationMethod));
+  for (const std::string &spec : options.calibrationMethodFor)
+    reportOptions.calibrationMethod += ", " + spec;
+  reportOptions.perTensorWeights = options.perTensorWeights;
+  reportOptions.activationType = stringifyActivationKind(
+      options.activationType.value_or(ActivationKind::Int8));
+  reportOptions.mixedPrecision = std::move(precisionReport);
+  reportOptions.note = [this](const Twine &message) { note(message); };
+  FailureOr<json::Object> result =
+      buildQuantizationReport(reference, *module, reportOptions);
+  if (failed(result))
+    return failure();
+
+  const json::Object *summary = result->getObject("summary");
+  if (const json::Array *warnings = summary->getArray("warnings"))
+    for (const json::Value &warning : *warnings)
+      WithColor::warning(errs(), "qcc") << *warning.getAsString() << "\n";
+  // What the held-out data shows, in one line.
+  if (!options.validationData.empty()) {
+    auto metric = [&](StringRef key, StringRef data) -> std::string {
+      std::optional<double> value = summary->getObject(key)->getNumber(data);
+      if (!value)
+        return key == "output_sqnr_db" ? "exact" : "";
+      return formatv(key == "output_sqnr_db" ? "{0:f1} dB" : "{0:f1} %", *value)
+          .str();
+    };
+    auto &remark = WithColor::remark(errs(), "qcc");
+    remark << "validation data: output SQNR against float "
+           << metric("output_sqnr_db", "validation") << " (calibration data "
+           << metric("output_sqnr_db", "calibration") << ")";
+    std::string agreement = metric("top1_agreement_percent", "validation");
+    if (!agreement.empty())
+      remark << ", top-1 agreement " << agreement << " (calibration data "
+             << metric("top1_agreement_percent", "calibration") << ")";
+    if (const json::Object *accuracy = summary->getObject("accuracy_percent"))
+      remark << formatv(", top-1 accuracy {0:f1} % float, {1:f1} % quantized",
+                        *accuracy->getNumber("float"),
+                        *accuracy->getNumber("quantized"));
+    remark << "\n";
+  }
+  if (options.report.empty())
+    return success();
+  if (Error error = writeReport(*result, options.report)) {
+    fail(toString(std::move(error)));
+    return failure();
+  }
+  note("report: wrote " + describeFile(options.report));
+  return success();
+}
+
+LogicalResult Compilation::quantizeToInt8() {
+  if (!options.calibrationData.empty())
+    note("calibrating with " + options.calibrationData + " (" +
+         stringifyCalibrationChoice(
+             *parseCalibrationChoice(options.calibrationMethod)) +
+         ")");
+  else if (!options.loadProfile.empty())
+    note("taking the ranges from the profile " + options.loadProfile);
   if (failed(runPasses(*module, [&](OpPassManager &pm) {
-        buildQccInputPipeline(pm, pipelineOptions);
         buildQccRangeAnalysisPipeline(pm, pipelineOptions);
       })))
     return failure();
-  OwningOpRef<ModuleOp> reference = module->clone();
+  // The report compares the model right before and right after the rewrite
+  // into qcc ops, and the precision search quantizes copies of the ranged
+  // model.
+  bool measures = !options.report.empty() || !options.validationData.empty();
+  OwningOpRef<ModuleOp> reference;
+  if (measures)
+    reference = module->clone();
   std::optional<json::Value> precisionReport;
   if (options.searchesPrecision()) {
+    note(formatv("searching the layers' precisions for an output SQNR of "
+                 "{0:f2} dB",
+                 *options.minSqnr));
     FailureOr<json::Value> decisions = searchPrecision();
     if (failed(decisions))
       return failure();
     precisionReport = std::move(*decisions);
   }
+  if (std::optional<int64_t> samples = getCalibrationSamples(*module))
+    note("quantizing (ranges from " + Twine(*samples) + " samples)");
+  else
+    note("quantizing");
   if (failed(runPasses(*module,
                        [&](OpPassManager &pm) {
                          buildQccQuantizeOpsPipeline(pm, pipelineOptions);
                        })) ||
       failed(checkSomethingQuantized()))
     return failure();
-  if (!options.report.empty()) {
-    ReportOptions reportOptions;
-    reportOptions.model = options.input;
-    reportOptions.entry = options.entry;
-    reportOptions.calibrationData = options.calibrationData;
-    reportOptions.calibrationMethod = stringifyCalibrationChoice(
-        *parseCalibrationChoice(options.calibrationMethod));
-    for (const std::string &spec : options.calibrationMethodFor)
-      reportOptions.calibrationMethod += ", " + spec;
-    reportOptions.perTensorWeights = options.perTensorWeights;
-    reportOptions.activationType = stringifyActivationKind(
-        options.activationType.value_or(ActivationKind::Int8));
-    reportOptions.mixedPrecision = std::move(precisionReport);
-    if (failed(writeQuantizationReport(*reference, *module, options.report,
-                                       reportOptions)))
+  if (measures)
+    return report(*reference, std::move(precisionReport));
+  return success();
+}
+
+LogicalResult Compilation::compile(Stage last) {
+  note("preparing the model (input stage)");
+  if (failed(runPasses(*module, [&](OpPassManager &pm) {
+        buildQccInputPipeline(pm, pipelineOptions);
+      })))
+    return failure();
+  if (last == Stage::Input)
+    return success();
+
+  // The quantized stage, in the mode the flags and the model select (as
+  // buildQccPipeline does, a stage at a time).
+  if (pipelineOptions.quantize) {
+    if (failed(quantizeToInt8()))
+      return failure();
+  } else if (pipelineOptions.preQuantized ||
+             pipelineOptions.weightOnlyBits != 0 ||
+             pipelineOptions.dynamicQuantization) {
+    note(pipelineOptions.preQuantized
+             ? "quantizing with the model's own parameters"
+         : pipelineOptions.dynamicQuantization
+             ? "quantizing the matmuls dynamically"
+             : "quantizing the weights (weight-only)");
+    if (failed(runPasses(*module, [&](OpPassManager &pm) {
+          if (pipelineOptions.preQuantized)
+            buildQccPreQuantizedPipeline(pm, pipelineOptions);
+          if (pipelineOptions.weightOnlyBits != 0)
+            buildQccWeightOnlyPipeline(pm, pipelineOptions);
+          if (pipelineOptions.dynamicQuantization)
+            buildQccDynamicPipeline(pm, pipelineOptions);
+        })))
       return failure();
   }
+  if (last == Stage::Quantized)
+    return success();
+
+  note(describeLowering(last));
   return runPasses(*module, [&](OpPassManager &pm) {
     buildQccLoweringStages(pm, pipelineOptions, last);
   });
@@ -338,11 +481,15 @@ LogicalResult Compilation::checkOutputPaths() {
 
 int Compilation::emit(TargetMachine &machine) {
   std::string output = options.getOutputPath();
-  if (options.compileTo || options.emit == EmitKind::MLIR)
-    return failed(writeFile(output, [&](raw_pwrite_stream &os) {
-      module->print(os);
-      return success();
-    }));
+  if (options.compileTo || options.emit == EmitKind::MLIR) {
+    if (failed(writeFile(output, [&](raw_pwrite_stream &os) {
+          module->print(os);
+          return success();
+        })))
+      return 1;
+    note("wrote " + describeFile(output));
+    return 0;
+  }
 
   FailureOr<ModelABI> abi = ModelABI::readFrom(*module);
   if (failed(abi))
@@ -353,9 +500,15 @@ int Compilation::emit(TargetMachine &machine) {
       return success();
     });
   };
-  if (options.emit == EmitKind::Header)
-    return failed(writeHeader(output));
+  if (options.emit == EmitKind::Header) {
+    if (failed(writeHeader(output)))
+      return 1;
+    note("wrote " + describeFile(output));
+    return 0;
+  }
 
+  note(Twine("generating code for ") + machine.getTargetTriple().str() + " (" +
+       machine.getTargetCPU() + ")");
   OutputKind kind = options.emit == EmitKind::LLVMIR     ? OutputKind::LLVMIR
                     : options.emit == EmitKind::Assembly ? OutputKind::Assembly
                                                          : OutputKind::Object;
@@ -363,17 +516,20 @@ int Compilation::emit(TargetMachine &machine) {
         return emitModule(*module, machine, options.optLevel, kind, os);
       })))
     return 1;
-  if (options.emit != EmitKind::Object)
-    return 0;
   std::string header = options.header;
-  if (header.empty()) {
-    if (output == "-")
-      return 0;
+  if (options.emit == EmitKind::Object && header.empty() && output != "-") {
     SmallString<128> path(output);
     sys::path::replace_extension(path, ".h");
     header = std::string(path);
   }
-  return failed(writeHeader(header));
+  if (options.emit != EmitKind::Object || header.empty()) {
+    note("wrote " + describeFile(output));
+    return 0;
+  }
+  if (failed(writeHeader(header)))
+    return 1;
+  note("wrote " + describeFile(output) + " and " + describeFile(header));
+  return 0;
 }
 
 int Compilation::run() {
@@ -413,7 +569,10 @@ int Compilation::run() {
   options.populatePipelineOptions(pipelineOptions, preQuantized);
   if (failed(compile(options.compileTo.value_or(Stage::LLVM))))
     return 1;
-  return emit(**machine);
+  int status = emit(**machine);
+  if (status == 0)
+    note("done");
+  return status;
 }
 
 int runDriver(const DriverOptions &options) {

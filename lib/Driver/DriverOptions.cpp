@@ -198,6 +198,10 @@ Error DriverOptions::validate() const {
   // calibration data.
   if (!report.empty() && (!int8 || calibrationData.empty()))
     return failure("--report needs quantization with --calibration data");
+  if (!validationData.empty() && (!int8 || calibrationData.empty()))
+    return failure("--validation measures the quantized model against float "
+                   "apart from the calibration data: it needs quantization "
+                   "with --calibration data");
   return Error::success();
 }
 

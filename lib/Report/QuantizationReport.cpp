@@ -1,56 +1,51 @@
-//===- QuantizationReport.cpp - per-layer quantization report -------------===//
+//===- QuantizationReport.cpp - the quantization report -------------------===//
 //
-// Both models run in-process (JitModel) with every layer output appended to
-// their results: the float model returns the float values, the quantized
-// one the dequantized integer results. A quantized op records in `qcc.layer`
-// which float op's value it stands for (its position among the function's
-// TOSA ops before quantization), which pairs the two.
+// A quantized op records in `qcc.layer` which float op's value it stands for
+// (its position among the function's TOSA ops before quantization), which
+// pairs the two models' layers; ModelComparison runs both on the data sets.
+// The report is assembled here as JSON; docs/Report.md is its schema.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qcc/Report/QuantizationReport.h"
 
-#include "qcc/Calibration/CalibrationData.h"
-#include "qcc/Calibration/JitModel.h"
+#include "ModelComparison.h"
+
 #include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/Dialect/Qcc/IR/QccOps.h"
 #include "qcc/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
-#include "mlir/IR/Builders.h"
-#include "mlir/Support/FileUtilities.h"
+#include "mlir/IR/BuiltinAttributeInterfaces.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/EquivalenceClasses.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/JSON.h"
-#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
 
 using namespace mlir;
+using llvm::json::Array;
+using llvm::json::Object;
+namespace json = llvm::json;
 
 namespace qcc {
 namespace {
 
-/// One quantized layer and the float op it replaced.
+/// One quantized layer and the float ops it replaced.
 struct Layer {
   Operation *quantized;
+  /// The float op whose value the quantized op's result stands for.
   Operation *reference;
-  int64_t index;
-  // Error statistics over all samples.
-  double signal = 0.0;
-  double noise = 0.0;
-  double maxAbsError = 0.0;
+  /// The float ops the layer replaced, in order: a contraction and the bias
+  /// add and clamp fused into it, or just `reference`.
+  SmallVector<Operation *> replaced;
 };
 
-/// A module copy whose model function also returns `values(copy)`.
-struct Probed {
-  OwningOpRef<ModuleOp> module;
-  unsigned numOriginalResults = 0;
-  SmallVector<int64_t> sizes;
-};
+} // namespace
 
 static SmallVector<Operation *> getTosaOps(func::FuncOp func) {
   SmallVector<Operation *> ops;
@@ -59,26 +54,6 @@ static SmallVector<Operation *> getTosaOps(func::FuncOp func) {
       ops.push_back(op);
   });
   return ops;
-}
-
-/// Appends `values` to the results of `func`.
-static void appendResults(func::FuncOp func, ArrayRef<Value> values) {
-  auto ret = *func.getOps<func::ReturnOp>().begin();
-  SmallVector<Value> operands(ret.getOperands());
-  llvm::append_range(operands, values);
-  OpBuilder b(ret);
-  func::ReturnOp::create(b, ret.getLoc(), operands);
-  ret.erase();
-  SmallVector<Type> types;
-  for (Value value : operands)
-    types.push_back(value.getType());
-  SmallVector<DictionaryAttr> resultAttrs;
-  for (unsigned i = 0, e = func.getNumResults(); i < e; ++i)
-    resultAttrs.push_back(func.getResultAttrDict(i));
-  resultAttrs.resize(types.size(), b.getDictionaryAttr({}));
-  func.setFunctionType(
-      b.getFunctionType(func.getFunctionType().getInputs(), types));
-  func.setAllResultAttrs(resultAttrs);
 }
 
 static std::string layerName(Operation *op) {
@@ -91,21 +66,57 @@ static std::string layerName(Operation *op) {
   return text;
 }
 
+static bool isFloatContraction(Operation *op) {
+  return isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp, tosa::MatMulOp>(op);
+}
+
+/// The float ops a quantized contraction replaced, contraction first:
+/// qcc-quantize fuses a bias add and a clamp into a convolution or matmul,
+/// and `reference` is the last of them. Other layers replaced `reference`
+/// alone.
+static SmallVector<Operation *> getReplacedOps(Operation *quantized,
+                                               Operation *reference) {
+  if (!isa<Conv2DOp, MatMulOp>(quantized))
+    return {reference};
+  SmallVector<Operation *> chain = {reference};
+  Operation *op = reference;
+  // At most an add and a clamp follow the contraction.
+  for (int step = 0; step < 2 && !isFloatContraction(op); ++step) {
+    Operation *producer = nullptr;
+    for (mlir::Value operand : op->getOperands()) {
+      Operation *def = operand.getDefiningOp();
+      if (def && (isFloatContraction(def) ||
+                  (isa<tosa::ClampOp>(op) && isa<tosa::AddOp>(def)))) {
+        producer = def;
+        break;
+      }
+    }
+    if (!producer || !isa<tosa::ClampOp, tosa::AddOp>(op))
+      break;
+    chain.push_back(producer);
+    op = producer;
+  }
+  if (!isFloatContraction(op))
+    return {reference};
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
 static llvm::json::Object describeType(Type type) {
   auto quantized =
       cast<quant::QuantizedType>(cast<RankedTensorType>(type).getElementType());
-  llvm::json::Object object;
+  Object object;
   object["storage"] = (quantized.isSigned() ? "i" : "u") +
                       std::to_string(quantized.getStorageTypeIntegralWidth());
-  object["storage_range"] = llvm::json::Array{quantized.getStorageTypeMin(),
-                                              quantized.getStorageTypeMax()};
+  object["storage_range"] =
+      Array{quantized.getStorageTypeMin(), quantized.getStorageTypeMax()};
   if (auto uniform = dyn_cast<quant::UniformQuantizedType>(quantized)) {
     object["scale"] = uniform.getScale();
     object["zero_point"] = uniform.getZeroPoint();
   } else {
     auto perAxis = cast<quant::UniformQuantizedPerAxisType>(quantized);
     object["axis"] = perAxis.getQuantizedDimension();
-    llvm::json::Array scales, zeroPoints;
+    Array scales, zeroPoints;
     for (double scale : perAxis.getScales())
       scales.push_back(scale);
     for (int64_t zeroPoint : perAxis.getZeroPoints())
@@ -116,25 +127,41 @@ static llvm::json::Object describeType(Type type) {
   return object;
 }
 
-static llvm::json::Value rangeValue(std::optional<RealRange> range) {
+static json::Value rangeValue(std::optional<RealRange> range) {
   if (!range)
     return nullptr;
-  return llvm::json::Array{range->min, range->max};
+  return Array{range->min, range->max};
 }
 
+static json::Value optionalValue(std::optional<double> value) {
+  if (!value)
+    return nullptr;
+  return *value;
+}
+
+static double percent(int64_t part, int64_t whole) {
+  return whole ? 100.0 * double(part) / double(whole) : 0.0;
+}
+
+//===----------------------------------------------------------------------===//
+// Contractions, float islands, weights
+//===----------------------------------------------------------------------===//
+
+namespace {
 /// The convolutions and matmuls of a quantized function, and how many of
 /// them (and of their multiply-accumulates) run in integer arithmetic.
 struct ContractionCoverage {
   int64_t total = 0, quantized = 0;
   int64_t macs = 0, quantizedMacs = 0;
 };
+} // namespace
 
-static int64_t numElements(Value value) {
+static int64_t numElements(mlir::Value value) {
   auto type = dyn_cast<ShapedType>(value.getType());
   return type && type.hasStaticShape() ? type.getNumElements() : 0;
 }
 
-static int64_t dimSize(Value value, int64_t dim) {
+static int64_t dimSize(mlir::Value value, int64_t dim) {
   auto type = dyn_cast<ShapedType>(value.getType());
   if (!type || !type.hasRank())
     return 0;
@@ -149,7 +176,7 @@ static ContractionCoverage countContractions(func::FuncOp func) {
     bool quantized = false;
     if (auto conv = dyn_cast<Conv2DOp>(op)) {
       // Weights [O, KH, KW, I per group].
-      Value weight = conv.getWeight();
+      mlir::Value weight = conv.getWeight();
       macs = numElements(conv.getOutput()) * dimSize(weight, 1) *
              dimSize(weight, 2) * dimSize(weight, 3);
       quantized = true;
@@ -157,12 +184,12 @@ static ContractionCoverage countContractions(func::FuncOp func) {
       macs = numElements(matmul.getOutput()) * dimSize(matmul.getLhs(), -1);
       quantized = true;
     } else if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
-      Value weight = conv.getWeight();
+      mlir::Value weight = conv.getWeight();
       macs = numElements(conv.getOutput()) * dimSize(weight, 1) *
              dimSize(weight, 2) * dimSize(weight, 3);
     } else if (auto conv = dyn_cast<tosa::DepthwiseConv2DOp>(op)) {
       // Weights [KH, KW, C, M].
-      Value weight = conv.getWeight();
+      mlir::Value weight = conv.getWeight();
       macs = numElements(conv.getOutput()) * dimSize(weight, 0) *
              dimSize(weight, 1);
     } else if (auto matmul = dyn_cast<tosa::MatMulOp>(op)) {
@@ -191,39 +218,117 @@ static bool isFloatTosaOp(Operation *op) {
          });
 }
 
-/// The float ops of islands that normalize (layer norm, RMS norm, ...):
-/// connected groups of float TOSA ops that take a reciprocal square root.
-static DenseSet<Operation *> getNormalizationOps(func::FuncOp func) {
-  llvm::EquivalenceClasses<Operation *> islands;
+/// The float islands of a quantized function: connected groups of float
+/// TOSA ops, in program order, each in program order.
+static std::vector<SmallVector<Operation *>>
+getFloatIslands(func::FuncOp func) {
+  llvm::EquivalenceClasses<Operation *> classes;
+  SmallVector<Operation *> ops;
   func.walk([&](Operation *op) {
     if (!isFloatTosaOp(op))
       return;
-    islands.insert(op);
-    for (Value operand : op->getOperands())
+    ops.push_back(op);
+    classes.insert(op);
+    for (mlir::Value operand : op->getOperands())
       if (Operation *producer = operand.getDefiningOp();
           producer && isFloatTosaOp(producer))
-        islands.unionSets(op, producer);
+        classes.unionSets(op, producer);
   });
-  DenseSet<Operation *> normalizing;
-  for (const auto *island : islands) {
-    if (!island->isLeader())
-      continue;
-    auto members = islands.members(*island);
-    if (llvm::any_of(members,
-                     [](Operation *op) { return isa<tosa::RsqrtOp>(op); }))
-      normalizing.insert(members.begin(), members.end());
-  }
-  return normalizing;
+  llvm::MapVector<Operation *, SmallVector<Operation *>> islands;
+  for (Operation *op : ops)
+    islands[classes.getLeaderValue(op)].push_back(op);
+  std::vector<SmallVector<Operation *>> result;
+  for (auto &entry : islands)
+    result.push_back(std::move(entry.second));
+  return result;
 }
 
-static llvm::json::Object describeLayer(const Layer &layer) {
+/// Why a float op of `island` stayed float.
+static StringRef getFloatReason(Operation *op, ArrayRef<Operation *> island) {
+  std::optional<Precision> precision = getPrecision(op);
+  if (precision && *precision == Precision::Float)
+    return "kept float (--keep-float or the precision search)";
+  // Normalizations (layer norm, RMS norm, ...) take a reciprocal square
+  // root; the quantizer leaves them float as a whole.
+  if (llvm::any_of(
+          island, [](Operation *member) { return isa<tosa::RsqrtOp>(member); }))
+    return "normalization (reduction and rsqrt): float by design, see "
+           "docs/Numerics.md";
+  return "no int8 form in qcc";
+}
+
+/// The bytes of the constant tensors of `func` (weights, biases, tables).
+static int64_t countConstantBytes(func::FuncOp func) {
+  int64_t bytes = 0;
+  func.walk([&](Operation *op) {
+    ElementsAttr elements;
+    if (op->getNumResults() != 1 ||
+        !matchPattern(op->getResult(0), m_Constant(&elements)))
+      return;
+    auto type = dyn_cast<ShapedType>(elements.getType());
+    if (!type || !type.hasStaticShape() ||
+        !type.getElementType().isIntOrFloat())
+      return;
+    bytes += (type.getNumElements() * type.getElementTypeBitWidth() + 7) / 8;
+  });
+  return bytes;
+}
+
+//===----------------------------------------------------------------------===//
+// Measurements as JSON
+//===----------------------------------------------------------------------===//
+
+static Object describeDistribution(const Distribution &distribution) {
+  const Histogram &histogram = distribution.histogram;
+  bool empty = histogram.getCount() == 0;
+  Object object{
+      {"count", histogram.getCount()},
+      {"min", empty ? json::Value(nullptr) : json::Value(histogram.getMin())},
+      {"max", empty ? json::Value(nullptr) : json::Value(histogram.getMax())},
+      {"below_range", distribution.below},
+      {"above_range", distribution.above},
+      {"outside_range_percent",
+       percent(distribution.below + distribution.above, histogram.getCount())},
+      {"histogram", Object{{"start", histogram.getStart()},
+                           {"bin_width", histogram.getBinWidth()},
+                           {"counts", Array(histogram.getCounts())}}}};
+  if (histogram.getNumNonFinite())
+    object["non_finite"] = histogram.getNumNonFinite();
+  return object;
+}
+
+static Object describeError(const ErrorStats &error) {
+  return Object{{"sqnr_db", optionalValue(error.getSqnrDb())},
+                {"max_abs_error", error.maxAbsError}};
+}
+
+/// The distributions of one tensor on the data sets measured.
+static Object describeDistributions(
+    ArrayRef<const DataSetMeasurement *> measurements,
+    llvm::function_ref<const Distribution &(const DataSetMeasurement &)>
+        select) {
+  Object object;
+  object["calibration"] = describeDistribution(select(*measurements[0]));
+  if (measurements.size() > 1)
+    object["validation"] = describeDistribution(select(*measurements[1]));
+  return object;
+}
+
+static Object describeLayer(const Layer &layer,
+                            ArrayRef<const DataSetMeasurement *> measurements,
+                            unsigned index) {
   Operation *op = layer.quantized;
-  llvm::json::Object object;
-  object["name"] = layerName(layer.reference);
+  Object object;
+  object["name"] = layerName(layer.replaced.front());
   object["op"] = op->getName().getStringRef().str();
-  object["replaces"] = layer.reference->getName().getStringRef().str();
-  llvm::json::Array inputs;
-  for (Value operand : op->getOperands()) {
+  object["replaces"] = layer.replaced.front()->getName().getStringRef().str();
+  Array fused;
+  for (Operation *replaced : ArrayRef(layer.replaced).drop_front())
+    fused.push_back(Object{{"op", replaced->getName().getStringRef().str()},
+                           {"name", layerName(replaced)}});
+  object["fused_ops"] = std::move(fused);
+  Array inputs;
+  for (mlir::Value operand : op->getOperands()) {
     auto type = dyn_cast<RankedTensorType>(operand.getType());
     if (!type || !isa<quant::QuantizedType>(type.getElementType()))
       continue;
@@ -240,8 +345,7 @@ static llvm::json::Object describeLayer(const Layer &layer) {
   auto clampMin = op->getAttrOfType<IntegerAttr>("clamp_min");
   auto clampMax = op->getAttrOfType<IntegerAttr>("clamp_max");
   if (clampMin && clampMax)
-    object["fused_activation"] =
-        llvm::json::Array{clampMin.getInt(), clampMax.getInt()};
+    object["fused_activation"] = Array{clampMin.getInt(), clampMax.getInt()};
   if (std::optional<int64_t> bound = getAccumulatorBound(op))
     object["accumulator_bound"] = *bound;
   // The precision the layer was computed in (from its result's storage:
@@ -253,71 +357,135 @@ static llvm::json::Object describeLayer(const Layer &layer) {
                                                                   : "uint8");
   if (isa<Conv2DOp, MatMulOp>(op))
     object["accumulator_bits"] = getAccumulatorBits(op);
-  Value floatValue = layer.reference->getResult(0);
-  std::optional<RealRange> range = getValueRange(floatValue);
+  std::optional<RealRange> range = getValueRange(layer.reference->getResult(0));
   object["range"] = rangeValue(range);
-  if (std::optional<RealRange> calibrated = getCalibratedRange(layer.reference))
-    object["calibrated_range"] =
-        llvm::json::Array{calibrated->min, calibrated->max};
-  else
-    object["calibrated_range"] = rangeValue(range);
-  object["sqnr_db"] =
-      layer.noise > 0.0
-          ? llvm::json::Value(10.0 * std::log10(layer.signal / layer.noise))
-          : llvm::json::Value(nullptr);
-  object["max_abs_error"] = layer.maxAbsError;
+  std::optional<RealRange> calibrated = getCalibratedRange(layer.reference);
+  object["calibrated_range"] = rangeValue(calibrated ? calibrated : range);
+  // The calibration data's numbers at the top level, as before version 2.
+  const ErrorStats &error = measurements[0]->layers[index];
+  object["sqnr_db"] = optionalValue(error.getSqnrDb());
+  object["max_abs_error"] = error.maxAbsError;
+  if (measurements.size() > 1)
+    object["validation"] = describeError(measurements[1]->layers[index]);
+  object["distribution"] = describeDistributions(
+      measurements, [&](const DataSetMeasurement &m) -> const Distribution & {
+        return m.values[index];
+      });
   return object;
 }
 
-/// Copies `module` and returns, after the model's own results, the float
-/// values of `ops` (positions in the copy's TOSA op order) or the
-/// dequantized results of the quantized `ops`.
-static FailureOr<Probed> probe(ModuleOp module, StringRef entry,
-                               ArrayRef<Operation *> ops, bool dequantize) {
-  Probed probed;
-  probed.module = module.clone();
-  FailureOr<func::FuncOp> func = findModelFunction(*probed.module, entry);
-  if (failed(func))
-    return failure();
-  probed.numOriginalResults = func->getNumResults();
-  // The copy has the same ops in the same order as the original.
-  SmallVector<Operation *> originals, copies;
-  module.walk([&](Operation *op) { originals.push_back(op); });
-  probed.module->walk([&](Operation *op) { copies.push_back(op); });
-  DenseMap<Operation *, Operation *> toCopy;
-  for (auto [original, copy] : llvm::zip(originals, copies))
-    toCopy[original] = copy;
-
-  SmallVector<Value> values;
-  for (Operation *op : ops) {
-    Operation *copy = toCopy.lookup(op);
-    Value value = copy->getResult(0);
-    if (dequantize) {
-      OpBuilder b(copy->getContext());
-      b.setInsertionPointAfter(copy);
-      auto type = cast<RankedTensorType>(value.getType());
-      value = DequantizeOp::create(b, copy->getLoc(),
-                                   type.clone(b.getF32Type()), value);
-    }
-    values.push_back(value);
-    probed.sizes.push_back(
-        cast<RankedTensorType>(value.getType()).getNumElements());
+static Object describeOutputOn(const DataSetMeasurement &measurement,
+                               unsigned output) {
+  const OutputStats &stats = measurement.outputs[output];
+  Object object = describeError(stats.error);
+  if (stats.rows)
+    object["top1_agreement_percent"] = percent(stats.agreeing, stats.rows);
+  if (measurement.labeledOutput && *measurement.labeledOutput == output) {
+    object["accuracy_float_percent"] =
+        percent(measurement.correctFloat, measurement.samples);
+    object["accuracy_quantized_percent"] =
+        percent(measurement.correctQuantized, measurement.samples);
   }
-  appendResults(*func, values);
-  return probed;
+  return object;
 }
 
-} // namespace
+/// The SQNR of all model outputs together.
+static std::optional<double>
+getOutputSqnrDb(const DataSetMeasurement &measurement) {
+  ErrorStats all;
+  for (const OutputStats &output : measurement.outputs) {
+    all.signal += output.error.signal;
+    all.noise += output.error.noise;
+  }
+  return all.getSqnrDb();
+}
 
-LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
-                                      StringRef path,
-                                      const ReportOptions &options) {
+/// Top-1 agreement of the first output that holds scores.
+static std::optional<double>
+getTop1Agreement(const DataSetMeasurement &measurement) {
+  for (const OutputStats &output : measurement.outputs)
+    if (output.rows)
+      return percent(output.agreeing, output.rows);
+  return std::nullopt;
+}
+
+static Object buildSummary(const ReportOptions &options, const Object &report,
+                           ArrayRef<const DataSetMeasurement *> measurements,
+                           const ContractionCoverage &coverage,
+                           int64_t floatOps, int64_t floatIslands,
+                           int64_t floatBytes, int64_t quantizedBytes) {
+  Object summary;
+  summary["model"] = options.model;
+  summary["scheme"] =
+      options.activationType + " activations (per-tensor, asymmetric), int8 " +
+      (options.perTensorWeights ? "per-tensor" : "per-channel") +
+      " weights (symmetric)";
+  summary["calibration"] = Object{{"data", options.calibrationData},
+                                  {"method", options.calibrationMethod},
+                                  {"samples", measurements[0]->samples}};
+  if (measurements.size() > 1)
+    summary["validation"] = Object{{"data", options.validationData},
+                                   {"samples", measurements[1]->samples},
+                                   {"labels", measurements[1]->hasLabels}};
+  summary["contractions"] = coverage.total;
+  summary["int8_contractions"] = coverage.quantized;
+  summary["int8_mac_percent"] = percent(coverage.quantizedMacs, coverage.macs);
+  summary["float_ops"] = floatOps;
+  summary["float_islands"] = floatIslands;
+
+  // The worst layer on the data that matters most: the held-out data when
+  // there is some.
+  const DataSetMeasurement &worstData = *measurements.back();
+  std::optional<unsigned> worst;
+  for (auto [index, error] : llvm::enumerate(worstData.layers)) {
+    std::optional<double> sqnr = error.getSqnrDb();
+    if (sqnr && (!worst || *sqnr < *worstData.layers[*worst].getSqnrDb()))
+      worst = index;
+  }
+  if (worst)
+    summary["worst_layer"] = Object{
+        {"name", *report.getArray("layers")
+                      ->operator[](*worst)
+                      .getAsObject()
+                      ->getString("name")},
+        {"sqnr_db", *worstData.layers[*worst].getSqnrDb()},
+        {"data", measurements.size() > 1 ? "validation" : "calibration"}};
+  else
+    summary["worst_layer"] = nullptr;
+
+  auto perDataSet = [&](auto metric) {
+    Object object;
+    object["calibration"] = optionalValue(metric(*measurements[0]));
+    if (measurements.size() > 1)
+      object["validation"] = optionalValue(metric(*measurements[1]));
+    return object;
+  };
+  summary["output_sqnr_db"] = perDataSet(getOutputSqnrDb);
+  summary["top1_agreement_percent"] = perDataSet(getTop1Agreement);
+  if (measurements.size() > 1 && measurements[1]->labeledOutput)
+    summary["accuracy_percent"] = Object{
+        {"float",
+         percent(measurements[1]->correctFloat, measurements[1]->samples)},
+        {"quantized",
+         percent(measurements[1]->correctQuantized, measurements[1]->samples)}};
+  summary["weight_bytes"] =
+      Object{{"float", floatBytes}, {"quantized", quantizedBytes}};
+  return summary;
+}
+
+FailureOr<Object> buildQuantizationReport(ModuleOp reference,
+                                          ModuleOp quantized,
+                                          const ReportOptions &options) {
   FailureOr<func::FuncOp> referenceFunc =
       findModelFunction(reference, options.entry);
   FailureOr<func::FuncOp> quantizedFunc =
       findModelFunction(quantized, options.entry);
   if (failed(referenceFunc) || failed(quantizedFunc))
     return failure();
+  auto note = [&](const llvm::Twine &message) {
+    if (options.note)
+      options.note(message);
+  };
 
   // Pair every quantized layer with its float op.
   SmallVector<Operation *> tosaOps = getTosaOps(*referenceFunc);
@@ -330,146 +498,156 @@ LogicalResult writeQuantizationReport(ModuleOp reference, ModuleOp quantized,
     auto floatType =
         dyn_cast<RankedTensorType>(floatOp->getResult(0).getType());
     auto quantizedType = cast<RankedTensorType>(op->getResult(0).getType());
-    if (!floatType || floatType.getShape() != quantizedType.getShape())
+    if (!floatType || !floatType.getElementType().isF32() ||
+        floatType.getShape() != quantizedType.getShape())
       return;
-    layers.push_back({op, floatOp, *index});
+    layers.push_back({op, floatOp, getReplacedOps(op, floatOp)});
   });
 
   SmallVector<Operation *> floatOps, quantizedOps;
+  SmallVector<std::optional<RealRange>> ranges;
   for (const Layer &layer : layers) {
     floatOps.push_back(layer.reference);
     quantizedOps.push_back(layer.quantized);
+    ranges.push_back(getValueRange(layer.reference->getResult(0)));
   }
-  FailureOr<Probed> floatProbe =
-      probe(reference, options.entry, floatOps, /*dequantize=*/false);
-  FailureOr<Probed> quantizedProbe =
-      probe(quantized, options.entry, quantizedOps, /*dequantize=*/true);
-  if (failed(floatProbe) || failed(quantizedProbe))
+  note("report: compiling the float and quantized models for the host");
+  FailureOr<ModelComparison> comparison = ModelComparison::create(
+      reference, quantized, floatOps, quantizedOps, ranges, options.entry);
+  if (failed(comparison))
     return failure();
 
-  FailureOr<std::vector<CalibrationInput>> inputs =
-      getCalibrationInputs(*referenceFunc);
-  if (failed(inputs))
-    return failure();
-  llvm::Expected<CalibrationData> data =
-      CalibrationData::load(options.calibrationData, *inputs);
-  if (!data)
-    return reference.emitError(llvm::toString(data.takeError()));
-
-  auto floatModel =
-      JitModel::compile(*floatProbe->module, getFloatModelLowering(),
-                        options.entry, "qcc_report_float");
-  auto quantizedModel =
-      JitModel::compile(*quantizedProbe->module, getFloatModelLowering(),
-                        options.entry, "qcc_report_int8");
-  if (failed(floatModel) || failed(quantizedModel))
-    return failure();
-
-  // Output buffers: the model's own results first, then one per layer.
-  auto allocate = [](const ModelABI &abi) {
-    std::vector<std::vector<uint64_t>> buffers;
-    for (const ABITensor &output : abi.outputs) {
-      int64_t bytes = output.type.getNumElements() *
-                      output.type.getElementTypeBitWidth() / 8;
-      buffers.emplace_back((bytes + 7) / 8);
-    }
-    return buffers;
+  // The calibration data, then the validation data, each on its own.
+  std::vector<DataSetMeasurement> measured;
+  auto measure = [&](StringRef path, bool allowLabels) {
+    FailureOr<DataSetMeasurement> measurement = comparison->measure(
+        path, allowLabels, options.progress, "report: " + path.str(),
+        [&](int64_t samples) {
+          note("report: evaluating " + llvm::Twine(samples) + " samples of " +
+               path);
+        });
+    if (failed(measurement))
+      return failure();
+    measured.push_back(std::move(*measurement));
+    return success();
   };
-  auto floatBuffers = allocate((*floatModel)->getABI());
-  auto quantizedBuffers = allocate((*quantizedModel)->getABI());
-  auto pointers = [](std::vector<std::vector<uint64_t>> &buffers) {
-    SmallVector<void *> result;
-    for (auto &buffer : buffers)
-      result.push_back(buffer.data());
-    return result;
-  };
-  SmallVector<void *> floatOutputs = pointers(floatBuffers);
-  SmallVector<void *> quantizedOutputs = pointers(quantizedBuffers);
+  if (failed(measure(options.calibrationData, /*allowLabels=*/false)))
+    return failure();
+  if (!options.validationData.empty() &&
+      failed(measure(options.validationData, /*allowLabels=*/true)))
+    return failure();
+  SmallVector<const DataSetMeasurement *> measurements;
+  for (const DataSetMeasurement &measurement : measured)
+    measurements.push_back(&measurement);
 
-  for (int64_t sample = 0; sample < data->getNumSamples(); ++sample) {
-    SmallVector<const void *> sampleInputs;
-    for (unsigned i = 0; i < data->getNumInputs(); ++i)
-      sampleInputs.push_back(data->getSample(i, sample));
-    (*floatModel)->run(sampleInputs, floatOutputs);
-    (*quantizedModel)->run(sampleInputs, quantizedOutputs);
-    for (auto [index, layer] : llvm::enumerate(layers)) {
-      auto *expected = reinterpret_cast<const float *>(
-          floatOutputs[floatProbe->numOriginalResults + index]);
-      auto *actual = reinterpret_cast<const float *>(
-          quantizedOutputs[quantizedProbe->numOriginalResults + index]);
-      for (int64_t i = 0, e = floatProbe->sizes[index]; i < e; ++i) {
-        double difference = double(actual[i]) - double(expected[i]);
-        layer.signal += double(expected[i]) * double(expected[i]);
-        layer.noise += difference * difference;
-        layer.maxAbsError = std::max(layer.maxAbsError, std::fabs(difference));
-      }
-    }
+  Object report;
+  report["format"] = "qcc-quantization-report";
+  report["version"] = kReportVersion;
+  report["model"] = options.model;
+  report["scheme"] =
+      Object{{"activations", options.activationType +
+                                 ", per-tensor, asymmetric (int16 layers: "
+                                 "symmetric, see each layer's precision)"},
+             {"weights", options.perTensorWeights
+                             ? "int8 [-127, 127], per-tensor, symmetric"
+                             : "int8 [-127, 127], per-channel, symmetric"},
+             {"bias", "int32 at scale s_input * s_weight"},
+             {"rounding", "half to even"}};
+  report["calibration"] = Object{{"data", options.calibrationData},
+                                 {"method", options.calibrationMethod},
+                                 {"samples", measurements[0]->samples}};
+  if (measurements.size() > 1)
+    report["validation"] = Object{{"data", options.validationData},
+                                  {"samples", measurements[1]->samples},
+                                  {"labels", measurements[1]->hasLabels}};
+
+  Array inputArray;
+  for (const auto &entry : llvm::enumerate(comparison->getFloatInputs())) {
+    size_t index = entry.index();
+    const MeasuredInput &input = entry.value();
+    inputArray.push_back(Object{
+        {"name", input.name},
+        {"range", rangeValue(input.range)},
+        {"distribution", describeDistributions(measurements,
+                                               [&](const DataSetMeasurement &m)
+                                                   -> const Distribution & {
+                                                 return m.inputs[index];
+                                               })}});
   }
+  report["inputs"] = std::move(inputArray);
 
-  llvm::json::Array layerArray;
-  for (const Layer &layer : layers)
-    layerArray.push_back(describeLayer(layer));
-  llvm::json::Array floatLeft;
-  DenseSet<Operation *> normalizations = getNormalizationOps(*quantizedFunc);
+  Array outputArray;
+  for (auto [index, name] : llvm::enumerate(comparison->getOutputNames())) {
+    Object output{{"name", name},
+                  {"calibration", describeOutputOn(*measurements[0], index)}};
+    if (measurements.size() > 1)
+      output["validation"] = describeOutputOn(*measurements[1], index);
+    outputArray.push_back(std::move(output));
+  }
+  report["outputs"] = std::move(outputArray);
+
+  Array layerArray;
+  for (auto [index, layer] : llvm::enumerate(layers))
+    layerArray.push_back(describeLayer(layer, measurements, index));
+  report["layers"] = std::move(layerArray);
+
+  // The islands with their reasons, and every float op, in program order,
+  // with its island.
+  Array floatArray, islandArray;
+  std::vector<SmallVector<Operation *>> islands =
+      getFloatIslands(*quantizedFunc);
+  llvm::DenseMap<Operation *, std::pair<int64_t, StringRef>> floatOpInfo;
+  for (auto [index, island] : llvm::enumerate(islands)) {
+    llvm::SetVector<StringRef> reasons;
+    Array names;
+    for (Operation *op : island) {
+      StringRef reason = getFloatReason(op, island);
+      reasons.insert(reason);
+      names.push_back(layerName(op));
+      floatOpInfo[op] = {static_cast<int64_t>(index), reason};
+    }
+    islandArray.push_back(
+        Object{{"ops", std::move(names)},
+               {"reason", llvm::join(reasons.getArrayRef(), "; ")}});
+  }
   quantizedFunc->walk([&](Operation *op) {
-    if (isFloatTosaOp(op)) {
-      std::optional<Precision> precision = getPrecision(op);
-      StringRef reason =
-          precision && *precision == Precision::Float
-              ? "kept float (--keep-float or the precision search)"
-          : normalizations.contains(op)
-              ? "normalization (reduction and rsqrt): float by design, see "
-                "docs/Numerics.md"
-              : "no int8 form in qcc";
-      floatLeft.push_back(
-          llvm::json::Object{{"name", layerName(op)},
-                             {"op", op->getName().getStringRef().str()},
-                             {"reason", reason}});
-    }
+    auto info = floatOpInfo.find(op);
+    if (info == floatOpInfo.end())
+      return;
+    floatArray.push_back(Object{{"name", layerName(op)},
+                                {"op", op->getName().getStringRef().str()},
+                                {"reason", info->second.second},
+                                {"island", info->second.first}});
   });
+  int64_t numFloatOps = floatOpInfo.size();
   ContractionCoverage coverage = countContractions(*quantizedFunc);
-
-  llvm::json::Object report{
-      {"model", options.model},
-      {"scheme",
-       llvm::json::Object{
-           {"activations",
-            options.activationType +
-                ", per-tensor, asymmetric (int16 layers: symmetric, see "
-                "each layer's precision)"},
-           {"weights", options.perTensorWeights
-                           ? "int8 [-127, 127], per-tensor, symmetric"
-                           : "int8 [-127, 127], per-channel, symmetric"},
-           {"bias", "int32 at scale s_input * s_weight"},
-           {"rounding", "half to even"}}},
-      {"calibration", llvm::json::Object{{"data", options.calibrationData},
-                                         {"method", options.calibrationMethod},
-                                         {"samples", data->getNumSamples()}}},
-      {"layers", std::move(layerArray)},
-      {"dead_channels_removed", getDeadChannels(*quantizedFunc)},
-      {"contractions",
-       llvm::json::Object{
-           {"total", coverage.total},
-           {"int8", coverage.quantized},
-           {"macs", coverage.macs},
-           {"int8_macs", coverage.quantizedMacs},
-           {"int8_mac_percent",
-            coverage.macs
-                ? 100.0 * double(coverage.quantizedMacs) / double(coverage.macs)
-                : 0.0}}},
-      {"float_ops", std::move(floatLeft)}};
+  report["contractions"] = Object{
+      {"total", coverage.total},
+      {"int8", coverage.quantized},
+      {"macs", coverage.macs},
+      {"int8_macs", coverage.quantizedMacs},
+      {"int8_mac_percent", percent(coverage.quantizedMacs, coverage.macs)}};
+  report["dead_channels_removed"] = getDeadChannels(*quantizedFunc);
   if (options.mixedPrecision)
     report["mixed_precision"] = *options.mixedPrecision;
 
-  std::string error;
-  auto file = openOutputFile(path, &error);
-  if (!file)
-    return reference.emitError("cannot open report file '")
-           << path << "': " << error;
-  file->os() << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
-             << "\n";
-  file->keep();
-  return success();
+  report["summary"] = buildSummary(
+      options, report, measurements, coverage, numFloatOps, islands.size(),
+      countConstantBytes(*referenceFunc), countConstantBytes(*quantizedFunc));
+  report["float_ops"] = std::move(floatArray);
+  report["float_islands"] = std::move(islandArray);
+
+  // Labels that fit no output are worth a word.
+  Array warnings;
+  if (measurements.size() > 1 && measurements[1]->hasLabels &&
+      !measurements[1]->labeledOutput)
+    warnings.push_back(
+        "the validation labels were not used: no model output holds one row "
+        "of class scores per sample");
+  for (std::string &warning : checkCalibration(report))
+    warnings.push_back(std::move(warning));
+  (*report.getObject("summary"))["warnings"] = std::move(warnings);
+  return report;
 }
 
 } // namespace qcc

@@ -209,11 +209,25 @@ cl::opt<double>
             cl::value_desc("dB"), cl::cat(qccCategory));
 cl::opt<std::string, true> reportFilename(
     "report",
-    cl::desc("Write a JSON report of the quantization: per layer, the "
-             "scheme, ranges, accumulator bound, and SQNR/max error against "
-             "float on the calibration data"),
+    cl::desc("Write a report of the quantization: a summary, then per layer "
+             "the scheme, ranges, histograms and SQNR against float; an "
+             "HTML page for a .html path, JSON otherwise"),
     cl::value_desc("file"), cl::location(driverOptions.report),
     cl::cat(qccCategory));
+cl::opt<std::string, true> validationData(
+    "validation",
+    cl::desc("Held-out samples (as for --calibration, plus optional integer "
+             "'labels'): the report measures the quantized model on them "
+             "apart, and qcc warns when they show bad calibration"),
+    cl::value_desc("path"), cl::location(driverOptions.validationData),
+    cl::cat(qccCategory));
+cl::opt<bool, true>
+    verbose("verbose",
+            cl::desc("Say on stderr what each stage is doing, with the "
+                     "elapsed time"),
+            cl::location(driverOptions.verbose), cl::cat(qccCategory));
+cl::alias verboseShort("v", cl::desc("Alias for --verbose"),
+                       cl::aliasopt(verbose), cl::cat(qccCategory));
 cl::list<std::string, std::vector<std::string>> inputShapes(
     "input-shape",
     cl::desc("Static shape for an ONNX input with dynamic dimensions, e.g. "

@@ -77,7 +77,7 @@ struct CalibrationOptions {
   /// Where to write the measured statistics (Profile.h); empty: nowhere.
   std::string saveProfile;
   /// Whether a progress line may go to stderr; it does only when stderr is
-  /// a terminal or there are at least 1000 samples.
+  /// a terminal (ProgressLine.h).
   bool progress = true;
   /// The model function; empty: the only public function with a body.
   std::string entry;

@@ -84,8 +84,14 @@ struct DriverOptions {
   /// `--mixed-precision`: `none` or `auto`.
   std::string mixedPrecision = "none";
   std::optional<double> minSqnr;
-  /// `--report`: where to write the JSON quantization report.
+  /// `--report`: where to write the quantization report (HTML for a
+  /// `.html`/`.htm` path, JSON otherwise).
   std::string report;
+  /// `--validation`: held-out samples the report measures apart from the
+  /// calibration data, and checks the calibration against.
+  std::string validationData;
+  /// `-v`: one line on stderr per stage, with the elapsed time.
+  bool verbose = false;
   /// Whether a diagnostic prints the op it is about (the whole model, for
   /// an error on the module): only on request
   /// (`--mlir-print-op-on-diagnostic`), so that a one-line error stays one

@@ -7,6 +7,7 @@
 #include "Instrumentation.h"
 #include "qcc/Calibration/JitModel.h"
 #include "qcc/Calibration/Profile.h"
+#include "qcc/Calibration/ProgressLine.h"
 #include "qcc/Calibration/TensorStatistics.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -27,42 +28,6 @@ using namespace mlir;
 namespace qcc {
 
 namespace {
-
-/// "<label>: 120/1000 samples" on stderr: rewritten in place on a terminal,
-/// otherwise a line per tenth, and only for long runs.
-class ProgressLine {
-public:
-  static constexpr int64_t kManySamples = 1000;
-
-  ProgressLine(bool allowed, int64_t total, StringRef label)
-      : total(total), label(label), terminal(llvm::errs().is_displayed()) {
-    enabled = allowed && (terminal || total >= kManySamples);
-  }
-  ~ProgressLine() {
-    if (enabled && terminal && shown)
-      llvm::errs() << "\n";
-  }
-
-  void update(int64_t done) {
-    if (!enabled)
-      return;
-    int64_t step = terminal ? std::max<int64_t>(total / 100, 1)
-                            : std::max<int64_t>(total / 10, 1);
-    if (done % step != 0 && done != total)
-      return;
-    llvm::errs() << (terminal ? "\r" : "") << label << ": " << done << "/"
-                 << total << " samples" << (terminal ? "" : "\n");
-    llvm::errs().flush();
-    shown = true;
-  }
-
-private:
-  int64_t total;
-  StringRef label;
-  bool terminal;
-  bool enabled;
-  bool shown = false;
-};
 
 /// An output buffer of the instrumented model.
 struct OutputBuffer {
@@ -416,7 +381,8 @@ LogicalResult calibrateModule(ModuleOp module, const CalibrationData &data,
                               const CalibrationOptions &options) {
   if (failed(checkOptions(module, options)))
     return failure();
-  FailureOr<func::FuncOp> maybeFunc = findModelFunction(module, options.entry, "calibrate");
+  FailureOr<func::FuncOp> maybeFunc =
+      findModelFunction(module, options.entry, "calibrate");
   if (failed(maybeFunc) || failed(checkData(*maybeFunc, data)))
     return failure();
   func::FuncOp func = *maybeFunc;
@@ -430,7 +396,8 @@ LogicalResult calibrateModule(ModuleOp module, const CalibrationData &data,
   FailureOr<std::vector<Tensor>> tensors = getTensors(func, results, options);
   if (failed(tensors))
     return failure();
-  FailureOr<std::unique_ptr<JitModel>> model = JitModel::compile(*instrumented->module, lowering, func.getSymName(),
+  FailureOr<std::unique_ptr<JitModel>> model =
+      JitModel::compile(*instrumented->module, lowering, func.getSymName(),
                         "qcc_calib", options.optLevel);
   if (failed(model))
     return func.emitError("calibration could not compile the float model");
@@ -467,7 +434,8 @@ LogicalResult calibrateModuleFromProfile(ModuleOp module, StringRef profilePath,
                             "profile");
   if (failed(checkOptions(module, options)))
     return failure();
-  FailureOr<func::FuncOp> func = findModelFunction(module, options.entry, "calibrate");
+  FailureOr<func::FuncOp> func =
+      findModelFunction(module, options.entry, "calibrate");
   if (failed(func))
     return failure();
   if (!func->getBody().hasOneBlock())
@@ -522,7 +490,8 @@ LogicalResult calibrateModule(ModuleOp module, StringRef dataPath,
                               const CalibrationOptions &options) {
   if (failed(checkOptions(module, options)))
     return failure();
-  FailureOr<func::FuncOp> func = findModelFunction(module, options.entry, "calibrate");
+  FailureOr<func::FuncOp> func =
+      findModelFunction(module, options.entry, "calibrate");
   if (failed(func))
     return failure();
   FailureOr<std::vector<CalibrationInput>> inputs = getCalibrationInputs(*func);

@@ -121,7 +121,7 @@ static void qconv_tile_generic(const qcc_conv_tile *t, int rows) {
 void qcc_qconv2d_generic(const qcc_qconv2d_params *p) {
   qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,
                 p->bias, p->multiplier, p->shift, QCC_GENERIC_NR,
-                QCC_GENERIC_MR, 1, qconv_tile_generic);
+                QCC_GENERIC_MR, 1, qconv_tile_generic, qconv_tile_generic);
 }
 
 //===--------------------------- int8 depthwise ---------------------------===//
@@ -228,7 +228,7 @@ static void sconv_tile_generic(const qcc_conv_tile *t, int rows) {
 void qcc_sconv2d_generic(const qcc_sconv2d_params *p) {
   qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,
                 p->bias, 0, 0, QCC_GENERIC_SNR, QCC_GENERIC_MR, 4,
-                sconv_tile_generic);
+                sconv_tile_generic, sconv_tile_generic);
 }
 
 //===--------------------------- fp32 depthwise ---------------------------===//

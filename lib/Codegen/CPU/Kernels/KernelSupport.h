@@ -18,6 +18,12 @@
 
 #define QCC_INLINE static inline __attribute__((always_inline))
 
+/* The x86 convolution entry points pick the signed- or unsigned-input
+ * micro-kernel from a field the model sets to a constant. Inlined into the
+ * model, the choice folds and the other micro-kernel, tens of KiB of fully
+ * unrolled code, is dropped from the object. */
+#define QCC_ENTRY __attribute__((always_inline))
+
 /* Loops over a tile's rows and register blocks must be unrolled before
  * SROA runs so that the accumulator arrays become registers; left to the
  * late unroller they stay in memory and every update is stored. */
@@ -112,7 +118,9 @@ typedef void (*qcc_conv_tile_fn)(const qcc_conv_tile *tile, int rows);
 
 /* Walks groups, output-channel blocks of width `nr` and tiles of up to `mr`
  * pixels; the channel block loop is outside the pixel loop so that a
- * block's packed weights stay in cache while every pixel uses them.
+ * block's packed weights stay in cache while every pixel uses them. The
+ * last block, narrower when `nr` does not divide the channel count, gets
+ * `last_tile_fn`: a variant may specialize its micro-kernel for that width.
  * `element_bytes` is 1 for int8 kernels, 4 for fp32; the packed weights of a
  * block are `block_weight_bytes` long and `channel_data_bytes` is the size
  * of one element of bias/multiplier/shift. */
@@ -121,7 +129,7 @@ qcc_conv_walk(const qcc_conv2d_geometry *g, const void *params,
               const void *input, const void *zero_row, void *output,
               const void *weights, const void *bias, const int32_t *multiplier,
               const int32_t *shift, int nr, int mr, int element_bytes,
-              qcc_conv_tile_fn tile_fn) {
+              qcc_conv_tile_fn tile_fn, qcc_conv_tile_fn last_tile_fn) {
   int32_t pixels = g->out_h * g->out_w;
   int32_t blocks = (g->out_channels + nr - 1) / nr;
   ptrdiff_t block_weight_bytes =
@@ -146,6 +154,7 @@ qcc_conv_walk(const qcc_conv2d_geometry *g, const void *params,
       t.multiplier = multiplier ? multiplier + block * nr : 0;
       t.shift = shift ? shift + block * nr : 0;
       t.channels = qcc_min_i32(nr, g->out_channels - (int32_t)first_channel);
+      qcc_conv_tile_fn block_tile_fn = t.channels < nr ? last_tile_fn : tile_fn;
       uint8_t *block_output =
           (uint8_t *)output +
           ((ptrdiff_t)group * g->out_channels + first_channel) * element_bytes;
@@ -161,7 +170,7 @@ qcc_conv_walk(const qcc_conv2d_geometry *g, const void *params,
           }
         }
         t.output = block_output + (ptrdiff_t)p * t.output_row_bytes;
-        tile_fn(&t, rows);
+        block_tile_fn(&t, rows);
       }
     }
   }

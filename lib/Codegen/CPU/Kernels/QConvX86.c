@@ -195,25 +195,9 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows, const int nj,
   }
 }
 
-/* Instantiates the body for `rows` and the tile's vector count. */
-#define QCC_AVX512VNNI_NJ(t, rows, flag)                                       \
-  switch ((t->channels + 15) >> 4) {                                           \
-  case 1:                                                                      \
-    qconv_tile_avx512vnni_body(t, rows, 1, flag, QCC_QPARAMS(t));              \
-    break;                                                                     \
-  case 2:                                                                      \
-    qconv_tile_avx512vnni_body(t, rows, 2, flag, QCC_QPARAMS(t));              \
-    break;                                                                     \
-  case 3:                                                                      \
-    qconv_tile_avx512vnni_body(t, rows, 3, flag, QCC_QPARAMS(t));              \
-    break;                                                                     \
-  default:                                                                     \
-    qconv_tile_avx512vnni_body(t, rows, 4, flag, QCC_QPARAMS(t));              \
-    break;                                                                     \
-  }
-
 #define QCC_QPARAMS(t) ((const qcc_qconv2d_params *)(t)->params)
 
+/* Instantiates `body` for each row count of a 6-row tile. */
 #define QCC_DISPATCH_ROWS6(body, t, rows, flag)                                \
   switch (rows) {                                                              \
   case 6:                                                                      \
@@ -236,25 +220,75 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows, const int nj,
     break;                                                                     \
   }
 
-/* The AVX-512 body takes its vector count too (QCC_AVX512VNNI_NJ). */
-#define QCC_AVX512VNNI_TILE(t, rows, flag, params)                             \
-  QCC_AVX512VNNI_NJ(t, rows, flag)
+/* One micro-kernel per vector count `nj` (16 channels each) and input
+ * signedness, each dispatching on the tile's row count (6 but in a block's
+ * last tile). The entry point chooses them from the channel count. */
+#define QCC_AVX512VNNI_TILE(name, nj, is_signed)                               \
+  static QCC_TARGET_AVX512VNNI void name(const qcc_conv_tile *t, int rows) {   \
+    const qcc_qconv2d_params *p = QCC_QPARAMS(t);                              \
+    switch (rows) {                                                            \
+    case 6:                                                                    \
+      qconv_tile_avx512vnni_body(t, 6, nj, is_signed, p);                      \
+      break;                                                                   \
+    case 5:                                                                    \
+      qconv_tile_avx512vnni_body(t, 5, nj, is_signed, p);                      \
+      break;                                                                   \
+    case 4:                                                                    \
+      qconv_tile_avx512vnni_body(t, 4, nj, is_signed, p);                      \
+      break;                                                                   \
+    case 3:                                                                    \
+      qconv_tile_avx512vnni_body(t, 3, nj, is_signed, p);                      \
+      break;                                                                   \
+    case 2:                                                                    \
+      qconv_tile_avx512vnni_body(t, 2, nj, is_signed, p);                      \
+      break;                                                                   \
+    default:                                                                   \
+      qconv_tile_avx512vnni_body(t, 1, nj, is_signed, p);                      \
+      break;                                                                   \
+    }                                                                          \
+  }
 
-static QCC_TARGET_AVX512VNNI void
-qconv_tile_avx512vnni_signed(const qcc_conv_tile *t, int rows) {
-  QCC_DISPATCH_ROWS6(QCC_AVX512VNNI_TILE, t, rows, 1)
+QCC_AVX512VNNI_TILE(qconv_tile_avx512vnni_s1, 1, 1)
+QCC_AVX512VNNI_TILE(qconv_tile_avx512vnni_s2, 2, 1)
+QCC_AVX512VNNI_TILE(qconv_tile_avx512vnni_s3, 3, 1)
+QCC_AVX512VNNI_TILE(qconv_tile_avx512vnni_s4, 4, 1)
+QCC_AVX512VNNI_TILE(qconv_tile_avx512vnni_u1, 1, 0)
+QCC_AVX512VNNI_TILE(qconv_tile_avx512vnni_u2, 2, 0)
+QCC_AVX512VNNI_TILE(qconv_tile_avx512vnni_u3, 3, 0)
+QCC_AVX512VNNI_TILE(qconv_tile_avx512vnni_u4, 4, 0)
+
+/* The micro-kernel for blocks of `channels` (1..64) output channels. */
+QCC_INLINE qcc_conv_tile_fn qconv_avx512vnni_tile_for(int32_t channels,
+                                                      int is_signed) {
+  switch ((channels + 15) >> 4) {
+  case 1:
+    return is_signed ? qconv_tile_avx512vnni_s1 : qconv_tile_avx512vnni_u1;
+  case 2:
+    return is_signed ? qconv_tile_avx512vnni_s2 : qconv_tile_avx512vnni_u2;
+  case 3:
+    return is_signed ? qconv_tile_avx512vnni_s3 : qconv_tile_avx512vnni_u3;
+  default:
+    return is_signed ? qconv_tile_avx512vnni_s4 : qconv_tile_avx512vnni_u4;
+  }
 }
 
-static QCC_TARGET_AVX512VNNI void
-qconv_tile_avx512vnni_unsigned(const qcc_conv_tile *t, int rows){
-    QCC_DISPATCH_ROWS6(QCC_AVX512VNNI_TILE, t, rows, 0)}
-
-QCC_TARGET_AVX512VNNI void qcc_qconv2d_avx512vnni(const qcc_qconv2d_params *p) {
+/* Inlined into the model (QCC_ENTRY), the signedness and the channel count
+ * are constants: only the one or two micro-kernels this convolution uses
+ * stay in the object, out of eight. */
+QCC_ENTRY QCC_TARGET_AVX512VNNI void
+qcc_qconv2d_avx512vnni(const qcc_qconv2d_params *p) {
+  const int is_signed = !p->input_unsigned;
+  const int32_t channels = p->geometry.out_channels;
+  const int32_t last = channels % QCC_QCONV_NR_AVX512VNNI;
+  qcc_conv_tile_fn last_tile = qconv_avx512vnni_tile_for(
+      last ? last : QCC_QCONV_NR_AVX512VNNI, is_signed);
+  qcc_conv_tile_fn tile =
+      channels >= QCC_QCONV_NR_AVX512VNNI
+          ? qconv_avx512vnni_tile_for(QCC_QCONV_NR_AVX512VNNI, is_signed)
+          : last_tile;
   qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,
                 p->bias, p->multiplier, p->shift, QCC_QCONV_NR_AVX512VNNI,
-                QCC_AVX512VNNI_MR, 1,
-                p->input_unsigned ? qconv_tile_avx512vnni_unsigned
-                                  : qconv_tile_avx512vnni_signed);
+                QCC_AVX512VNNI_MR, 1, tile, last_tile);
 }
 
 //===------------------------ AVX-VNNI: 6 x 16 x 4 ------------------------===//
@@ -398,12 +432,13 @@ static QCC_TARGET_AVXVNNI void
 qconv_tile_avxvnni_unsigned(const qcc_conv_tile *t, int rows){
     QCC_DISPATCH_ROWS6(qconv_tile_avxvnni_body, t, rows, 0)}
 
-QCC_TARGET_AVXVNNI void qcc_qconv2d_avxvnni(const qcc_qconv2d_params *p) {
+QCC_ENTRY QCC_TARGET_AVXVNNI
+    void qcc_qconv2d_avxvnni(const qcc_qconv2d_params *p) {
+  qcc_conv_tile_fn tile = p->input_unsigned ? qconv_tile_avxvnni_unsigned
+                                            : qconv_tile_avxvnni_signed;
   qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,
                 p->bias, p->multiplier, p->shift, QCC_QCONV_NR_AVXVNNI,
-                QCC_AVXVNNI_MR, 1,
-                p->input_unsigned ? qconv_tile_avxvnni_unsigned
-                                  : qconv_tile_avxvnni_signed);
+                QCC_AVXVNNI_MR, 1, tile, tile);
 }
 
 //===-------------------------- AVX2: 3 x 16 x 4 --------------------------===//
@@ -514,9 +549,10 @@ static QCC_TARGET_AVX2 void qconv_tile_avx2_unsigned(const qcc_conv_tile *t,
                                                      int rows){
     QCC_DISPATCH_ROWS3(qconv_tile_avx2_body, t, rows, 1)}
 
-QCC_TARGET_AVX2 void qcc_qconv2d_avx2(const qcc_qconv2d_params *p) {
-  qcc_conv_walk(
-      &p->geometry, p, p->input, p->zero_row, p->output, p->weights, p->bias,
-      p->multiplier, p->shift, QCC_QCONV_NR_AVX2, QCC_AVX2_MR, 1,
-      p->input_unsigned ? qconv_tile_avx2_unsigned : qconv_tile_avx2_signed);
+QCC_ENTRY QCC_TARGET_AVX2 void qcc_qconv2d_avx2(const qcc_qconv2d_params *p) {
+  qcc_conv_tile_fn tile =
+      p->input_unsigned ? qconv_tile_avx2_unsigned : qconv_tile_avx2_signed;
+  qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,
+                p->bias, p->multiplier, p->shift, QCC_QCONV_NR_AVX2,
+                QCC_AVX2_MR, 1, tile, tile);
 }

@@ -208,9 +208,9 @@ QCC_DW_YMM_BODY(qdw_tile_avx2_body, QCC_TARGET_AVX2, qdw_dot_avx2)
     QCC_DW_DISPATCH(qdw_tile_##variant##_body, t, rows, 0)                     \
   }                                                                            \
   static target void qdw_tile_##variant##_unsigned(const qcc_conv_tile *t,     \
-                                                   int rows){QCC_DW_DISPATCH(  \
-      qdw_tile_##variant##_body, t, rows,                                      \
-      1)} target void qcc_qdwconv2d_##variant(const qcc_qdwconv2d_params *p) { \
+                                                   int rows){                  \
+      QCC_DW_DISPATCH(qdw_tile_##variant##_body, t, rows, 1)} QCC_ENTRY        \
+      target void qcc_qdwconv2d_##variant(const qcc_qdwconv2d_params *p) {     \
     qcc_depthwise_walk(&p->geometry, p, p->input, p->zero_row, p->output,      \
                        p->weights, p->bias, p->multiplier, p->shift,           \
                        QCC_DW_MR, 1,                                           \

@@ -124,7 +124,7 @@ static QCC_TARGET_AVX512F void sconv_tile_avx512f(const qcc_conv_tile *t,
 QCC_TARGET_AVX512F void qcc_sconv2d_avx512f(const qcc_sconv2d_params *p) {
   qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,
                 p->bias, 0, 0, QCC_SCONV_NR_AVX512F, QCC_S512_MR, 4,
-                sconv_tile_avx512f);
+                sconv_tile_avx512f, sconv_tile_avx512f);
 }
 
 //===------------------------- AVX2: 6 x 16 conv tile ---------------------===//
@@ -193,7 +193,7 @@ static QCC_TARGET_AVX2 void sconv_tile_avx2(const qcc_conv_tile *t, int rows){
 QCC_TARGET_AVX2 void qcc_sconv2d_avx2(const qcc_sconv2d_params *p) {
   qcc_conv_walk(&p->geometry, p, p->input, p->zero_row, p->output, p->weights,
                 p->bias, 0, 0, QCC_SCONV_NR_AVX2, QCC_S256_MR, 4,
-                sconv_tile_avx2);
+                sconv_tile_avx2, sconv_tile_avx2);
 }
 
 //===------------------------------ Depthwise -----------------------------===//

@@ -17,56 +17,28 @@ Example::
 
 import ctypes
 import os
-import re
 from collections import namedtuple
 
 import numpy as np
 
-TensorSpec = namedtuple("TensorSpec", "name shape dtype")
+from qcc.header import read_header
 
-# numpy has no bfloat16: those buffers hold the bit patterns as uint16.
-_C_TYPES = {
-    "float": np.float32, "double": np.float64,
-    "qcc_float16_t": np.float16, "qcc_bfloat16_t": np.uint16,
-    "bool": np.bool_,
-    "int8_t": np.int8, "uint8_t": np.uint8, "int16_t": np.int16,
-    "uint16_t": np.uint16, "int32_t": np.int32, "uint32_t": np.uint32,
-    "int64_t": np.int64, "uint64_t": np.uint64,
-}
+TensorSpec = namedtuple("TensorSpec", "name shape dtype")
 
 _DEFAULT_ALIGNMENT = 64
 
 
 def parse_header(path, prefix):
-    """Reads (inputs, outputs, workspace size, alignment) from a qcc header."""
-    with open(path) as f:
-        macros = dict(re.findall(r"^\s*#\s*define\s+(\w+)[ \t]+(.*?)\s*$",
-                                 f.read(), re.MULTILINE))
-    p = prefix.upper() + "_"
-
-    def get(name):
-        try:
-            return macros[p + name]
-        except KeyError:
-            raise ValueError(f"{path}: no macro {p + name}") from None
-
-    def integer(name):
-        return int(get(name).rstrip("uUlL"))
-
-    def tensors(kind):
-        specs = []
-        for i in range(integer(f"NUM_{kind}S")):
-            shape = tuple(int(d) for d in re.findall(r"-?\d+",
-                                                     get(f"{kind}_{i}_SHAPE")))
-            c_type = get(f"{kind}_{i}_TYPE")
-            if c_type not in _C_TYPES:
-                raise ValueError(f"{path}: unsupported element type {c_type}")
-            specs.append(TensorSpec(get(f"{kind}_{i}_NAME").strip('"'), shape,
-                                    np.dtype(_C_TYPES[c_type])))
-        return specs
-
-    return (tensors("INPUT"), tensors("OUTPUT"), integer("WORKSPACE_SIZE"),
-            integer("WORKSPACE_ALIGNMENT"))
+    """Reads (inputs, outputs, workspace size, alignment) from a qcc header
+    (the qcc package's parser), checking that it declares `prefix`."""
+    interface = read_header(path)
+    if interface.prefix != prefix:
+        raise ValueError(f"{path}: declares the model {interface.prefix!r}, "
+                         f"not {prefix!r}")
+    inputs = [TensorSpec(t.name, t.shape, t.dtype) for t in interface.inputs]
+    outputs = [TensorSpec(t.name, t.shape, t.dtype) for t in interface.outputs]
+    return (inputs, outputs, interface.workspace_size,
+            interface.workspace_alignment)
 
 
 def aligned_empty(nbytes, alignment):

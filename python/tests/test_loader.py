@@ -20,15 +20,19 @@ HEADER = """\
 #define TINY_WORKSPACE_SIZE 16u
 #define TINY_WORKSPACE_ALIGNMENT 64u
 #define TINY_INPUT_0_NAME "x"
+#define TINY_INPUT_0_RANK 2
 #define TINY_INPUT_0_SHAPE {2, 3}
 #define TINY_INPUT_0_TYPE float
 #define TINY_INPUT_1_NAME "scale"
+#define TINY_INPUT_1_RANK 1
 #define TINY_INPUT_1_SHAPE {1}
 #define TINY_INPUT_1_TYPE float
 #define TINY_OUTPUT_0_NAME "scaled"
+#define TINY_OUTPUT_0_RANK 2
 #define TINY_OUTPUT_0_SHAPE {2, 3}
 #define TINY_OUTPUT_0_TYPE float
 #define TINY_OUTPUT_1_NAME "total"
+#define TINY_OUTPUT_1_RANK 1
 #define TINY_OUTPUT_1_SHAPE {1}
 #define TINY_OUTPUT_1_TYPE float
 size_t tiny_workspace_size(void);

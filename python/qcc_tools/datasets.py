@@ -19,6 +19,8 @@ Command line (writes calibration data for the model input ``image``)::
 
     python -m qcc_tools.datasets calib --count 1000 -o calib.npz
     python -m qcc_tools.datasets calib --count 1000 -o calib_dir/   # image.npy
+    python -m qcc_tools.datasets calib --split test --count 1000 --labels \
+        -o test.npz                      # image and labels: a test set
 """
 
 import argparse
@@ -156,9 +158,11 @@ def calibration_images(count=1000, split="train", offset=0, directory=None):
     return normalize(images[offset:offset + count])
 
 
-def write_calibration(path, arrays):
+def write_calibration(path, arrays, labels=None):
     """Writes calibration data for qcc.
 
+    `labels`, if given, is stored as the integer array ``labels`` next to
+    the inputs (qcc --validation and python3 -m qcc.evaluate read it).
     `arrays` maps model input names to float32 arrays whose first axis is
     the sample axis ([N, *input_shape]). A `path` ending in ``.npz`` gets one
     uncompressed .npz keyed by input name; any other path is a directory
@@ -181,6 +185,15 @@ def write_calibration(path, arrays):
                              f"other inputs have {count}")
         count = array.shape[0]
         checked[name] = array
+    if labels is not None:
+        if "labels" in checked:
+            raise ValueError("an input named 'labels' leaves no room for "
+                             "the labels")
+        labels = np.ascontiguousarray(labels, dtype=np.int64)
+        if labels.shape != (count,):
+            raise ValueError(f"{labels.shape[0] if labels.ndim else 0} labels "
+                             f"for {count} samples")
+        checked["labels"] = labels
     path = str(path)
     if path.endswith(".npz"):
         parent = os.path.dirname(path)
@@ -218,7 +231,13 @@ def main(argv=None):
     calib.add_argument("--count", type=int, default=1000)
     calib.add_argument("--offset", type=int, default=0)
     calib.add_argument("--split", default="train", choices=sorted(_SPLITS))
-    calib.add_argument("--input-name", default="image")
+    calib.add_argument("--input-name", default="image",
+                       help="the model input the images are for (default "
+                            "image)")
+    calib.add_argument("--labels", action="store_true",
+                       help="also store the images' classes as 'labels' "
+                            "(a test set for qcc --validation or "
+                            "python3 -m qcc.evaluate)")
     calib.add_argument("--data-dir", default=None,
                        help=f"IDX folder (default ${ENV_DIR} or {DEFAULT_DIR})")
     info = sub.add_parser("info", help="check the IDX files and print sizes")
@@ -228,8 +247,14 @@ def main(argv=None):
     if args.command == "calib":
         x = calibration_images(args.count, args.split, args.offset,
                                args.data_dir)
-        for f in write_calibration(args.output, {args.input_name: x}):
-            print(f"wrote {f}: {args.input_name} {x.dtype} {list(x.shape)}")
+        labels = None
+        if args.labels:
+            _, labels = load_fashion_mnist(args.split, args.data_dir)
+            labels = labels[args.offset:args.offset + args.count]
+        for f in write_calibration(args.output, {args.input_name: x},
+                                   labels):
+            print(f"wrote {f}: {args.input_name} {x.dtype} {list(x.shape)}"
+                  + (f", labels int64 [{len(labels)}]" if args.labels else ""))
     else:
         for split in ("train", "test"):
             images, labels = load_fashion_mnist(split, args.data_dir)

@@ -140,6 +140,20 @@ class CalibrationTest(unittest.TestCase):
             np.testing.assert_array_equal(back["image"], x.astype(np.float32))
             self.assertEqual(set(datasets.read_calibration(npz)), {"image"})
 
+    def test_labels(self):
+        x = np.zeros((3, 1, 28, 28), np.float32)
+        with tempfile.TemporaryDirectory() as d:
+            npz = os.path.join(d, "test.npz")
+            datasets.write_calibration(npz, {"image": x}, labels=[7, 0, 9])
+            with np.load(npz) as z:
+                self.assertEqual(sorted(z.files), ["image", "labels"])
+                self.assertEqual(z["labels"].dtype, np.int64)
+                self.assertEqual(z["labels"].tolist(), [7, 0, 9])
+            with self.assertRaisesRegex(ValueError, "2 labels for 3 samples"):
+                datasets.write_calibration(npz, {"image": x}, labels=[1, 2])
+            with self.assertRaisesRegex(ValueError, "no room for the labels"):
+                datasets.write_calibration(npz, {"labels": x}, labels=[1] * 3)
+
     def test_errors(self):
         with tempfile.TemporaryDirectory() as d:
             with self.assertRaisesRegex(ValueError, "no calibration"):

@@ -61,6 +61,10 @@ if os.path.isdir("/usr/share/libonnx-testdata/data") and os.path.exists(
         "/usr/lib/python3/dist-packages/onnx/__init__.py"):
     config.available_features.add("onnx-testdata")
 
+# A headless browser renders the HTML quantization report (test/Browser).
+if shutil.which("chromium"):
+    config.available_features.add("chromium")
+
 import platform
 if platform.machine() in ("x86_64", "AMD64"):
     config.available_features.add("host-x86_64")

@@ -691,12 +691,19 @@ void Page::printData() {
   std::string json;
   llvm::raw_string_ostream stream(json);
   printJSONReport(report, stream);
-  // "</" would end the element; "<\/" is the same JSON string.
+  // "</script" would end the element and "<!--" change how it is parsed;
+  // these characters occur only inside JSON strings, where \uXXXX escapes
+  // mean the same.
   std::string safe;
-  for (size_t i = 0; i < json.size(); ++i) {
-    safe += json[i];
-    if (json[i] == '<' && i + 1 < json.size() && json[i + 1] == '/')
-      safe += '\\';
+  for (char c : json) {
+    if (c == '<')
+      safe += "\\u003c";
+    else if (c == '>')
+      safe += "\\u003e";
+    else if (c == '&')
+      safe += "\\u0026";
+    else
+      safe += c;
   }
   os << "<script type=\"application/json\" id=\"qcc-report\">\n"
      << safe << "</script>\n";

@@ -120,8 +120,6 @@ FailureOr<ModelComparison> ModelComparison::create(
   if (failed(func))
     return failure();
   ModelComparison comparison;
-  comparison.reference = reference;
-  comparison.entry = entry.str();
   comparison.numOutputs = func->getNumResults();
   comparison.layerRanges.assign(layerRanges.begin(), layerRanges.end());
 
@@ -187,36 +185,75 @@ static int64_t argmax(ArrayRef<float> scores) {
   return std::max_element(scores.begin(), scores.end()) - scores.begin();
 }
 
-FailureOr<DataSetMeasurement>
-ModelComparison::measure(StringRef path, bool allowLabels, bool progress,
-                         StringRef label,
-                         llvm::function_ref<void(int64_t samples)> note) {
-  FailureOr<func::FuncOp> func = findModelFunction(reference, entry);
-  if (failed(func))
-    return failure();
-  FailureOr<std::vector<CalibrationInput>> inputs = getCalibrationInputs(*func);
+/// The number of classes of an output that holds one row of scores per
+/// sample: its last dimension, when that is all of it and at least 2.
+static int64_t getClassCount(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape() || tensor.getRank() == 0 ||
+      !tensor.getElementType().isF32())
+    return 0;
+  int64_t classes = tensor.getShape().back();
+  return classes >= 2 && tensor.getNumElements() == classes ? classes : 0;
+}
+
+FailureOr<EvaluationData>
+ModelComparison::load(func::FuncOp func, StringRef path, bool allowLabels) {
+  FailureOr<std::vector<CalibrationInput>> inputs = getCalibrationInputs(func);
   if (failed(inputs))
     return failure();
-  unsigned numInputs = inputs->size();
+  EvaluationData result;
+  result.path = path.str();
+  result.numInputs = inputs->size();
   // Labels load as one more input: a scalar integer per sample.
-  bool labeled = allowLabels &&
-                 llvm::none_of(*inputs,
-                               [](const CalibrationInput &input) {
-                                 return input.name == kLabels;
-                               }) &&
-                 hasLabelsArray(path);
-  if (labeled)
+  result.hasLabels = allowLabels &&
+                     llvm::none_of(*inputs,
+                                   [](const CalibrationInput &input) {
+                                     return input.name == kLabels;
+                                   }) &&
+                     hasLabelsArray(path);
+  if (result.hasLabels)
     inputs->push_back(
         {kLabels.str(),
-         RankedTensorType::get({}, IntegerType::get(func->getContext(), 64))});
+         RankedTensorType::get({}, IntegerType::get(func.getContext(), 64))});
   llvm::Expected<CalibrationData> data = CalibrationData::load(path, *inputs);
   if (!data)
-    return reference.emitError(llvm::toString(data.takeError()));
+    return func.emitError(llvm::toString(data.takeError()));
+  result.data.emplace(std::move(*data));
+  if (!result.hasLabels)
+    return result;
 
+  for (auto [index, type] : llvm::enumerate(func.getResultTypes()))
+    if (getClassCount(type)) {
+      result.labeledOutput = index;
+      break;
+    }
+  if (!result.labeledOutput)
+    return result;
+  unsigned output = *result.labeledOutput;
+  int64_t classes = getClassCount(func.getResultTypes()[output]);
+  // The C ABI's name of the output (qcc-prepare-entry's rule).
+  std::string name = "output_" + std::to_string(output);
+  if (std::optional<StringRef> given = getResultName(func, output))
+    name = given->str();
+  for (int64_t sample = 0; sample < result.data->getNumSamples(); ++sample) {
+    int64_t label = *static_cast<const int64_t *>(
+        result.data->getSample(result.numInputs, sample));
+    if (label < 0 || label >= classes)
+      return func.emitError("'")
+             << path << "': label " << label << " of sample " << sample
+             << " is not a class of output '" << name << "' (0 to "
+             << classes - 1 << ")";
+  }
+  return result;
+}
+
+DataSetMeasurement ModelComparison::measure(const EvaluationData &data,
+                                            bool progress, StringRef label) {
   DataSetMeasurement result;
-  result.path = path.str();
-  result.samples = data->getNumSamples();
-  result.hasLabels = labeled;
+  result.path = data.path;
+  result.samples = data.data->getNumSamples();
+  result.hasLabels = data.hasLabels;
+  result.labeledOutput = data.labeledOutput;
   result.layers.resize(layerSizes.size());
   for (const MeasuredInput &input : floatInputs)
     result.inputs.push_back({input.range, {}, 0, 0});
@@ -260,28 +297,20 @@ ModelComparison::measure(StringRef path, bool allowLabels, bool progress,
         floatType.getShape().back() >= 2)
       classes[i] = floatType.getShape().back();
   }
-  // Labels apply to the first output holding one row of scores.
-  if (labeled)
-    for (unsigned i = 0; i < numOutputs; ++i)
-      if (classes[i] &&
-          floatModel->getABI().outputs[i].type.getNumElements() == classes[i]) {
-        result.labeledOutput = i;
-        break;
-      }
 
-  note(result.samples);
   ProgressLine line(progress, result.samples, label);
   for (int64_t sample = 0; sample < result.samples; ++sample) {
     SmallVector<const void *> sampleInputs;
-    for (unsigned i = 0; i < numInputs; ++i)
-      sampleInputs.push_back(data->getSample(i, sample));
+    for (unsigned i = 0; i < data.numInputs; ++i)
+      sampleInputs.push_back(data.data->getSample(i, sample));
     floatModel->run(sampleInputs, floatOutputs);
     quantizedModel->run(sampleInputs, quantizedOutputs);
 
     for (auto [input, distribution] :
          llvm::zip_equal(floatInputs, result.inputs))
-      distribution.add(asFloats(sampleInputs[input.index],
-                                (*inputs)[input.index].type.getNumElements()));
+      distribution.add(
+          asFloats(sampleInputs[input.index],
+                   data.data->getInput(input.index).type.getNumElements()));
     for (auto [index, size] : llvm::enumerate(layerSizes)) {
       ArrayRef<float> expected =
           asFloats(floatOutputs[numOutputs + index], size);
@@ -305,15 +334,10 @@ ModelComparison::measure(StringRef path, bool allowLabels, bool progress,
                           argmax(actual.slice(row, classes[i]));
       }
     }
-    if (result.labeledOutput) {
+    if (result.labeledOutput && classes[*result.labeledOutput]) {
       unsigned output = *result.labeledOutput;
-      int64_t truth =
-          *static_cast<const int64_t *>(data->getSample(numInputs, sample));
-      if (truth < 0 || truth >= classes[output])
-        return reference.emitError("'")
-               << path << "': label " << truth << " of sample " << sample
-               << " is not a class of output '" << outputNames[output]
-               << "' (0 to " << classes[output] - 1 << ")";
+      int64_t truth = *static_cast<const int64_t *>(
+          data.data->getSample(data.numInputs, sample));
       int64_t size = classes[output];
       result.correctFloat +=
           argmax(asFloats(floatOutputs[output], size)) == truth;

@@ -15,10 +15,12 @@
 #ifndef QCC_LIB_REPORT_MODELCOMPARISON_H
 #define QCC_LIB_REPORT_MODELCOMPARISON_H
 
+#include "qcc/Calibration/CalibrationData.h"
 #include "qcc/Calibration/JitModel.h"
 #include "qcc/Dialect/Qcc/IR/QccAttributes.h"
 #include "qcc/Report/Histogram.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 
 #include <memory>
@@ -77,6 +79,19 @@ struct DataSetMeasurement {
   int64_t correctQuantized = 0;
 };
 
+/// A data set, read and checked before any model is compiled.
+struct EvaluationData {
+  std::string path;
+  /// The samples of the model's inputs, then the labels (if any) as one
+  /// more "input" of one i64 per sample.
+  std::optional<CalibrationData> data;
+  unsigned numInputs = 0;
+  bool hasLabels = false;
+  /// The output the labels apply to: the first that holds one row of class
+  /// scores per sample.
+  std::optional<unsigned> labeledOutput;
+};
+
 /// A model input whose values are measured (the float ones).
 struct MeasuredInput {
   std::string name;
@@ -101,14 +116,17 @@ public:
          llvm::ArrayRef<std::optional<RealRange>> layerRanges,
          llvm::StringRef entry);
 
-  /// Runs both models on every sample at `path`. `allowLabels`: the data
-  /// may hold an array `labels` (one integer class per sample). A progress
-  /// line labelled `label` goes to stderr on a terminal if `progress`;
-  /// `note` is told how many samples are about to run.
-  mlir::FailureOr<DataSetMeasurement>
-  measure(llvm::StringRef path, bool allowLabels, bool progress,
-          llvm::StringRef label,
-          llvm::function_ref<void(int64_t samples)> note);
+  /// Reads the data at `path` for the model function `func`. With
+  /// `allowLabels`, the data may hold an array `labels`, one integer class
+  /// per sample, each a class of the first output that holds one row of
+  /// scores. Errors are diagnostics naming the file.
+  static mlir::FailureOr<EvaluationData>
+  load(mlir::func::FuncOp func, llvm::StringRef path, bool allowLabels);
+
+  /// Runs both models on every sample of `data`. A progress line labelled
+  /// `label` goes to stderr on a terminal if `progress`.
+  DataSetMeasurement measure(const EvaluationData &data, bool progress,
+                             llvm::StringRef label);
 
   llvm::ArrayRef<MeasuredInput> getFloatInputs() const { return floatInputs; }
   /// The model's outputs (their C names) in order.
@@ -117,7 +135,6 @@ public:
 private:
   ModelComparison() = default;
 
-  mlir::ModuleOp reference;
   std::unique_ptr<JitModel> floatModel;
   std::unique_ptr<JitModel> quantizedModel;
   unsigned numOutputs = 0;
@@ -125,7 +142,6 @@ private:
   std::vector<std::optional<RealRange>> layerRanges;
   std::vector<MeasuredInput> floatInputs;
   std::vector<std::string> outputNames;
-  std::string entry;
 };
 
 } // namespace qcc

@@ -48,8 +48,8 @@ public:
       return ranged.emitError(llvm::toString(data.takeError()));
     OutputComparator comparator(std::move(*data), options.entry);
     OwningOpRef<ModuleOp> copy = ranged.clone();
-    auto model = JitModel::compile(*copy, getFloatModelLowering(), options.entry,
-                                   "qcc_search_float");
+    auto model = JitModel::compile(*copy, getFloatModelLowering(),
+                                   options.entry, "qcc_search_float");
     if (failed(model))
       return failure();
     comparator.reference = comparator.runAll(**model);

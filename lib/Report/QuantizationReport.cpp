@@ -511,6 +511,19 @@ FailureOr<Object> buildQuantizationReport(ModuleOp reference,
     quantizedOps.push_back(layer.quantized);
     ranges.push_back(getValueRange(layer.reference->getResult(0)));
   }
+  // The data first: a mistake in it should not wait for two compilations.
+  SmallVector<EvaluationData> dataSets;
+  for (auto [path, allowLabels] :
+       {std::pair<StringRef, bool>{options.calibrationData, false},
+        {options.validationData, true}}) {
+    if (path.empty())
+      continue;
+    FailureOr<EvaluationData> data =
+        ModelComparison::load(*referenceFunc, path, allowLabels);
+    if (failed(data))
+      return failure();
+    dataSets.push_back(std::move(*data));
+  }
   note("report: compiling the float and quantized models for the host");
   FailureOr<ModelComparison> comparison = ModelComparison::create(
       reference, quantized, floatOps, quantizedOps, ranges, options.entry);
@@ -519,23 +532,12 @@ FailureOr<Object> buildQuantizationReport(ModuleOp reference,
 
   // The calibration data, then the validation data, each on its own.
   std::vector<DataSetMeasurement> measured;
-  auto measure = [&](StringRef path, bool allowLabels) {
-    FailureOr<DataSetMeasurement> measurement = comparison->measure(
-        path, allowLabels, options.progress, "report: " + path.str(),
-        [&](int64_t samples) {
-          note("report: evaluating " + llvm::Twine(samples) + " samples of " +
-               path);
-        });
-    if (failed(measurement))
-      return failure();
-    measured.push_back(std::move(*measurement));
-    return success();
-  };
-  if (failed(measure(options.calibrationData, /*allowLabels=*/false)))
-    return failure();
-  if (!options.validationData.empty() &&
-      failed(measure(options.validationData, /*allowLabels=*/true)))
-    return failure();
+  for (const EvaluationData &data : dataSets) {
+    note("report: evaluating " + llvm::Twine(data.data->getNumSamples()) +
+         " samples of " + data.path);
+    measured.push_back(
+        comparison->measure(data, options.progress, "report: " + data.path));
+  }
   SmallVector<const DataSetMeasurement *> measurements;
   for (const DataSetMeasurement &measurement : measured)
     measurements.push_back(&measurement);

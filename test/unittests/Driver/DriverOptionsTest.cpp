@@ -287,6 +287,22 @@ TEST_F(DriverOptionsTest, ReportNeedsCalibration) {
   EXPECT_EQ(validate(), "--calibration needs --quantize=int8");
 }
 
+TEST_F(DriverOptionsTest, ValidationNeedsCalibration) {
+  const char *message =
+      "--validation measures the quantized model against float apart from "
+      "the calibration data: it needs quantization with --calibration data";
+  options.validationData = "validation.npz";
+  EXPECT_EQ(validate(), message);
+  options.loadProfile = "profile.json";
+  EXPECT_EQ(validate(), message);
+  options.loadProfile.clear();
+  calibrate();
+  // Without --report: qcc measures, warns and says what it measured.
+  EXPECT_EQ(validate(), "");
+  options.report = "report.html";
+  EXPECT_EQ(validate(), "");
+}
+
 TEST_F(DriverOptionsTest, FirstBrokenRuleWins) {
   options.optLevel = 9;
   options.quantize = "int4";

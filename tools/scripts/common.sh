@@ -39,6 +39,7 @@ QCC_PACKAGES=(
   zlib1g-dev
   python3 python3-numpy python3-onnx dataset-fashion-mnist
   python3-torch python3-torchvision
+  chromium
 )
 
 qcc_step() {

@@ -72,14 +72,15 @@ static void checkInput(const Object &input, std::vector<std::string> &out) {
         *name, *outside, calibrated, values));
     return;
   }
-  double span = *high - *low, used = *max - *min;
-  if (span > 0.0 && used > 0.0 && used < kMinSpanFraction * span)
+  // Constant data (a mask of ones) spans nothing, rightly.
+  std::optional<double> used = validation->getNumber("range_used_percent");
+  if (used && *max > *min && *used < 100.0 * kMinSpanFraction)
     out.push_back(llvm::formatv(
         "input '{0}': the validation values use {1:f1} % of the calibrated "
         "range {2} ({3}), so they are quantized to a few levels; the "
         "calibration data may be scaled or normalized differently from the "
         "validation data (e.g. pixels in 0-255 against normalized pixels)",
-        *name, 100.0 * used / span, calibrated, values));
+        *name, *used, calibrated, values));
 }
 
 std::vector<std::string> checkCalibration(const Object &report) {

@@ -384,9 +384,8 @@ void Page::printLayers() {
      << fixed(maxDb, 0)
      << " dB)</th><th class=\"num\">SQNR (dB)</th><th class=\"num\">Max "
         "abs error</th><th>Range</th>"
-     << (hasValidation ? "<th class=\"num\">Validation values outside</th>"
-                       : "")
-     << "</tr>\n";
+     << "<th class=\"num\">Range used, values outside ("
+     << (hasValidation ? "validation" : "calibration") << " data)</th></tr>\n";
   unsigned index = 0;
   for (const llvm::json::Value &value : layers ? *layers : Array()) {
     const Object *layer = value.getAsObject();
@@ -421,14 +420,17 @@ void Page::printLayers() {
       os << "<br>"
          << significant(number(validation, "max_abs_error").value_or(0));
     os << "</td><td>" << formatRange(range(layer, "range")) << "</td>";
-    if (hasValidation) {
-      std::optional<double> outside =
-          number(object(object(layer, "distribution"), "validation"),
-                 "outside_range_percent");
-      os << "<td class=\"num" << (outside && *outside > 1.0 ? " bad" : "")
-         << "\">" << percentText(outside) << "</td>";
-    }
-    os << "</tr>\n";
+    // How much of its range the data uses (little: few levels) and how
+    // much saturates, on the held-out data when there is some.
+    const Object *values = object(object(layer, "distribution"),
+                                  hasValidation ? "validation" : "calibration");
+    std::optional<double> used = number(values, "range_used_percent");
+    std::optional<double> outside = number(values, "outside_range_percent");
+    os << "<td class=\"num\"><span"
+       << (used && *used < 100.0 / 16.0 ? " class=\"bad\"" : "") << ">"
+       << percentText(used) << "</span>, <span"
+       << (outside && *outside > 1.0 ? " class=\"bad\"" : "") << ">"
+       << percentText(outside) << "</span></td></tr>\n";
     ++index;
   }
   os << "</table>\n</section>\n";

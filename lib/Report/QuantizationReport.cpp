@@ -294,6 +294,15 @@ static Object describeDistribution(const Distribution &distribution) {
                            {"counts", Array(histogram.getCounts())}}}};
   if (histogram.getNumNonFinite())
     object["non_finite"] = histogram.getNumNonFinite();
+  // The share of the range the values span: data that uses little of it
+  // is quantized to few levels.
+  if (std::optional<RealRange> range = distribution.range;
+      range && !empty && range->max > range->min) {
+    double used = std::min(histogram.getMax(), range->max) -
+                  std::max(histogram.getMin(), range->min);
+    object["range_used_percent"] =
+        100.0 * std::max(used, 0.0) / (range->max - range->min);
+  }
   return object;
 }
 

@@ -10,9 +10,9 @@ into <int8.so> and run through qcc_tools.loader. From them: top-1 agreement,
 top-1 accuracy of both models against the labels, and the SQNR of the
 logits, each compared with the report's validation numbers (within one
 image, and 0.5 dB: the report's float model is qcc's, not PyTorch's). The
-input's histograms, extremes and out-of-range counts are recomputed with
-numpy from the data files and must match exactly. Prints one line per
-check; exits 1 on the first mismatch.
+input's histograms, extremes, out-of-range counts and the share of its range
+the values use are recomputed with numpy from the data files and must match
+exactly. Prints one line per check; exits 1 on the first mismatch.
 """
 
 import json
@@ -55,6 +55,11 @@ def check_distribution(what, distribution, values, value_range):
             (below, above):
         fail(f"{what}: outside the range {distribution['below_range']}, "
              f"{distribution['above_range']} != {below}, {above}")
+    used = 100.0 * max(min(values.max(), high) - max(values.min(), low),
+                       0.0) / (high - low)
+    if abs(distribution["range_used_percent"] - used) > 1e-9:
+        fail(f"{what}: range used {distribution['range_used_percent']} "
+             f"!= {used}")
     histogram = distribution["histogram"]
     width, start = histogram["bin_width"], histogram["start"]
     # Bins of a power-of-two width anchored at 0: bin i is [i w, (i+1) w).

@@ -10,6 +10,7 @@ Writes into <outdir>, for the model input `image` ([N, 1, 28, 28] float32):
   val.npz           the first N test images, normalized, with `labels`
                     (int64, one class per image)
   val_dir/          the same as a directory of .npy files
+  val01.npz         the same images as pixels / 255 (0-1, not normalized)
   bad_labels.npz    val.npz with one label out of range (10)
   float_labels.npz  val.npz with float32 labels
 """
@@ -49,6 +50,9 @@ def main():
     os.makedirs(os.path.join(args.outdir, "val_dir"), exist_ok=True)
     np.save(os.path.join(args.outdir, "val_dir", "image.npy"), images)
     np.save(os.path.join(args.outdir, "val_dir", "labels.npy"), labels)
+    np.savez(os.path.join(args.outdir, "val01.npz"),
+             image=(test[:args.validation].reshape(-1, 1, 28, 28) /
+                    np.float32(255)).astype(np.float32), labels=labels)
     bad = labels.copy()
     bad[3] = 10
     np.savez(os.path.join(args.outdir, "bad_labels.npz"), image=images,

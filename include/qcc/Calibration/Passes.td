@@ -62,7 +62,7 @@ def CalibratePass : Pass<"qcc-calibrate", "mlir::ModuleOp"> {
     Option<"entry", "entry", "std::string", /*default=*/"\"\"",
            "Model function (default: the only public function)">,
     Option<"progress", "progress", "bool", /*default=*/"true",
-           "Allow a progress line on stderr for long runs">,
+           "Allow a progress line on stderr when it is a terminal">,
     Option<"optLevel", "opt-level", "unsigned", /*default=*/"2",
            "LLVM optimization level of the instrumented model (0-3)">,
   ];

@@ -138,6 +138,13 @@ private:
   LogicalResult runPasses(ModuleOp op,
                           llvm::function_ref<void(OpPassManager &)> build,
                           bool instrument = true);
+  /// Runs one of lib/Pipelines' builders on `module` with the flags'
+  /// options.
+  LogicalResult runPipeline(void (*build)(OpPassManager &,
+                                          const QccPipelineOptions &)) {
+    return runPasses(*module,
+                     [&](OpPassManager &pm) { build(pm, pipelineOptions); });
+  }
   /// Runs the pipeline up to `last` on `module`, with the precision search
   /// and the report in between when the flags ask for them.
   LogicalResult compile(Stage last);
@@ -396,9 +403,7 @@ LogicalResult Compilation::quantizeToInt8() {
          ")");
   else if (!options.loadProfile.empty())
     note("taking the ranges from the profile " + options.loadProfile);
-  if (failed(runPasses(*module, [&](OpPassManager &pm) {
-        buildQccRangeAnalysisPipeline(pm, pipelineOptions);
-      })))
+  if (failed(runPipeline(buildQccRangeAnalysisPipeline)))
     return failure();
   // The report compares the model right before and right after the rewrite
   // into qcc ops, and the precision search quantizes copies of the ranged
@@ -421,10 +426,7 @@ LogicalResult Compilation::quantizeToInt8() {
     note("quantizing (ranges from " + Twine(*samples) + " samples)");
   else
     note("quantizing");
-  if (failed(runPasses(*module,
-                       [&](OpPassManager &pm) {
-                         buildQccQuantizeOpsPipeline(pm, pipelineOptions);
-                       })) ||
+  if (failed(runPipeline(buildQccQuantizeOpsPipeline)) ||
       failed(checkSomethingQuantized()))
     return failure();
   if (measures)
@@ -433,40 +435,34 @@ LogicalResult Compilation::quantizeToInt8() {
 }
 
 LogicalResult Compilation::compile(Stage last) {
-  note("preparing the model (input stage)");
-  if (failed(runPasses(*module, [&](OpPassManager &pm) {
-        buildQccInputPipeline(pm, pipelineOptions);
-      })))
-    return failure();
-  if (last == Stage::Input)
-    return success();
-
-  // The quantized stage, in the mode the flags and the model select (as
-  // buildQccPipeline does, a stage at a time).
-  if (pipelineOptions.quantize) {
-    if (failed(quantizeToInt8()))
-      return failure();
-  } else if (pipelineOptions.preQuantized ||
-             pipelineOptions.weightOnlyBits != 0 ||
-             pipelineOptions.dynamicQuantization) {
-    note(pipelineOptions.preQuantized
-             ? "quantizing with the model's own parameters"
-         : pipelineOptions.dynamicQuantization
-             ? "quantizing the matmuls dynamically"
-             : "quantizing the weights (weight-only)");
-    if (failed(runPasses(*module, [&](OpPassManager &pm) {
-          if (pipelineOptions.preQuantized)
-            buildQccPreQuantizedPipeline(pm, pipelineOptions);
-          if (pipelineOptions.weightOnlyBits != 0)
-            buildQccWeightOnlyPipeline(pm, pipelineOptions);
-          if (pipelineOptions.dynamicQuantization)
-            buildQccDynamicPipeline(pm, pipelineOptions);
-        })))
-      return failure();
+  // Without int8 quantization nothing happens between the stages: the
+  // pipeline runs in one piece.
+  if (!pipelineOptions.quantize || last == Stage::Input) {
+    SmallVector<std::string> steps = {"preparing the model"};
+    if (last != Stage::Input) {
+      if (pipelineOptions.preQuantized)
+        steps.push_back("quantizing with the model's own parameters");
+      else if (pipelineOptions.dynamicQuantization)
+        steps.push_back("quantizing the matmuls dynamically");
+      else if (pipelineOptions.weightOnlyBits != 0)
+        steps.push_back("quantizing the weights (weight-only int" +
+                        std::to_string(pipelineOptions.weightOnlyBits) + ")");
+    }
+    if (last != Stage::Input && last != Stage::Quantized)
+      steps.push_back(describeLowering(last).str());
+    note(steps.size() == 1 ? steps.front()
+                           : join(ArrayRef(steps).drop_back(), ", ") + " and " +
+                                 steps.back());
+    return runPasses(*module, [&](OpPassManager &pm) {
+      buildQccPipeline(pm, pipelineOptions, last);
+    });
   }
+
+  note("preparing the model (input stage)");
+  if (failed(runPipeline(buildQccInputPipeline)) || failed(quantizeToInt8()))
+    return failure();
   if (last == Stage::Quantized)
     return success();
-
   note(describeLowering(last));
   return runPasses(*module, [&](OpPassManager &pm) {
     buildQccLoweringStages(pm, pipelineOptions, last);

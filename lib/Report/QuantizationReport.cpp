@@ -429,13 +429,9 @@ static Object buildSummary(const ReportOptions &options, const Object &report,
       options.activationType + " activations (per-tensor, asymmetric), int8 " +
       (options.perTensorWeights ? "per-tensor" : "per-channel") +
       " weights (symmetric)";
-  summary["calibration"] = Object{{"data", options.calibrationData},
-                                  {"method", options.calibrationMethod},
-                                  {"samples", measurements[0]->samples}};
-  if (measurements.size() > 1)
-    summary["validation"] = Object{{"data", options.validationData},
-                                   {"samples", measurements[1]->samples},
-                                   {"labels", measurements[1]->hasLabels}};
+  for (StringRef key : {"calibration", "validation"})
+    if (const json::Value *dataSet = report.get(key))
+      summary[key] = *dataSet;
   summary["contractions"] = coverage.total;
   summary["int8_contractions"] = coverage.quantized;
   summary["int8_mac_percent"] = percent(coverage.quantizedMacs, coverage.macs);

@@ -32,6 +32,17 @@ protected:
   /// Calibration data; implies int8 quantization.
   void calibrate() { options.calibrationData = "calib.npz"; }
 
+  /// The flag just set measures on calibration data: `message` without
+  /// it, also with a profile instead; valid with it.
+  void expectNeedsCalibrationData(const std::string &message) {
+    EXPECT_EQ(validate(), message);
+    options.loadProfile = "profile.json";
+    EXPECT_EQ(validate(), message);
+    options.loadProfile.clear();
+    calibrate();
+    EXPECT_EQ(validate(), "");
+  }
+
   DriverOptions options;
 };
 
@@ -275,30 +286,19 @@ TEST_F(DriverOptionsTest, InputShapes) {
 }
 
 TEST_F(DriverOptionsTest, ReportNeedsCalibration) {
-  const char *message = "--report needs quantization with --calibration data";
   options.report = "report.json";
-  EXPECT_EQ(validate(), message);
-  options.loadProfile = "profile.json";
-  EXPECT_EQ(validate(), message);
-  options.loadProfile.clear();
-  calibrate();
-  EXPECT_EQ(validate(), "");
+  expectNeedsCalibrationData(
+      "--report needs quantization with --calibration data");
   options.quantize = "none";
   EXPECT_EQ(validate(), "--calibration needs --quantize=int8");
 }
 
 TEST_F(DriverOptionsTest, ValidationNeedsCalibration) {
-  const char *message =
-      "--validation measures the quantized model against float apart from "
-      "the calibration data: it needs quantization with --calibration data";
-  options.validationData = "validation.npz";
-  EXPECT_EQ(validate(), message);
-  options.loadProfile = "profile.json";
-  EXPECT_EQ(validate(), message);
-  options.loadProfile.clear();
-  calibrate();
   // Without --report: qcc measures, warns and says what it measured.
-  EXPECT_EQ(validate(), "");
+  options.validationData = "validation.npz";
+  expectNeedsCalibrationData(
+      "--validation measures the quantized model against float apart from "
+      "the calibration data: it needs quantization with --calibration data");
   options.report = "report.html";
   EXPECT_EQ(validate(), "");
 }

@@ -268,6 +268,7 @@ FailureOr<json::Value> Compilation::searchPrecision() {
   searchOptions.entry = options.entry;
   searchOptions.calibrationData = options.calibrationData;
   searchOptions.minSqnrDb = *options.minSqnr;
+  searchOptions.note = [this](const Twine &message) { note(message); };
   FailureOr<PrecisionSearchResult> choice =
       qcc::searchPrecision(*module, quantizeWith, searchOptions);
   if (failed(choice))

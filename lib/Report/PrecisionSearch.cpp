@@ -135,7 +135,10 @@ searchPrecision(ModuleOp ranged, QuantizeWithPrecisionFn quantize,
   if (failed(comparator))
     return failure();
   auto evaluate = [&](ArrayRef<std::string> int16,
-                      ArrayRef<std::string> keepFloat) -> FailureOr<double> {
+                      ArrayRef<std::string> keepFloat,
+                      const llvm::Twine &what) -> FailureOr<double> {
+    if (options.note)
+      options.note("mixed precision: measuring " + what);
     OwningOpRef<ModuleOp> copy = ranged.clone();
     if (failed(quantize(*copy, int16, keepFloat)))
       return failure();
@@ -143,7 +146,7 @@ searchPrecision(ModuleOp ranged, QuantizeWithPrecisionFn quantize,
   };
 
   PrecisionSearchResult result;
-  FailureOr<double> base = evaluate({}, {});
+  FailureOr<double> base = evaluate({}, {}, "every layer in int8");
   if (failed(base))
     return failure();
   result.int8SqnrDb = result.finalSqnrDb = *base;
@@ -152,8 +155,11 @@ searchPrecision(ModuleOp ranged, QuantizeWithPrecisionFn quantize,
     return result;
 
   std::vector<std::string> candidates = getCandidateLayers(*func);
-  for (const std::string &layer : candidates) {
-    FailureOr<double> sqnr = evaluate({}, {layer});
+  for (auto [index, layer] : llvm::enumerate(candidates)) {
+    FailureOr<double> sqnr =
+        evaluate({}, {layer},
+                 "the sensitivity of " + layer + " (" + llvm::Twine(index + 1) +
+                     " of " + llvm::Twine(candidates.size()) + ")");
     if (failed(sqnr))
       return failure();
     result.sensitivity.emplace_back(layer, *sqnr);
@@ -184,7 +190,8 @@ searchPrecision(ModuleOp ranged, QuantizeWithPrecisionFn quantize,
       llvm::erase(int16, layer);
       keepFloat.push_back(layer);
     }
-    FailureOr<double> sqnr = evaluate(int16, keepFloat);
+    FailureOr<double> sqnr =
+        evaluate(int16, keepFloat, layer + " in " + precision);
     if (failed(sqnr))
       return failure();
     PrecisionDecision decision{layer, precision.str(), result.finalSqnrDb,

@@ -16,6 +16,7 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/JSON.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct PrecisionSearchOptions {
   std::string calibrationData;
   /// The budget: SQNR of all model outputs against float, in dB.
   double minSqnrDb = 30.0;
+  /// Told, when given, which configuration is measured next, for `qcc -v`
+  /// (each is compiled and run on the calibration data).
+  std::function<void(const llvm::Twine &)> note;
 };
 
 /// One tried promotion and what it measured.

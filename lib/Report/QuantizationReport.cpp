@@ -425,10 +425,20 @@ static Object buildSummary(const ReportOptions &options, const Object &report,
                            int64_t floatBytes, int64_t quantizedBytes) {
   Object summary;
   summary["model"] = options.model;
-  summary["scheme"] =
+  std::string scheme =
       options.activationType + " activations (per-tensor, asymmetric), int8 " +
       (options.perTensorWeights ? "per-tensor" : "per-channel") +
       " weights (symmetric)";
+  // --int16 and the precision search give some layers 16-bit activations.
+  const Array *layers = report.getArray("layers");
+  int64_t int16 = llvm::count_if(*layers, [](const json::Value &layer) {
+    return layer.getAsObject()->getString("precision") == "int16";
+  });
+  if (int16)
+    scheme += "; " + std::to_string(int16) + " of " +
+              std::to_string(layers->size()) +
+              " layers with int16 activations (16x8)";
+  summary["scheme"] = scheme;
   for (StringRef key : {"calibration", "validation"})
     if (const json::Value *dataSet = report.get(key))
       summary[key] = *dataSet;
@@ -449,10 +459,7 @@ static Object buildSummary(const ReportOptions &options, const Object &report,
   }
   if (worst)
     summary["worst_layer"] = Object{
-        {"name", *report.getArray("layers")
-                      ->operator[](*worst)
-                      .getAsObject()
-                      ->getString("name")},
+        {"name", *(*layers)[*worst].getAsObject()->getString("name")},
         {"sqnr_db", *worstData.layers[*worst].getSqnrDb()},
         {"data", measurements.size() > 1 ? "validation" : "calibration"}};
   else

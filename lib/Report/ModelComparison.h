@@ -1,5 +1,4 @@
-//===- ModelComparison.h - float and quantized models on a data set -*- C++
-//-*-===//
+//===- ModelComparison.h - both models on a data set ------------*- C++ -*-===//
 //
 // The measurements behind the report. Both models run in-process (JitModel)
 // with every compared layer's output appended to their results: the float

@@ -135,6 +135,55 @@ module attributes {llvm.target = #llvm.target<triple = "x86_64-unknown-linux-gnu
 
 // -----
 
+// A grayscale first layer (1 input channel, 3x3, stride 2, padding 1): even
+// a folded kernel row is 3 bytes, less than one dot-product group, so each
+// output pixel's whole 3x3 window is copied (a 6-D generic reading the
+// padded input at (2 oh + ky, 2 ow + kx)) and the convolution runs as a 1x1
+// one over 9 channels: weights [O][1][1][9] pack as 64 x 3 groups of 4 =
+// 768 bytes; the geometry has no padding, stride or dilation left.
+// CHECK: affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d3, d2 * 2 + d4, d5)>
+// CHECK-LABEL: func.func @grayscale_first_layer
+// CHECK: %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<768xi8>
+// CHECK: %[[WINDOWS:.*]] = linalg.generic {indexing_maps = [#{{map[0-9]*}}, #{{map[0-9]*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%[[PADDED:.*]] : tensor<1x9x10x1xi8>) outs(%{{.*}} : tensor<1x4x4x3x3x1xi8>)
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[WINDOWS]] {{\[\[}}0], [1], [2], [3, 4, 5]] : tensor<1x4x4x3x3x1xi8> into tensor<1x4x4x9xi8>
+// CHECK: %[[ZERO_ROW:.*]] = arith.constant dense<-7> : tensor<9xi8>
+// CHECK: qcc_cpu.conv_kernel @qcc_qconv2d_avx512vnni(%[[FLAT]], %[[ZERO_ROW]], %[[W]],
+// CHECK-SAME: geometry = array<i32: 4, 4, 9, 9, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 0>
+// CHECK-NOT: linalg.conv_2d_nhwc_fhwc
+#map = affine_map<(d0, d1, d2, d3) -> (d3)>
+#map1 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+module attributes {llvm.target = #llvm.target<triple = "x86_64-unknown-linux-gnu", chip = "znver4">} {
+  func.func @grayscale_first_layer(%x: tensor<1x8x8x1xi8>) -> tensor<1x4x4x2xi8> {
+    %c-7 = arith.constant -7 : i8
+    %w = arith.constant dense<3> : tensor<2x3x3x1xi8>
+    %b = arith.constant dense<25> : tensor<2xi32>
+    %m = arith.constant dense<1073741824> : tensor<2xi64>
+    %n = arith.constant dense<31> : tensor<2xi64>
+    %padded = tensor.pad %x low[0, 1, 1, 0] high[0, 0, 1, 0] {
+    ^bb0(%i: index, %j: index, %k: index, %l: index):
+      tensor.yield %c-7 : i8
+    } : tensor<1x8x8x1xi8> to tensor<1x9x10x1xi8>
+    %e = tensor.empty() : tensor<1x4x4x2xi32>
+    %acc = linalg.generic {indexing_maps = [#map, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<2xi32>) outs(%e : tensor<1x4x4x2xi32>) {
+    ^bb0(%in: i32, %out: i32):
+      linalg.yield %in : i32
+    } -> tensor<1x4x4x2xi32>
+    %c = linalg.conv_2d_nhwc_fhwc {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%padded, %w : tensor<1x9x10x1xi8>, tensor<2x3x3x1xi8>) outs(%acc : tensor<1x4x4x2xi32>) -> tensor<1x4x4x2xi32>
+    %o = tensor.empty() : tensor<1x4x4x2xi8>
+    %y = linalg.generic {indexing_maps = [#map1, #map, #map, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %m, %n : tensor<1x4x4x2xi32>, tensor<2xi64>, tensor<2xi64>) outs(%o : tensor<1x4x4x2xi8>) attrs = {qcc.requantize_epilogue = array<i64: 0, -128, 127, 0>} {
+    ^bb0(%a: i32, %mm: i64, %nn: i64, %out: i8):
+      %wide = arith.extsi %a : i32 to i64
+      %p = arith.muli %wide, %mm : i64
+      %s = arith.shrsi %p, %nn : i64
+      %t = arith.trunci %s : i64 to i8
+      linalg.yield %t : i8
+    } -> tensor<1x4x4x2xi8>
+    return %y : tensor<1x4x4x2xi8>
+  }
+}
+
+// -----
+
 // A first layer (3 input channels, 3x3, stride 2, padding 1): each kernel
 // row's 3 consecutive pixels are read as one tap of 9 channels. The weights
 // pack as [O][3][1][9] (64 x 3 taps x 3 groups of 4 = 2304 bytes), the

@@ -55,6 +55,25 @@ bool foldsKernelRows(int64_t inChannels, int64_t kw,
 mlir::Value padColumns(mlir::OpBuilder &b, mlir::Location loc,
                        const SpatialPadding &padding);
 
+/// Whether an int8 convolution reads its input as whole windows: each output
+/// pixel's kh x kw x C window copied into one run (gatherWindows), so the
+/// convolution runs as a 1x1 one with one tap of kh * kw * C channels. Only
+/// where even a folded kernel row fills at most one dot-product group of 4
+/// (one- and two-channel first layers: grayscale images, spectrograms), so
+/// that the taps' partial groups and per-tap work dominate, and the copy
+/// stays small.
+bool gathersWholeWindows(int64_t inChannels, int64_t kh, int64_t kw,
+                         int64_t outPixels);
+
+/// The windows of an NHWC convolution input (`input` padded, as the
+/// convolution reads it): [N, OH, OW, kh * kw * C], each output pixel's
+/// window in OHWI order, the order of the packed weights.
+mlir::Value gatherWindows(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value input, int64_t outH, int64_t outW,
+                          int64_t kh, int64_t kw,
+                          llvm::ArrayRef<int64_t> strides,
+                          llvm::ArrayRef<int64_t> dilations);
+
 } // namespace qcc::cpu
 
 #endif // QCC_LIB_CODEGEN_CPU_TRANSFORMS_CONVINPUT_H

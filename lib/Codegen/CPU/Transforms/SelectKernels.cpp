@@ -271,29 +271,27 @@ public:
       int64_t outChannels = rhsType.getDimSize(0), kh = rhsType.getDimSize(1),
               kw = rhsType.getDimSize(2), inChannels = rhsType.getDimSize(3);
       SmallVector<int64_t> dilations = getI64Vector(conv.getDilations());
-      bool foldRows = foldsKernelRows(inChannels, kw, dilations);
-      // A folded row is one tap of kw * C channels.
-      int64_t tapChannels = foldRows ? kw * inChannels : inChannels;
-      int64_t tapsPerRow = foldRows ? 1 : kw;
-      if (failed(packConv(b, loc, call, weightBytes, outChannels, tapChannels,
-                          kh, tapsPerRow, biasValues, *epilogue)))
+      SmallVector<int64_t> strides = getI64Vector(conv.getStrides());
+      int64_t outH = outputType.getDimSize(1), outW = outputType.getDimSize(2);
+      if (gathersWholeWindows(inChannels, kh, kw, outH * outW)) {
+        // One tap of kh * kw * C channels over the copied windows.
+        int64_t windowChannels = kh * kw * inChannels;
+        if (failed(packConv(b, loc, call, weightBytes, outChannels,
+                            windowChannels, 1, 1, biasValues, *epilogue)))
+          return failure();
+        int64_t ones[2] = {1, 1};
+        call.geometry = makeGeometry(outH, outW, windowChannels, outH, outW,
+                                     outChannels, 1, 1, 1, ones, ones, 0, 0);
+        call.input =
+            gatherWindows(b, loc, lhs, outH, outW, kh, kw, strides, dilations);
+        call.zeroPoint = input->zeroPoint;
+        call.zeroRowLength = windowChannels;
+      } else if (failed(selectTaps(b, loc, call, *input, weightBytes,
+                                   outChannels, inChannels, kh, kw, strides,
+                                   dilations, outH, outW, biasValues,
+                                   *epilogue))) {
         return failure();
-      SpatialPadding &padding = input->padding;
-      if (foldRows) {
-        padding.source = padColumns(b, loc, padding);
-        padding.left = 0;
       }
-      auto inputType = cast<RankedTensorType>(padding.source.getType());
-      call.geometry = makeGeometry(
-          inputType.getDimSize(1), inputType.getDimSize(2), tapChannels,
-          outputType.getDimSize(1), outputType.getDimSize(2), outChannels, 1,
-          kh, tapsPerRow, getI64Vector(conv.getStrides()), dilations,
-          padding.top, padding.left);
-      // Consecutive pixels are C apart even though a tap reads kw * C.
-      call.geometry[2] = static_cast<int32_t>(inChannels);
-      call.input = padding.source;
-      call.zeroPoint = input->zeroPoint;
-      call.zeroRowLength = tapChannels;
     } else if (auto conv =
                    dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(*contraction)) {
       std::optional<ConvInput> input = getConvInput(lhs);
@@ -385,6 +383,41 @@ public:
   unsigned rewritten = 0;
 
 private:
+  /// The convolution's taps as the kernel reads them from the input itself:
+  /// one per kernel position, or one per kernel row (foldsKernelRows), with
+  /// the spatial padding left to the kernel's zero row.
+  LogicalResult selectTaps(OpBuilder &b, Location loc, KernelCall &call,
+                           ConvInput &input, ArrayRef<int8_t> ohwi,
+                           int64_t outChannels, int64_t inChannels, int64_t kh,
+                           int64_t kw, ArrayRef<int64_t> strides,
+                           ArrayRef<int64_t> dilations, int64_t outH,
+                           int64_t outW, ArrayRef<int32_t> bias,
+                           const Epilogue &epilogue) {
+    bool foldRows = foldsKernelRows(inChannels, kw, dilations);
+    // A folded row is one tap of kw * C channels.
+    int64_t tapChannels = foldRows ? kw * inChannels : inChannels;
+    int64_t tapsPerRow = foldRows ? 1 : kw;
+    if (failed(packConv(b, loc, call, ohwi, outChannels, tapChannels, kh,
+                        tapsPerRow, bias, epilogue)))
+      return failure();
+    SpatialPadding &padding = input.padding;
+    if (foldRows) {
+      padding.source = padColumns(b, loc, padding);
+      padding.left = 0;
+    }
+    auto inputType = cast<RankedTensorType>(padding.source.getType());
+    call.geometry =
+        makeGeometry(inputType.getDimSize(1), inputType.getDimSize(2),
+                     tapChannels, outH, outW, outChannels, 1, kh, tapsPerRow,
+                     strides, dilations, padding.top, padding.left);
+    // Consecutive pixels are C apart even though a tap reads kw * C.
+    call.geometry[2] = static_cast<int32_t>(inChannels);
+    call.input = padding.source;
+    call.zeroPoint = input.zeroPoint;
+    call.zeroRowLength = tapChannels;
+    return success();
+  }
+
   /// Packs the OHWI int8 weights `ohwi` of a convolution with one group (a
   /// matmul is a 1x1 one) and its requantization for the target's int8
   /// variant, and makes `call` use them.

@@ -901,20 +901,36 @@ private:
   }
 
   /// Replaces `chain`, which computes `output = f(input)` elementwise, by a
-  /// lookup in the table of f over the 8-bit input type.
+  /// lookup in the table of f: over the 8-bit input type, or for an int16
+  /// op, at every 128th int16 value with linear interpolation in between
+  /// (qcc.lookup's int16 contract), so that 16x8 layers keep 16-bit
+  /// precision through their activation functions.
   FailureOr<bool>
   rewriteLookup(ArrayRef<Operation *> chain, Value input, Value output,
                 llvm::function_ref<std::optional<double>(double)> function) {
-    kind = defaultKind;
+    if (kind != ActivationKind::Int16)
+      kind = defaultKind;
     std::optional<UniformQuantizedType> inputType = typeOf(input);
     std::optional<UniformQuantizedType> outputType = typeOf(output);
     if (!inputType || !outputType)
       return false;
-    SmallVector<int8_t> table;
+    bool interpolated = inputType->getStorageTypeIntegralWidth() == 16;
+    if ((interpolated && !inputType->isSigned()) ||
+        (!interpolated && inputType->getStorageTypeIntegralWidth() != 8))
+      return false;
+    SmallVector<int64_t> samples;
+    if (interpolated) {
+      for (int64_t i = 0; i <= 512; ++i)
+        samples.push_back(-32768 + 128 * i);
+    } else {
+      for (int64_t q = inputType->getStorageTypeMin();
+           q <= inputType->getStorageTypeMax(); ++q)
+        samples.push_back(q);
+    }
+    SmallVector<int64_t> table;
     double lo = outputType->getStorageTypeMin();
     double hi = outputType->getStorageTypeMax();
-    for (int64_t q = inputType->getStorageTypeMin();
-         q <= inputType->getStorageTypeMax(); ++q) {
+    for (int64_t q : samples) {
       double real =
           double(q - inputType->getZeroPoint()) * inputType->getScale();
       std::optional<double> value = function(real);
@@ -925,18 +941,22 @@ private:
                      ? (*value > 0 ? hi : lo)
                      : std::nearbyint(*value / outputType->getScale()) +
                            outputType->getZeroPoint();
-      y = std::clamp(y, lo, hi);
-      // Stored as the result's 8-bit pattern (u8 values wrap into i8).
-      table.push_back(static_cast<int8_t>(static_cast<int64_t>(y)));
+      table.push_back(static_cast<int64_t>(std::clamp(y, lo, hi)));
     }
     OpBuilder b(chain.back());
     Location loc = chain.back()->getLoc();
-    auto tableType = RankedTensorType::get({256}, b.getI8Type());
-    auto result =
-        LookupOp::create(b, loc, withElement(output, *outputType),
-                         quantize(b, loc, input, *inputType),
-                         cast<DenseIntElementsAttr>(DenseElementsAttr::get(
-                             tableType, ArrayRef<int8_t>(table))));
+    unsigned width = outputType->getStorageTypeIntegralWidth();
+    auto tableType = RankedTensorType::get({static_cast<int64_t>(table.size())},
+                                           b.getIntegerType(width));
+    // Stored as the result's bit pattern (u8 values wrap into i8).
+    SmallVector<APInt> entries;
+    for (int64_t entry : table)
+      entries.push_back(APInt(width, static_cast<uint64_t>(entry),
+                              /*isSigned=*/entry < 0, /*implicitTrunc=*/true));
+    auto result = LookupOp::create(
+        b, loc, withElement(output, *outputType),
+        quantize(b, loc, input, *inputType),
+        cast<DenseIntElementsAttr>(DenseElementsAttr::get(tableType, entries)));
     finish(b, chain, result);
     return true;
   }

@@ -17,14 +17,24 @@ static double roundToF32(double scale) {
   return static_cast<double>(static_cast<float>(scale));
 }
 
+/// How far beyond the calibrated magnitude an int16 activation's range
+/// reaches.
+static constexpr double kInt16Headroom = 2.0;
+
 quant::UniformQuantizedType
 getActivationType(MLIRContext *context, RealRange range, ActivationKind kind) {
   double lo = std::min(range.min, 0.0);
   double hi = std::max(range.max, 0.0);
   Builder builder(context);
   if (kind == ActivationKind::Int16) {
-    // Symmetric: s = max|x| / 32767, z = 0, the full storage range.
-    double magnitude = std::max(-lo, hi);
+    // Symmetric: s = 2 max|x| / 32767, z = 0, the full storage range. The
+    // factor 2 is headroom: calibration sees a few hundred samples, and
+    // values beyond their range saturate on new data (squeeze-and-excitation
+    // vectors see one value per image and channel). 16 bits afford it: one
+    // bit costs 6 dB of a ~90 dB quantization SQNR, while saturation took
+    // EfficientNet's 16x8 logits from 29.8 dB on the calibration images to
+    // 21.2 dB on the test images (31.6 dB with the headroom).
+    double magnitude = kInt16Headroom * std::max(-lo, hi);
     if (!(magnitude > 0.0) || !std::isfinite(magnitude))
       magnitude = 1.0;
     return quant::UniformQuantizedType::get(

@@ -122,14 +122,25 @@ Result<QTensor> lookup(const QTensor &input, const std::vector<int32_t> &table,
                        const QuantType &resultType) {
   if (auto failure = checkOperand(input, "input"))
     return *failure;
-  if (storageBits(input.type.storage) != 8)
-    return Failure{"lookup needs 8-bit input storage"};
-  if (table.size() != 256)
-    return Failure{"the table must have 256 entries"};
+  bool interpolated = input.type.storage == Storage::I16;
+  if (!interpolated && storageBits(input.type.storage) != 8)
+    return Failure{"lookup needs 8-bit or int16 input storage"};
+  if (table.size() != (interpolated ? 513u : 256u))
+    return Failure{interpolated ? "the table must have 513 entries"
+                                : "the table must have 256 entries"};
   QTensor result{input.shape, {}, resultType};
   result.values.reserve(input.values.size());
-  for (int32_t value : input.values)
-    result.values.push_back(table[value - input.type.qmin]);
+  for (int32_t value : input.values) {
+    if (!interpolated) {
+      result.values.push_back(table[value - input.type.qmin]);
+      continue;
+    }
+    int64_t u = int64_t{value} + 32768;
+    int64_t i = u / 128, f = u % 128;
+    int64_t lo = table[i], hi = table[i + 1];
+    result.values.push_back(
+        static_cast<int32_t>(roundingRightShift(128 * lo + f * (hi - lo), 7)));
+  }
   // Entries outside the result's storage range are a malformed table.
   if (auto failure = checkOperand(result, "table"))
     return *failure;

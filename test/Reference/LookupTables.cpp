@@ -40,14 +40,21 @@ const char *activationName(Activation activation) {
 Result<std::vector<int32_t>>
 buildLookupTable(const std::function<double(double)> &function,
                  const QuantType &inputType, const QuantType &resultType) {
-  if (storageBits(inputType.storage) != 8 || inputType.isPerAxis() ||
-      resultType.isPerAxis())
-    return Failure{"tables need an 8-bit per-tensor input and a per-tensor "
-                   "result"};
+  bool interpolated = inputType.storage == Storage::I16;
+  if ((!interpolated && storageBits(inputType.storage) != 8) ||
+      inputType.isPerAxis() || resultType.isPerAxis())
+    return Failure{"tables need an 8-bit or int16 per-tensor input and a "
+                   "per-tensor result"};
+  // 8-bit: every storage value from qmin. int16: every 128th value from
+  // -32768 to 32768 inclusive (the last one is past the storage range; the
+  // interpolation between 32640 and 32768 needs it).
+  int64_t entries = interpolated ? 513 : 256;
+  int64_t first = interpolated ? -32768 : inputType.qmin;
+  int64_t step = interpolated ? 128 : 1;
   std::vector<int32_t> table;
-  for (int64_t i = 0; i < 256; ++i) {
+  for (int64_t i = 0; i < entries; ++i) {
     double real =
-        static_cast<double>(inputType.qmin + i - inputType.zeroPoint()) *
+        static_cast<double>(first + step * i - inputType.zeroPoint()) *
         inputType.scale();
     double scaled = function(real) / resultType.scale();
     if (std::isnan(scaled))

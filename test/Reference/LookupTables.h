@@ -1,8 +1,9 @@
 //===- LookupTables.h - Compile-time tables of qcc.lookup -------*- C++ -*-===//
 //
-// The contract's table builder for 8-bit activations:
-//   table[i] = clamp(roundeven(f((qmin_x + i - z_x) * s_x) / s_y) + z_y,
-//                    qmin_y, qmax_y), in double precision.
+// The contract's table builder:
+//   table[i] = clamp(roundeven(f((q_i - z_x) * s_x) / s_y) + z_y,
+//                    qmin_y, qmax_y), in double precision,
+// q_i = qmin_x + i for 8-bit inputs, -32768 + 128 i for int16 inputs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,7 +24,9 @@ enum class Activation { Sigmoid, Tanh, HardSwish, HardSigmoid };
 double evaluateActivation(Activation activation, double x);
 const char *activationName(Activation activation);
 
-/// 256 entries of the result's storage type for an 8-bit per-tensor input.
+/// 256 entries of the result's storage type for an 8-bit per-tensor input;
+/// for an int16 input, 513 entries: f at -32768 + 128 i, i = 0..512 (the
+/// lookup interpolates between them).
 Result<std::vector<int32_t>>
 buildLookupTable(const std::function<double(double)> &function,
                  const QuantType &inputType, const QuantType &resultType);

@@ -97,7 +97,10 @@ Result<QTensor> mul(const QTensor &lhs, const QTensor &rhs,
 Result<QTensor> clamp(const QTensor &input, int64_t lo, int64_t hi);
 
 /// table[x - qmin_x] for an 8-bit input; `table` holds 256 values of the
-/// result's storage type.
+/// result's storage type. For an int16 input `table` holds 513 values (the
+/// function at -32768 + 128 i) and the result interpolates:
+/// u = x + 32768, i = u >> 7, f = u & 127,
+/// y = RHE(128 * table[i] + f * (table[i + 1] - table[i]), 7).
 Result<QTensor> lookup(const QTensor &input, const std::vector<int32_t> &table,
                        const QuantType &resultType);
 

@@ -28,8 +28,8 @@ struct ParameterInputs {
   SmallVector<Value> values;
   SmallVector<AffineMap> maps;
 
-  void add(OpBuilder &b, Location loc, ArrayRef<int64_t> vector,
-           unsigned width, unsigned rank, int64_t axis) {
+  void add(OpBuilder &b, Location loc, ArrayRef<int64_t> vector, unsigned width,
+           unsigned rank, int64_t axis) {
     values.push_back(createIntVector(b, loc, vector, width));
     maps.push_back(getParameterMap(b.getContext(), rank, axis));
   }
@@ -87,17 +87,17 @@ struct QuantizeLowering : public OpConversionPattern<QuantizeOp> {
           // |clamped| < 2^22, where adding and subtracting 1.5 * 2^23 rounds
           // to the nearest integer, ties to even, on every IEEE target
           // without a libm call.
-          Value magic = arith::ConstantOp::create(
-              b, loc, b.getF32FloatAttr(12582912.0f));
+          Value magic =
+              arith::ConstantOp::create(b, loc, b.getF32FloatAttr(12582912.0f));
           Value rounded = arith::SubFOp::create(
               b, loc, arith::AddFOp::create(b, loc, clamped, magic), magic);
-          Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,
-                                              x, x);
+          Value isNaN =
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
           Value zero =
               arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
           rounded = arith::SelectOp::create(b, loc, isNaN, zero, rounded);
-          Value asInt = arith::FPToSIOp::create(b, loc, b.getI32Type(),
-                                                rounded);
+          Value asInt =
+              arith::FPToSIOp::create(b, loc, b.getI32Type(), rounded);
           Value stored = arith::AddIOp::create(b, loc, asInt, zp);
           return arith::TruncIOp::create(b, loc, b.getIntegerType(width),
                                          stored);
@@ -131,8 +131,8 @@ struct DequantizeLowering : public OpConversionPattern<DequantizeOp> {
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           Value q = extendStorage(b, loc, args[0], params, 32);
           Value centered = arith::SubIOp::create(b, loc, q, args[2]);
-          Value real = arith::SIToFPOp::create(b, loc, b.getF32Type(),
-                                               centered);
+          Value real =
+              arith::SIToFPOp::create(b, loc, b.getF32Type(), centered);
           return arith::MulFOp::create(b, loc, real, args[1]);
         });
     rewriter.replaceOp(op, result);
@@ -142,8 +142,8 @@ struct DequantizeLowering : public OpConversionPattern<DequantizeOp> {
 
 } // namespace
 
-FailureOr<Value> qcc::buildRequantize(OpBuilder &b, Operation *op,
-                                      Value input, const QuantParams &in,
+FailureOr<Value> qcc::buildRequantize(OpBuilder &b, Operation *op, Value input,
+                                      const QuantParams &in,
                                       const QuantParams &out,
                                       RankedTensorType resultType, int64_t lo,
                                       int64_t hi) {
@@ -240,17 +240,24 @@ struct LookupLowering : public OpConversionPattern<LookupOp> {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));
-    QuantParams in = QuantParams::get(getQuantizedType(op.getInput().getType()));
+    QuantParams in =
+        QuantParams::get(getQuantizedType(op.getInput().getType()));
     auto table = cast<DenseElementsAttr>(op.getTable());
-    auto tableType = RankedTensorType::get({256}, resultType.getElementType());
+    auto tableType = RankedTensorType::get({table.getNumElements()},
+                                           resultType.getElementType());
     Value tableValue = arith::ConstantOp::create(
         rewriter, loc,
-        table.getType() == tableType ? table : table.bitcast(
-                                                   tableType.getElementType()));
+        table.getType() == tableType
+            ? table
+            : table.bitcast(tableType.getElementType()));
+    QuantParams out =
+        QuantParams::get(getQuantizedType(op.getOutput().getType()));
     Value result = buildParallelGeneric(
         rewriter, loc, resultType, adaptor.getInput(),
         rewriter.getMultiDimIdentityMap(resultType.getRank()),
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          if (in.storageWidth == 16)
+            return interpolate(b, loc, args[0], tableValue, in, out);
           Value x = extendStorage(b, loc, args[0], in, 32);
           Value offset = arith::SubIOp::create(
               b, loc, x, intConstant(b, loc, in.storageMin, 32));
@@ -260,6 +267,36 @@ struct LookupLowering : public OpConversionPattern<LookupOp> {
         });
     rewriter.replaceOp(op, result);
     return success();
+  }
+
+private:
+  /// The int16 contract: u = x + 32768, i = u >> 7, f = u & 127,
+  /// y = RHE(128 * T[i] + f * (T[i + 1] - T[i]), 7). The result lies between
+  /// two entries, so it needs no saturation.
+  static Value interpolate(OpBuilder &b, Location loc, Value stored,
+                           Value table, const QuantParams &in,
+                           const QuantParams &out) {
+    Value x = extendStorage(b, loc, stored, in, 64);
+    Value u = arith::AddIOp::create(b, loc, x, intConstant(b, loc, 32768, 64));
+    Value i = arith::ShRUIOp::create(b, loc, u, intConstant(b, loc, 7, 64));
+    Value f = arith::AndIOp::create(b, loc, u, intConstant(b, loc, 127, 64));
+    auto entry = [&](Value position) {
+      Value index =
+          arith::IndexCastOp::create(b, loc, b.getIndexType(), position);
+      Value stored = tensor::ExtractOp::create(b, loc, table, index);
+      return extendStorage(b, loc, stored, out, 64);
+    };
+    Value lo = entry(i);
+    Value hi =
+        entry(arith::AddIOp::create(b, loc, i, intConstant(b, loc, 1, 64)));
+    Value step =
+        arith::MulIOp::create(b, loc, f, arith::SubIOp::create(b, loc, hi, lo));
+    Value sum = arith::AddIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, lo, intConstant(b, loc, 7, 64)),
+        step);
+    Value y = roundingShiftRight(b, loc, sum, intConstant(b, loc, 7, 64));
+    return arith::TruncIOp::create(b, loc, b.getIntegerType(out.storageWidth),
+                                   y);
   }
 };
 
@@ -279,7 +316,8 @@ struct BinaryLowering : public OpConversionPattern<OpTy> {
         this->getTypeConverter()->convertType(op.getOutput().getType()));
     QuantParams a = QuantParams::get(getQuantizedType(op.getLhs().getType()));
     QuantParams b = QuantParams::get(getQuantizedType(op.getRhs().getType()));
-    QuantParams y = QuantParams::get(getQuantizedType(op.getOutput().getType()));
+    QuantParams y =
+        QuantParams::get(getQuantizedType(op.getOutput().getType()));
     FailureOr<typename Derived::Factors> factors =
         Derived::getFactors(op, a.scales[0], b.scales[0], y.scales[0]);
     if (failed(factors))
@@ -341,7 +379,8 @@ struct AddLowering : public BinaryLowering<AddOp, AddLowering> {
                        const Factors &factors) {
     Value sum = arith::AddIOp::create(
         b, loc,
-        arith::MulIOp::create(b, loc, lhs, intConstant(b, loc, factors.lhs, 64)),
+        arith::MulIOp::create(b, loc, lhs,
+                              intConstant(b, loc, factors.lhs, 64)),
         arith::MulIOp::create(b, loc, rhs,
                               intConstant(b, loc, factors.rhs, 64)));
     return roundingShiftRight(b, loc, sum,
@@ -376,8 +415,8 @@ struct MulLowering : public BinaryLowering<MulOp, MulLowering> {
 
 } // namespace
 
-void qcc::populateQccElementwiseToLinalgPatterns(
-    const TypeConverter &converter, RewritePatternSet &patterns) {
+void qcc::populateQccElementwiseToLinalgPatterns(const TypeConverter &converter,
+                                                 RewritePatternSet &patterns) {
   patterns.add<QuantizeLowering, DequantizeLowering, RequantizeLowering,
                ClampLowering, LookupLowering, AddLowering, MulLowering>(
       converter, patterns.getContext());

@@ -31,6 +31,7 @@ ref::Result<Case> makeRequantizeCase(Random &random, int64_t variant);
 ref::Result<Case> makeConcatCase(Random &random, int64_t variant);
 ref::Result<Case> makeClampCase(Random &random, int64_t variant);
 ref::Result<Case> makeLookupCase(Random &random, int64_t variant);
+ref::Result<Case> makeLookupInt16Case(Random &random, int64_t variant);
 ref::Result<Case> makeSoftmaxCase(Random &random, int64_t variant);
 ref::Result<Case> makeConv2DCase(Random &random, int64_t variant);
 ref::Result<Case> makeMatMulCase(Random &random, int64_t variant);

@@ -307,15 +307,22 @@ Result<Case> makeClampCase(Random &random, int64_t variant) {
 // The tables come from the reference's table builder, whose exp and tanh are
 // the host libm's: the model text may differ between libms, but the expected
 // results always match the table in the model.
-Result<Case> makeLookupCase(Random &random, int64_t variant) {
+// 8-bit inputs index a 256-entry table; int16 inputs (`int16Input`)
+// interpolate in a 513-entry one.
+static Result<Case> makeLookupCase(Random &random, int64_t variant,
+                                   bool int16Input) {
   Shape shape = pickShape(random, 1, 4, 6);
-  Storage inputStorage = random.percent(60) ? Storage::I8 : Storage::U8;
+  Storage inputStorage = int16Input           ? Storage::I16
+                         : random.percent(60) ? Storage::I8
+                                              : Storage::U8;
   // Inputs span roughly [-8, 8] times 2^[-2, 2], the interesting part of
   // the activations.
-  QuantType inputType =
-      pickType(random, inputStorage,
-               std::ldexp(random.mantissa(52),
-                          static_cast<int>(random.uniform(-6, -2))));
+  int inputBits = storageBits(inputStorage);
+  QuantType inputType = pickType(
+      random, inputStorage,
+      std::ldexp(random.mantissa(52),
+                 static_cast<int>(random.uniform(-6, -2)) - (inputBits - 8)));
+  int64_t entries = int16Input ? 513 : 256;
   Storage resultStorage = pickStorage(random);
   std::vector<int32_t> table;
   QuantType resultType;
@@ -336,10 +343,15 @@ Result<Case> makeLookupCase(Random &random, int64_t variant) {
     summary = activationName(activation);
   } else {
     resultType = pickType(random, resultStorage, pickScale(random, -10, 0));
-    table = pickValues(random, 256, resultType);
+    table = pickValues(random, entries, resultType);
     summary = "random table";
   }
   QTensor input = randomTensor(random, shape, inputType);
+  // The ends of the int16 range read the first and the last entry.
+  if (int16Input && input.values.size() >= 2) {
+    input.values.front() = -32768;
+    input.values.back() = 32767;
+  }
   Result<QTensor> expected = lookup(input, table, resultType);
   if (!expected)
     return Failure{expected.error()};
@@ -351,12 +363,21 @@ Result<Case> makeLookupCase(Random &random, int64_t variant) {
   int bits = storageBits(resultStorage);
   result.attributes =
       AttributeList()
-          .add("table", denseLiteral({256}, table, bits) + " : tensor<256xi" +
+          .add("table", denseLiteral({entries}, table, bits) + " : tensor<" +
+                            std::to_string(entries) + "xi" +
                             std::to_string(bits) + ">")
           .str();
   result.syntax = OpSyntax::InputToResult;
   result.expected = std::move(*expected);
   return result;
+}
+
+Result<Case> makeLookupCase(Random &random, int64_t variant) {
+  return makeLookupCase(random, variant, /*int16Input=*/false);
+}
+
+Result<Case> makeLookupInt16Case(Random &random, int64_t variant) {
+  return makeLookupCase(random, variant, /*int16Input=*/true);
 }
 
 } // namespace qcc::bitexact

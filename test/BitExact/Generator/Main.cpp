@@ -40,6 +40,7 @@ const std::vector<OpCases> &qcc::bitexact::allOpCases() {
       {"concat", makeConcatCase},
       {"clamp", makeClampCase},
       {"lookup", makeLookupCase},
+      {"lookup_int16", makeLookupInt16Case},
       {"softmax", makeSoftmaxCase},
       {"weight_only_int8", makeWeightOnlyInt8Case},
       {"weight_only_int4", makeWeightOnlyInt4Case},

@@ -56,3 +56,11 @@ func.func @softmax(%x: tensor<4x64x!quant.uniform<i8:f32, 0.1:3>>) -> tensor<4x6
   %y = qcc.softmax %x {exp_table = dense<65536> : tensor<256xi32>} : tensor<4x64x!quant.uniform<i8:f32, 0.1:3>> -> tensor<4x64x!quant.uniform<i8:f32, 0.00390625:-128>>
   return %y : tensor<4x64x!quant.uniform<i8:f32, 0.00390625:-128>>
 }
+
+// An int16 lookup carries 513 entries of the result's storage type.
+// CHECK-LABEL: func.func @lookup_int16
+// CHECK: qcc.lookup %{{.*}} {table = dense<7> : tensor<513xi16>} : tensor<2x3x!quant.uniform<i16:f32, 1.000000e-03>> -> tensor<2x3x!quant.uniform<i16:f32, 3.000000e-05>>
+func.func @lookup_int16(%x: tensor<2x3x!quant.uniform<i16:f32, 0.001>>) -> tensor<2x3x!quant.uniform<i16:f32, 0.00003>> {
+  %y = qcc.lookup %x {table = dense<7> : tensor<513xi16>} : tensor<2x3x!quant.uniform<i16:f32, 0.001>> -> tensor<2x3x!quant.uniform<i16:f32, 0.00003>>
+  return %y : tensor<2x3x!quant.uniform<i16:f32, 0.00003>>
+}

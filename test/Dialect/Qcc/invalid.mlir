@@ -179,3 +179,50 @@ func.func @softmax_per_axis(%x: tensor<2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>
   %y = qcc.softmax %x {exp_table = dense<65536> : tensor<256xi32>} : tensor<2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>> -> tensor<2x2x!quant.uniform<i8:f32, 0.00390625:-128>>
   return
 }
+
+// -----
+
+// 16-bit tables index from -32768, which only signed storage starts at.
+func.func @lookup_unsigned_wide(%x: tensor<4x!quant.uniform<u16:f32, 0.5>>) {
+  // expected-error @+1 {{table lookup needs 8-bit or signed 16-bit input storage}}
+  %y = qcc.lookup %x {table = dense<0> : tensor<513xi16>} : tensor<4x!quant.uniform<u16:f32, 0.5>> -> tensor<4x!quant.uniform<i16:f32, 0.5>>
+  return
+}
+
+// -----
+
+// An 8-bit input has one entry per storage value.
+func.func @lookup_8bit_table_size(%x: tensor<4x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{table must have 256 entries for 8-bit input}}
+  %y = qcc.lookup %x {table = dense<0> : tensor<513xi8>} : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4x!quant.uniform<i8:f32, 0.5>>
+  return
+}
+
+// -----
+
+// An int16 input interpolates between 513 entries (-32768 to 32768 in steps
+// of 128).
+func.func @lookup_int16_table_size(%x: tensor<4x!quant.uniform<i16:f32, 0.5>>) {
+  // expected-error @+1 {{table must have 513 entries for 16-bit input}}
+  %y = qcc.lookup %x {table = dense<0> : tensor<256xi16>} : tensor<4x!quant.uniform<i16:f32, 0.5>> -> tensor<4x!quant.uniform<i16:f32, 0.5>>
+  return
+}
+
+// -----
+
+// The entries are stored in the result's storage type.
+func.func @lookup_int16_entry_width(%x: tensor<4x!quant.uniform<i16:f32, 0.5>>) {
+  // expected-error @+1 {{table entries must have the result's storage width}}
+  %y = qcc.lookup %x {table = dense<0> : tensor<513xi8>} : tensor<4x!quant.uniform<i16:f32, 0.5>> -> tensor<4x!quant.uniform<i16:f32, 0.5>>
+  return
+}
+
+// -----
+
+// Interpolating between entries stays within the result's storage range
+// only if every entry is in it.
+func.func @lookup_int16_entry_range(%x: tensor<4x!quant.uniform<i16:f32, 0.5>>) {
+  // expected-error @+1 {{table entry -32768 is outside the result's storage range}}
+  %y = qcc.lookup %x {table = dense<-32768> : tensor<513xi16>} : tensor<4x!quant.uniform<i16:f32, 0.5>> -> tensor<4x!quant.uniform<i16<-32767:32767>:f32, 0.5>>
+  return
+}

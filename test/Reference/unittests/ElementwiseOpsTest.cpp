@@ -96,4 +96,22 @@ TEST(LookupTest, IndexesFromTheStorageMinimum) {
             (std::vector<int32_t>{127, 0}));
 }
 
+TEST(LookupTest, Int16InputsInterpolateBetweenEvery128thValue) {
+  // table[i] = 3 i: entry i is at x = -32768 + 128 i.
+  std::vector<int32_t> table(513);
+  for (int i = 0; i < 513; ++i)
+    table[i] = 3 * i;
+  QuantType i16 = QuantType::perTensor(Storage::I16, 1.0, 0);
+  // -32768: entry 0. -32704: halfway to entry 1, 1.5 -> 2. -32576: halfway
+  // from 3 to 6, 4.5 -> 4. 0: entry 256 = 768; 1: 768 + 3/128 -> 768.
+  // 32767: 127/128 of the way from 1533 to 1536 (the entry at 32768),
+  // 1535.98 -> 1536.
+  EXPECT_EQ(
+      valuesOf(lookup(tensor({6}, {-32768, -32704, -32576, 0, 1, 32767}, i16),
+                      table, i16)),
+      (std::vector<int32_t>{0, 2, 4, 768, 768, 1536}));
+  EXPECT_FALSE(
+      lookup(tensor({1}, {0}, i16), std::vector<int32_t>(256, 0), i16).ok());
+}
+
 } // namespace

@@ -78,6 +78,19 @@ TEST(LookupTableTest, EntriesStartAtTheInputStorageMinimum) {
   EXPECT_EQ((*built)[255], 127); // q = 128 is not storable; clamped entry.
 }
 
+TEST(LookupTableTest, Int16InputsSampleEvery128thValueThrough32768) {
+  // f(x) = x / 128 with s_x = s_y = 1: entry i is at x = -32768 + 128 i, so
+  // it is i - 256; the last entry is x = 32768, one past the storage range.
+  QuantType i16 = QuantType::perTensor(Storage::I16, 1.0, 0);
+  Result<std::vector<int32_t>> built =
+      buildLookupTable([](double x) { return x / 128; }, i16, i16);
+  ASSERT_TRUE(built.ok());
+  ASSERT_EQ(built->size(), 513u);
+  EXPECT_EQ((*built)[0], -256);
+  EXPECT_EQ((*built)[256], 0);
+  EXPECT_EQ((*built)[512], 256);
+}
+
 TEST(LookupTableTest, RoundsHalfToEven) {
   // f(x) = x / 2 with s_x = s_y = 1: entry i is (i - 128) / 2.
   Result<std::vector<int32_t>> built =

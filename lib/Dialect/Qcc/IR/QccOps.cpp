@@ -509,12 +509,18 @@ LogicalResult LookupOp::verify() {
     return failure();
   quant::QuantizedType in = getQuantizedElementType(getInput());
   quant::QuantizedType out = getQuantizedElementType(getOutput());
-  if (in.getStorageTypeIntegralWidth() != 8)
-    return emitOpError("table lookup needs 8-bit input storage");
+  unsigned inputWidth = in.getStorageTypeIntegralWidth();
+  // 16-bit inputs index an interpolated table from -32768 (see the op's
+  // description), which only signed storage starts at.
+  if (inputWidth != 8 && !(inputWidth == 16 && in.isSigned()))
+    return emitOpError("table lookup needs 8-bit or signed 16-bit input "
+                       "storage");
+  int64_t entries = inputWidth == 8 ? 256 : 513;
   auto table = getTable();
   auto tableType = cast<ShapedType>(table.getType());
-  if (tableType.getRank() != 1 || tableType.getNumElements() != 256)
-    return emitOpError("table must have 256 entries");
+  if (tableType.getRank() != 1 || tableType.getNumElements() != entries)
+    return emitOpError("table must have ")
+           << entries << " entries for " << inputWidth << "-bit input";
   if (tableType.getElementTypeBitWidth() != out.getStorageTypeIntegralWidth())
     return emitOpError("table entries must have the result's storage width");
   for (APInt entry : table.getValues<APInt>()) {

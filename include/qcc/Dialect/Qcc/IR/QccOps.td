@@ -255,14 +255,25 @@ def Qcc_ClampOp : Qcc_Op<"clamp", [Pure, SameOperandsAndResultType]> {
 }
 
 def Qcc_LookupOp : Qcc_Op<"lookup", [Pure, SameOperandsAndResultShape]> {
-  let summary = "Table lookup for 8-bit quantized activations";
+  let summary = "Table lookup for 8- and 16-bit quantized activations";
   let description = [{
-    `y = table[x - qmin_x]`: any function of one 8-bit value, tabulated at
-    compile time (sigmoid, tanh, hardswish, ...). The table has 256 entries
-    of the result's storage type.
+    Any function of one quantized value, tabulated at compile time (sigmoid,
+    tanh, hardswish, SiLU, ...). The table's entries have the result's
+    storage type.
+
+    8-bit input: `y = table[x - qmin_x]`, 256 entries.
+
+    int16 input (16x8 layers): 513 entries, the function at every 128th
+    storage value from -32768 to 32768; values in between interpolate
+    linearly, so int16 activations keep their precision through the
+    function without a 65536-entry table:
+
+        u = x + 32768, i = u >> 7, f = u & 127
+        y = RHE(128 * table[i] + f * (table[i + 1] - table[i]), 7)
 
     ```mlir
     %y = qcc.lookup %x {table = dense<0> : tensor<256xi8>} : tensor<4x!quant.uniform<i8:f32, 0.1>> -> tensor<4x!quant.uniform<i8:f32, 0.0039:-128>>
+    %z = qcc.lookup %w {table = dense<0> : tensor<513xi16>} : tensor<4x!quant.uniform<i16:f32, 0.001>> -> tensor<4x!quant.uniform<i16:f32, 0.00003>>
     ```
   }];
   let arguments = (ins Qcc_QuantizedTensor:$input,

@@ -265,6 +265,9 @@ def main(argv=None):
         for f in ("model.onnx", "calib.npz", "reference.npz", "meta.json"):
             if not os.path.exists(os.path.join(d, f)):
                 parser.error(f"{d}: no {f} (see generate.py)")
+    if args.int8_flag:
+        # The labels below still say int8: the same build with these flags.
+        print("quantized build: default flags and " + " ".join(args.int8_flag))
     inputs, labels = test_set(args.limit)
     with tempfile.TemporaryDirectory(prefix="qcc-real-arch-") as tmp:
         workdir = args.keep or tmp

@@ -192,3 +192,31 @@ func.func @softmax(%x: tensor<2x3x8xi8>) -> tensor<2x3x8xi8> {
   %r = quant.scast %y : tensor<2x3x8x!quant.uniform<i8:f32, 0.00390625:-128>> to tensor<2x3x8xi8>
   return %r : tensor<2x3x8xi8>
 }
+
+// -----
+
+// An int16 lookup interpolates: u = x + 32768, entries u >> 7 and the one
+// after, weight u & 127, then RHE(128 T[i] + f (T[i+1] - T[i]), 7); the
+// result lies between two entries, so it is truncated without saturation.
+// CHECK-LABEL: func.func @lookup_int16
+// CHECK: %[[T:.*]] = arith.constant dense<3> : tensor<513xi8>
+// CHECK: linalg.generic
+// CHECK: %[[X:.*]] = arith.extsi %{{.*}} : i16 to i64
+// CHECK: %[[U:.*]] = arith.addi %[[X]], %{{.*}} : i64
+// CHECK: %[[I:.*]] = arith.shrui %[[U]], %{{.*}} : i64
+// CHECK: %[[F:.*]] = arith.andi %[[U]], %{{.*}} : i64
+// CHECK: tensor.extract %[[T]]
+// CHECK: %[[NEXT:.*]] = arith.addi %[[I]], %{{.*}} : i64
+// CHECK: tensor.extract %[[T]]
+// CHECK: %[[STEP:.*]] = arith.muli %[[F]], %{{.*}} : i64
+// CHECK: arith.shli
+// CHECK: arith.addi %{{.*}}, %[[STEP]] : i64
+// CHECK: arith.shrsi
+// CHECK-NOT: arith.maxsi
+// CHECK-NOT: arith.minsi
+// CHECK: %[[Y:.*]] = arith.trunci %{{.*}} : i64 to i8
+// CHECK-NEXT: linalg.yield %[[Y]] : i8
+func.func @lookup_int16(%x: tensor<4x!quant.uniform<i16:f32, 0.001>>) -> tensor<4x!quant.uniform<i8:f32, 0.01>> {
+  %y = qcc.lookup %x {table = dense<3> : tensor<513xi8>} : tensor<4x!quant.uniform<i16:f32, 0.001>> -> tensor<4x!quant.uniform<i8:f32, 0.01>>
+  return %y : tensor<4x!quant.uniform<i8:f32, 0.01>>
+}

@@ -223,29 +223,17 @@ qconv_tile_avx512vnni_body(const qcc_conv_tile *t, const int rows, const int nj,
 /* One micro-kernel per vector count `nj` (16 channels each) and input
  * signedness, each dispatching on the tile's row count (6 but in a block's
  * last tile). The entry point chooses them from the channel count. */
+#define QCC_AVX512VNNI_BODY_NJ1(t, rows, flag, p)                              \
+  qconv_tile_avx512vnni_body(t, rows, 1, flag, p)
+#define QCC_AVX512VNNI_BODY_NJ2(t, rows, flag, p)                              \
+  qconv_tile_avx512vnni_body(t, rows, 2, flag, p)
+#define QCC_AVX512VNNI_BODY_NJ3(t, rows, flag, p)                              \
+  qconv_tile_avx512vnni_body(t, rows, 3, flag, p)
+#define QCC_AVX512VNNI_BODY_NJ4(t, rows, flag, p)                              \
+  qconv_tile_avx512vnni_body(t, rows, 4, flag, p)
 #define QCC_AVX512VNNI_TILE(name, nj, is_signed)                               \
   static QCC_TARGET_AVX512VNNI void name(const qcc_conv_tile *t, int rows) {   \
-    const qcc_qconv2d_params *p = QCC_QPARAMS(t);                              \
-    switch (rows) {                                                            \
-    case 6:                                                                    \
-      qconv_tile_avx512vnni_body(t, 6, nj, is_signed, p);                      \
-      break;                                                                   \
-    case 5:                                                                    \
-      qconv_tile_avx512vnni_body(t, 5, nj, is_signed, p);                      \
-      break;                                                                   \
-    case 4:                                                                    \
-      qconv_tile_avx512vnni_body(t, 4, nj, is_signed, p);                      \
-      break;                                                                   \
-    case 3:                                                                    \
-      qconv_tile_avx512vnni_body(t, 3, nj, is_signed, p);                      \
-      break;                                                                   \
-    case 2:                                                                    \
-      qconv_tile_avx512vnni_body(t, 2, nj, is_signed, p);                      \
-      break;                                                                   \
-    default:                                                                   \
-      qconv_tile_avx512vnni_body(t, 1, nj, is_signed, p);                      \
-      break;                                                                   \
-    }                                                                          \
+    QCC_DISPATCH_ROWS6(QCC_AVX512VNNI_BODY_NJ##nj, t, rows, is_signed)         \
   }
 
 QCC_AVX512VNNI_TILE(qconv_tile_avx512vnni_s1, 1, 1)
